@@ -44,6 +44,9 @@ public interface Store {
      */
     WatchBatch watch(String resource, long afterRevision, Duration maxWait);
 
+    /** The object as written at {@code revision}, while the log still holds that revision (not for deletions). */
+    Optional<StoredObject> getAtRevision(String resource, long revision);
+
     /** The latest revision of {@code resource} (0 if it was never written). */
     long currentRevision(String resource);
 

@@ -200,7 +200,7 @@ public final class DynamoStore implements Store {
         }
     }
 
-    /** The object as written at {@code revision}, while the log still holds that revision. */
+    @Override
     public Optional<StoredObject> getAtRevision(String resource, long revision) {
         return log.get(resource, revision)
                 .filter(entry -> !entry.isFiller() && !"DELETED".equals(entry.operation()))

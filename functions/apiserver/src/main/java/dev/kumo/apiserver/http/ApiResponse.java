@@ -1,0 +1,72 @@
+package dev.kumo.apiserver.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * What the API answers: a complete body, or a stream (a watch) that the host either streams to the client (the
+ * local front) or collects until its deadline (API Gateway, which ends requests after 30 s).
+ */
+public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.Streaming {
+
+    int status();
+
+    Map<String, String> headers();
+
+    record Complete(int status, Map<String, String> headers, byte[] body) implements ApiResponse {
+        public Complete {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    record Streaming(int status, Map<String, String> headers, StreamBody body) implements ApiResponse {
+        public Streaming {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /** Writes a streamed body. Each {@link Sink#send} is one line of a watch, flushed to the client at once. */
+    @FunctionalInterface
+    interface StreamBody {
+        void writeTo(Sink sink) throws IOException;
+    }
+
+    /** Where a stream goes; {@link #isOpen()} turns false when the client left or the host's deadline passed. */
+    interface Sink {
+        void send(byte[] chunk) throws IOException;
+
+        boolean isOpen();
+
+        /** Milliseconds until the host ends the stream (Long.MAX_VALUE when the client decides). */
+        long remainingMillis();
+
+        static Sink of(OutputStream out, long deadlineNanos) {
+            return new Sink() {
+                private volatile boolean open = true;
+
+                @Override
+                public void send(byte[] chunk) throws IOException {
+                    try {
+                        out.write(chunk);
+                        out.flush();
+                    } catch (IOException e) {
+                        open = false;
+                        throw e;
+                    }
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return open && remainingMillis() > 0;
+                }
+
+                @Override
+                public long remainingMillis() {
+                    return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+                            : Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+                }
+            };
+        }
+    }
+}

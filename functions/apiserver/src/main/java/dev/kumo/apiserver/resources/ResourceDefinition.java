@@ -1,0 +1,47 @@
+package dev.kumo.apiserver.resources;
+
+import dev.kumo.apiserver.strategy.Strategy;
+import dev.kumo.apiserver.table.TableConvertor;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One resource the API serves at one group/version: its names as discovery shows them, whether it is namespaced,
+ * its subresources, where it is stored, and the strategy and table columns that make it a Kubernetes kind.
+ *
+ * @param storageResource the store's resource key; two definitions sharing it (core and events.k8s.io events)
+ *                        serve the same objects, converted by {@link #conversion}
+ */
+public record ResourceDefinition(String group, String version, String plural, String singular, String kind,
+                                 boolean namespaced, List<String> shortNames, List<String> categories,
+                                 Set<String> subresources, String storageResource, Strategy strategy,
+                                 TableConvertor table, Conversion conversion) {
+
+    public ResourceDefinition {
+        shortNames = List.copyOf(shortNames);
+        categories = List.copyOf(categories);
+        subresources = Set.copyOf(subresources);
+    }
+
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    public String groupVersion() {
+        return apiVersion();
+    }
+
+    public String listKind() {
+        return kind + "List";
+    }
+
+    public boolean hasStatus() {
+        return subresources.contains("status");
+    }
+
+    /** The verbs discovery advertises; kubectl decides what it may do from them. */
+    public List<String> verbs() {
+        return List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    }
+}
