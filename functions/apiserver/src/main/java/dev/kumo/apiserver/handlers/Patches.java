@@ -25,7 +25,7 @@ public final class Patches {
             return patch.deepCopy();
         }
         ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
-                : patch.deepCopy().<ObjectNode>removeAll();
+                : ((ObjectNode) patch).objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getValue().isNull()) {

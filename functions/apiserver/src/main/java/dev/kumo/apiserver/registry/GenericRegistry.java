@@ -189,7 +189,12 @@ public final class GenericRegistry {
     private ObjectNode prepareUpdate(ResourceDefinition def, String subresource, ObjectNode updated, ObjectNode old) {
         checkKind(def, updated);
         ObjectNode next;
-        if ("status".equals(subresource)) {
+        if ("binding".equals(subresource) || "finalize".equals(subresource)) {
+            // Subresources that set fields the main resource may not (spec.nodeName with its PodScheduled
+            // condition; spec.finalizers of a namespace): only the metadata rules apply.
+            next = updated;
+            metadataRules.prepareForUpdate(next, old);
+        } else if ("status".equals(subresource)) {
             // The status subresource changes status only: everything else comes from the stored object.
             next = old.deepCopy();
             if (updated.has("status")) {

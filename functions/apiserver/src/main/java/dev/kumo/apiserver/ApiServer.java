@@ -1,0 +1,181 @@
+package dev.kumo.apiserver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.store.Store;
+import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.handlers.Discovery;
+import dev.kumo.apiserver.handlers.PatchApplier;
+import dev.kumo.apiserver.handlers.ResourceHandler;
+import dev.kumo.apiserver.handlers.Responses;
+import dev.kumo.apiserver.http.ApiRequest;
+import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.http.ResourcePath;
+import dev.kumo.apiserver.registry.GenericRegistry;
+import dev.kumo.apiserver.registry.WriteOptions;
+import dev.kumo.apiserver.resources.BuiltinResources;
+import dev.kumo.apiserver.resources.ResourceDefinition;
+import dev.kumo.apiserver.resources.ResourceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Kubernetes API: routes a request to discovery, version, health or a resource, and turns every failure into a
+ * {@code Status}. Knows nothing of Lambda or HTTP servers; the hosts adapt their requests to {@link ApiRequest}.
+ */
+public final class ApiServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** The Kubernetes version kumo implements; kubectl picks its behaviour (and gcloud's wrapper its binary) by it. */
+    public static final String KUBERNETES_VERSION = "v1.32.0";
+    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private final ObjectMapper mapper;
+    private final ResourceRegistry resources;
+    private final GenericRegistry registry;
+    private final Discovery discovery;
+    private final ResourceHandler resourceHandler;
+    private final Responses responses;
+
+    public ApiServer(Store store, ObjectMapper mapper, Clock clock) {
+        this.mapper = mapper;
+        this.resources = BuiltinResources.create(clock);
+        this.registry = new GenericRegistry(store, mapper, clock);
+        this.discovery = new Discovery(mapper, resources);
+        this.responses = new Responses(mapper, clock);
+        this.resourceHandler = new ResourceHandler(mapper, registry, responses,
+                new PatchApplier(mapper, registry), clock);
+    }
+
+    /** Creates the namespaces every cluster has (kube-apiserver's bootstrap controller does the same). */
+    public void bootstrap() {
+        ResourceDefinition namespaces = resources.find("", "v1", "namespaces").orElseThrow();
+        for (String name : SYSTEM_NAMESPACES) {
+            if (registry.find(namespaces, "", name).isEmpty()) {
+                ObjectNode namespace = mapper.createObjectNode();
+                namespace.putObject("metadata").put("name", name);
+                try {
+                    registry.create(namespaces, "", namespace, new WriteOptions(false, "kube-apiserver", false));
+                    LOG.atInfo().addKeyValue("namespace", name).log("created system namespace");
+                } catch (ApiException e) {
+                    if (e.code() != 409) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            return route(request);
+        } catch (ApiException e) {
+            return responses.status(e);
+        } catch (RuntimeException e) {
+            LOG.atError().setCause(e).addKeyValue("method", request.method()).addKeyValue("path", request.path())
+                    .log("request failed");
+            return responses.status(ApiException.internal("an internal error occurred: " + e));
+        }
+    }
+
+    private ApiResponse route(ApiRequest request) {
+        String path = request.path().length() > 1 && request.path().endsWith("/")
+                ? request.path().substring(0, request.path().length() - 1) : request.path();
+        switch (path) {
+            case "/healthz", "/livez", "/readyz" -> {
+                return text(200, "ok");
+            }
+            case "/version" -> {
+                return responses.json(200, version());
+            }
+            case "/api" -> {
+                return discoveryResponse(request, true);
+            }
+            case "/apis" -> {
+                return discoveryResponse(request, false);
+            }
+            default -> {
+            }
+        }
+        if (path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")) {
+            return text(200, "ok");
+        }
+        List<String> segments = List.of(path.replaceAll("^/", "").split("/"));
+        if (segments.size() == 2 && segments.get(0).equals("api")) {
+            requireGet(request);
+            if (!segments.get(1).equals("v1")) {
+                throw ApiException.notFoundPath("the server could not find the requested resource");
+            }
+            return responses.json(200, discovery.apiResourceList("", "v1"));
+        }
+        if (segments.size() == 2 && segments.get(0).equals("apis")) {
+            requireGet(request);
+            if (!resources.groups().contains(segments.get(1))) {
+                throw ApiException.notFoundPath("the server could not find the requested resource");
+            }
+            return responses.json(200, discovery.apiGroup(segments.get(1)));
+        }
+        if (segments.size() == 3 && segments.get(0).equals("apis")) {
+            requireGet(request);
+            if (!resources.servesGroupVersion(segments.get(1), segments.get(2))) {
+                throw ApiException.notFoundPath("the server could not find the requested resource");
+            }
+            return responses.json(200, discovery.apiResourceList(segments.get(1), segments.get(2)));
+        }
+        Optional<ResourcePath> resourcePath = ResourcePath.parse(path, (g, v, r) ->
+                resources.find(g, v, r).map(ResourceDefinition::namespaced).orElse(false));
+        if (resourcePath.isEmpty()) {
+            throw ApiException.notFoundPath("the server could not find the requested resource (" + path + ")");
+        }
+        ResourcePath target = resourcePath.get();
+        ResourceDefinition def = resources.find(target.group(), target.version(), target.resource())
+                .orElseThrow(() -> ApiException.notFoundPath("the server could not find the requested resource ("
+                        + target.resource() + (target.group().isEmpty() ? "" : "." + target.group()) + ")"));
+        responses.checkAcceptable(request);
+        return resourceHandler.handle(request, target, def);
+    }
+
+    /** Aggregated discovery when kubectl asks for it (in the apidiscovery version it names), else legacy. */
+    private ApiResponse discoveryResponse(ApiRequest request, boolean legacy) {
+        requireGet(request);
+        String accept = request.header("Accept") == null ? "" : request.header("Accept");
+        for (String version : List.of("v2", "v2beta1")) {
+            String mediaType = "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList";
+            if (accept.replace(" ", "").contains(mediaType)) {
+                ApiResponse.Complete body = (ApiResponse.Complete) responses.json(200,
+                        discovery.aggregated(legacy, version));
+                return new ApiResponse.Complete(200, Map.of("Content-Type", mediaType, "Vary", "Accept"),
+                        body.body());
+            }
+        }
+        return responses.json(200, legacy ? discovery.apiVersions() : discovery.apiGroupList());
+    }
+
+    private ObjectNode version() {
+        ObjectNode version = mapper.createObjectNode();
+        String[] parts = KUBERNETES_VERSION.substring(1).split("\\.");
+        version.put("major", parts[0]).put("minor", parts[1])
+                .put("gitVersion", KUBERNETES_VERSION + "-kumo")
+                .put("gitCommit", "").put("gitTreeState", "clean")
+                .put("buildDate", "1970-01-01T00:00:00Z")
+                .put("goVersion", "java" + Runtime.version().feature())
+                .put("compiler", "kumo").put("platform", "linux/amd64");
+        return version;
+    }
+
+    private static void requireGet(ApiRequest request) {
+        if (!request.method().equals("GET")) {
+            throw ApiException.methodNotAllowed(request.method() + " is not allowed on discovery documents");
+        }
+    }
+
+    private static ApiResponse text(int status, String body) {
+        return new ApiResponse.Complete(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kumo.apiserver.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.kumo.apiserver.ApiServer;
+import dev.kumo.apiserver.http.ApiRequest;
+import dev.kumo.apiserver.http.ApiResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The API server's Lambda handler behind an API Gateway HTTP API (payload format 2.0). A thin adapter: it builds
+ * the {@link ApiServer} once per process and translates events. A watch becomes a bounded long poll: its events
+ * are collected until API Gateway's 30 s limit nears, ending with a bookmark the client resumes from.
+ */
+public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** API Gateway HTTP APIs end a request after 30 s; leave room for the response to travel. */
+    static final long MAX_WATCH_MILLIS = 28_000;
+
+    private final ApiServer server;
+    private final AtomicBoolean bootstrapped = new AtomicBoolean();
+
+    /** Lambda's entry: configuration from the function's environment variables. */
+    public ApiGatewayHandler() {
+        this(System.getenv());
+    }
+
+    /** The local Lambda host's entry: the environment a function would get, as a map. */
+    public ApiGatewayHandler(Map<String, String> environment) {
+        this(ServerFactory.create(environment));
+    }
+
+    ApiGatewayHandler(ApiServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiResponse response = handle(event);
+        long budget = context == null ? MAX_WATCH_MILLIS
+                : Math.min(MAX_WATCH_MILLIS, context.getRemainingTimeInMillis() - 1_000);
+        byte[] body = switch (response) {
+            case ApiResponse.Complete complete -> complete.body();
+            case ApiResponse.Streaming streaming -> collect(streaming, budget);
+        };
+        Map<String, String> headers = new HashMap<>(response.headers());
+        headers.remove("Transfer-Encoding");
+        boolean text = isText(headers.get("Content-Type"));
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(headers)
+                .withBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(!text)
+                .build();
+    }
+
+    /** The core answer, for hosts that stream watches themselves (the local front). */
+    public ApiResponse handle(APIGatewayV2HTTPEvent event) {
+        if (bootstrapped.compareAndSet(false, true)) {
+            server.bootstrap();
+        }
+        return server.handle(toRequest(event));
+    }
+
+    static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : "GET";
+        byte[] body = event.getBody() == null ? new byte[0]
+                : event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
+                : event.getBody().getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
+        return new ApiRequest(method, event.getRawPath() == null ? "/" : event.getRawPath(),
+                parseQuery(event.getRawQueryString()), headers, body);
+    }
+
+    /** Parses the raw query string, keeping repeated parameters apart (the parsed map joins them with commas). */
+    static Map<String, List<String>> parseQuery(String raw) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return query;
+    }
+
+    private static byte[] collect(ApiResponse.Streaming streaming, long budgetMillis) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            streaming.body().writeTo(ApiResponse.Sink.of(out, System.nanoTime() + budgetMillis * 1_000_000));
+        } catch (IOException e) {
+            throw new IllegalStateException("a buffered watch cannot fail to write", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isText(String contentType) {
+        return contentType == null || contentType.startsWith("application/json") || contentType.startsWith("text/")
+                || contentType.startsWith("application/yaml");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kumo.apiserver.lambda;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
+import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apiserver.ApiServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Builds the API server from a function's environment. In AWS the SDK finds region and credentials itself;
+ * locally {@code KUMO_DYNAMODB_ENDPOINT} points at DynamoDB Local.
+ */
+public final class ServerFactory {
+    public static final String ENV_DYNAMODB_ENDPOINT = "KUMO_DYNAMODB_ENDPOINT";
+    public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
+
+    private ServerFactory() {
+    }
+
+    public static ApiServer create(Map<String, String> env) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        String endpoint = env.get(ENV_DYNAMODB_ENDPOINT);
+        if (endpoint != null && !endpoint.isEmpty()) {
+            builder.endpointOverride(URI.create(endpoint))
+                    .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        DynamoStore.Options defaults = DynamoStore.Options.defaults();
+        DynamoStore.Options options = new DynamoStore.Options(defaults.gapTimeout(),
+                Duration.ofMillis(Long.parseLong(env.getOrDefault(ENV_WATCH_POLL_MILLIS, "500"))), Clock.systemUTC());
+        DynamoStore store = new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), mapper, options);
+        return new ApiServer(store, mapper, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.kumo.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+
+/** Writes the kubeconfig of the local cluster: the API's address, its CA, and the admin's bearer token. */
+final class Kubeconfig {
+    private Kubeconfig() {
+    }
+
+    static void write(Path path, String server, String caPem, String token) throws IOException {
+        String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: kumo-local
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: kumo-admin
+                  user:
+                    token: %s
+                contexts:
+                - name: kumo-local
+                  context:
+                    cluster: kumo-local
+                    user: kumo-admin
+                    namespace: default
+                current-context: kumo-local
+                """.formatted(server, ca, token);
+        Files.createDirectories(path.getParent());
+        Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.writeString(temporary, yaml);
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+        Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

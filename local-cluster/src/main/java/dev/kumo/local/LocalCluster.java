@@ -1,0 +1,139 @@
+package dev.kumo.local;
+
+import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apiserver.lambda.ApiGatewayHandler;
+import dev.kumo.apiserver.lambda.ServerFactory;
+import dev.kumo.local.front.ApiFront;
+import dev.kumo.local.pki.LocalPki;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The embedded local cluster: DynamoDB Local, ElasticMQ, and the API handler behind an HTTPS front, all on
+ * loopback in this JVM. Started pieces are closed in reverse order.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** How the cluster is started. */
+    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Settings settings;
+    private String server;
+    private Path kubeconfig;
+    private String dynamoEndpoint;
+
+    private LocalCluster(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything, reporting each step to {@code progress}. */
+    public static LocalCluster start(Settings settings, Consumer<String> progress) throws Exception {
+        LocalCluster cluster = new LocalCluster(settings);
+        try {
+            cluster.startAll(progress);
+            return cluster;
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Consumer<String> progress) throws Exception {
+        Files.createDirectories(settings.home());
+        progress.accept("starting DynamoDB Local (" + (settings.ephemeral() ? "in memory"
+                : "data in " + settings.home().resolve("dynamodb")) + ")");
+        LocalDynamoDb dynamo = LocalDynamoDb.start(settings.home().resolve("dynamodb"), settings.ephemeral());
+        started.push(dynamo);
+        dynamoEndpoint = dynamo.endpoint();
+        StoreTables tables = StoreTables.fromEnvironment(Map.of());
+        try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(URI.create(dynamoEndpoint))
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build()) {
+            tables.createIfMissing(client);
+        }
+
+        progress.accept("starting the SQS server (ElasticMQ)");
+        int sqsPort = LocalDynamoDb.freePort();
+        SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort).start();
+        sqs.waitUntilStarted();
+        started.push(sqs::stopAndWait);
+
+        progress.accept("starting the API server handler");
+        Map<String, String> environment = Map.of(
+                ServerFactory.ENV_DYNAMODB_ENDPOINT, dynamoEndpoint,
+                StoreTables.ENV_OBJECTS_TABLE, tables.objects(),
+                StoreTables.ENV_LOG_TABLE, tables.log(),
+                "AWS_REGION", "us-east-1");
+        ApiGatewayHandler handler = new ApiGatewayHandler(environment);
+
+        LocalPki pki = LocalPki.loadOrCreate(settings.home().resolve("pki"));
+        ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);
+        front.start();
+        started.push(front);
+        server = "https://" + hostOf(settings.listen()) + ":" + front.address().getPort();
+
+        kubeconfig = settings.home().resolve("kubeconfig");
+        Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), adminToken());
+        progress.accept("wrote " + kubeconfig);
+    }
+
+    /** The admin's token, kept across restarts so existing kubeconfigs keep working. */
+    private String adminToken() throws java.io.IOException {
+        Path file = settings.home().resolve("pki").resolve("admin.token");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        Files.writeString(file, token + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return token;
+    }
+
+    private static String hostOf(InetSocketAddress address) {
+        String host = address.getHostString();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    public String server() {
+        return server;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("kumo: error while stopping: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.kumo.local;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./kumo up}: starts the embedded local cluster and runs until SIGTERM.
+ * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = null;
+        boolean ephemeral = false;
+        String listen = "127.0.0.1:6443";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home" -> home = Path.of(value(args, ++i, "--home"));
+                case "--ephemeral" -> ephemeral = true;
+                case "--listen" -> listen = value(args, ++i, "--listen");
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        if (home == null) {
+            usage("--home is required");
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            usage("--listen must be HOST:PORT");
+        }
+        InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon).replaceAll("[\\[\\]]", ""),
+                Integer.parseInt(listen.substring(colon + 1)));
+        long start = System.nanoTime();
+        LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
+                address), step -> System.out.println("kumo: " + step));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("kumo: stopping");
+            cluster.close();
+            stopped.countDown();
+        }, "kumo-shutdown"));
+        System.out.printf("kumo: API ready at %s (started in %.1f s)%n", cluster.server(),
+                (System.nanoTime() - start) / 1e9);
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            usage(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println("kumo: " + problem);
+        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kumo.local.front;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.lambda.ApiGatewayHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The local stand-in for API Gateway: an HTTPS server that turns each request into a payload-format-2.0 event for
+ * the API handler (the class CDK deploys). Unlike API Gateway it streams watches to the client as they happen.
+ */
+public final class ApiFront implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiFront.class);
+
+    private final HttpsServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ApiGatewayHandler handler;
+
+    public ApiFront(InetSocketAddress address, SSLContext tls, ApiGatewayHandler handler) throws IOException {
+        this.handler = handler;
+        this.server = HttpsServer.create(address, 128);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void serve(HttpExchange exchange) {
+        try (exchange) {
+            APIGatewayV2HTTPEvent event = PayloadFormat2.toEvent(exchange, "127.0.0.1");
+            ApiResponse response = handler.handle(event);
+            response.headers().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("Transfer-Encoding")) {
+                    exchange.getResponseHeaders().set(name, value);
+                }
+            });
+            switch (response) {
+                case ApiResponse.Complete complete -> {
+                    exchange.sendResponseHeaders(complete.status(), complete.body().length == 0 ? -1
+                            : complete.body().length);
+                    if (complete.body().length > 0) {
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(complete.body());
+                        }
+                    }
+                }
+                case ApiResponse.Streaming streaming -> {
+                    exchange.sendResponseHeaders(streaming.status(), 0); // chunked
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        streaming.body().writeTo(ApiResponse.Sink.of(out, Long.MAX_VALUE));
+                    } catch (IOException clientLeft) {
+                        LOG.atDebug().addKeyValue("path", exchange.getRequestURI().getPath())
+                                .log("watch client went away");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.atDebug().setCause(e).addKeyValue("path", exchange.getRequestURI().getPath())
+                    .log("connection closed while answering");
+        } catch (RuntimeException e) {
+            LOG.atError().setCause(e).addKeyValue("method", exchange.getRequestMethod())
+                    .addKeyValue("path", exchange.getRequestURI().getPath()).log("request failed in the front");
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
