@@ -1,0 +1,42 @@
+package dev.kumo.apiserver.openapi.build;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What kumo serves, and so what its OpenAPI documents describe: the one list to extend when kumo serves more.
+ * A resource's subresources are listed with it; paths of anything else are dropped from the documents.
+ */
+final class ServedApis {
+    /**
+     * Whether kumo's API server enforces the {@code fieldValidation} query parameter (rejecting unknown fields on
+     * {@code fieldValidation=Strict}). kubectl looks for that parameter on the resource's PATCH operation in the
+     * OpenAPI documents: where it finds it, kubectl leaves validation to the server and skips its own; where it
+     * does not, kubectl validates the object against the schema before sending it. While this is false the
+     * parameter is removed from every operation, so kubectl's client-side validation catches unknown fields.
+     */
+    static final boolean SERVER_ENFORCES_FIELD_VALIDATION = false;
+
+    static final List<ServedGroupVersion> ALL = List.of(
+            new ServedGroupVersion("", "v1", Map.of(
+                    "namespaces", Set.of(),
+                    // pods/log and serviceaccounts/token: add here once the API server serves them.
+                    "pods", Set.of("status", "binding"),
+                    "nodes", Set.of("status"),
+                    "services", Set.of("status"),
+                    "endpoints", Set.of(),
+                    "configmaps", Set.of(),
+                    "secrets", Set.of(),
+                    "serviceaccounts", Set.of(),
+                    "events", Set.of())),
+            new ServedGroupVersion("apps", "v1", Map.of(
+                    "deployments", Set.of("status", "scale"),
+                    "replicasets", Set.of("status", "scale"))),
+            new ServedGroupVersion("coordination.k8s.io", "v1", Map.of("leases", Set.of())),
+            new ServedGroupVersion("discovery.k8s.io", "v1", Map.of("endpointslices", Set.of())),
+            new ServedGroupVersion("events.k8s.io", "v1", Map.of("events", Set.of())));
+
+    private ServedApis() {
+    }
+}
