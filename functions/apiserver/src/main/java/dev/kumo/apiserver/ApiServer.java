@@ -11,6 +11,9 @@ import dev.kumo.apiserver.handlers.Responses;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.http.ResourcePath;
+import dev.kumo.apiserver.openapi.OpenApiDocuments;
+import dev.kumo.apiserver.openapi.OpenApiEndpoints;
+import dev.kumo.apiserver.openapi.OpenApiRequest;
 import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.registry.WriteOptions;
 import dev.kumo.apiserver.resources.BuiltinResources;
@@ -41,6 +44,7 @@ public final class ApiServer {
     private final Discovery discovery;
     private final ResourceHandler resourceHandler;
     private final Responses responses;
+    private final OpenApiEndpoints openApi;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock) {
         this.mapper = mapper;
@@ -50,6 +54,7 @@ public final class ApiServer {
         this.responses = new Responses(mapper, clock);
         this.resourceHandler = new ResourceHandler(mapper, registry, responses,
                 new PatchApplier(mapper, registry), clock);
+        this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
     }
 
     /** Creates the namespaces every cluster has (kube-apiserver's bootstrap controller does the same). */
@@ -101,6 +106,13 @@ public final class ApiServer {
             }
             default -> {
             }
+        }
+        if (path.startsWith("/openapi/")) {
+            requireGet(request);
+            return openApi.handle(OpenApiRequest.get(path).withHash(request.param("hash"))
+                            .withAccept(request.header("Accept")).withIfNoneMatch(request.header("If-None-Match")))
+                    .map(r -> (ApiResponse) new ApiResponse.Complete(r.status(), r.headers(), r.body()))
+                    .orElseThrow(() -> ApiException.notFoundPath("the server could not find the requested resource"));
         }
         if (path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")) {
             return text(200, "ok");
