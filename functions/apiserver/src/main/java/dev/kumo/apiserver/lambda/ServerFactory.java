@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.ApiServer;
@@ -23,12 +24,15 @@ import java.util.Map;
 public final class ServerFactory {
     public static final String ENV_DYNAMODB_ENDPOINT = "KUMO_DYNAMODB_ENDPOINT";
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
+    /** DynamoDB capacity consumed by this process, for cost figures (benchmarks, logs). */
+    public static final ConsumedCapacityMeter CAPACITY = new ConsumedCapacityMeter();
 
     private ServerFactory() {
     }
 
     public static ApiServer create(Map<String, String> env) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(CAPACITY));
         String endpoint = env.get(ENV_DYNAMODB_ENDPOINT);
         if (endpoint != null && !endpoint.isEmpty()) {
             builder.endpointOverride(URI.create(endpoint))

@@ -1,0 +1,80 @@
+package dev.kumo.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** A plain HTTPS client of the API configured from a kubeconfig (server, CA, bearer token). */
+final class BenchClient {
+    private final HttpClient http;
+    private final String server;
+    private final String token;
+
+    private BenchClient(HttpClient http, String server, String token) {
+        this.http = http;
+        this.server = server;
+        this.token = token;
+    }
+
+    static BenchClient fromKubeconfig(Path kubeconfig) throws Exception {
+        JsonNode config = new YAMLMapper().readTree(kubeconfig.toFile());
+        JsonNode cluster = config.path("clusters").get(0).path("cluster");
+        byte[] ca = Base64.getDecoder().decode(cluster.path("certificate-authority-data").asText());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(ca)));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        return new BenchClient(http, cluster.path("server").asText(),
+                config.path("users").get(0).path("user").path("token").asText());
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Streams a watch, handing each line to {@code onLine} until it returns false. */
+    void watch(String path, Predicate<String> onLine) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = response.body()) {
+            Iterator<String> it = lines.iterator();
+            while (it.hasNext()) {
+                if (!onLine.test(it.next())) {
+                    return;
+                }
+            }
+        }
+    }
+}
