@@ -9,48 +9,33 @@ public sealed interface JsonPatchOperation {
     JsonPointer path();
 
     /** The {@code op} member's value. */
-    String name();
+    default String name() {
+        return switch (this) {
+            case Add add -> "add";
+            case Remove remove -> "remove";
+            case Replace replace -> "replace";
+            case Move move -> "move";
+            case Copy copy -> "copy";
+            case Test test -> "test";
+        };
+    }
 
     record Add(JsonPointer path, JsonNode value) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "add";
-        }
     }
 
     record Remove(JsonPointer path) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "remove";
-        }
     }
 
     record Replace(JsonPointer path, JsonNode value) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "replace";
-        }
     }
 
     record Move(JsonPointer from, JsonPointer path) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "move";
-        }
     }
 
     record Copy(JsonPointer from, JsonPointer path) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "copy";
-        }
     }
 
     record Test(JsonPointer path, JsonNode value) implements JsonPatchOperation {
-        @Override
-        public String name() {
-            return "test";
-        }
     }
 
     /** Reads one operation object; {@code index} is its position in the patch, for messages. */

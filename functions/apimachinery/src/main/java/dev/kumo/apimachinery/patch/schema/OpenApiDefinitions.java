@@ -19,14 +19,6 @@ final class OpenApiDefinitions {
         this.byName = Map.copyOf(byName);
     }
 
-    Map<String, JsonNode> all() {
-        return byName;
-    }
-
-    boolean contains(String name) {
-        return byName.containsKey(name);
-    }
-
     JsonNode named(String name) {
         return byName.get(name);
     }
