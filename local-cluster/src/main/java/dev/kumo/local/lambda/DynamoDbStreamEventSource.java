@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -54,10 +55,7 @@ public final class DynamoDbStreamEventSource implements LocalEventSource {
 
     DynamoDbStreamEventSource(DynamoDbStreamMapping mapping, LocalFunction function, DynamoDbStreamsClient streams,
                               SqsClient sqs, AwsLocation location, StreamPolling polling, Clock clock) {
-        if (!mapping.functionName().equals(function.functionName())) {
-            throw new IllegalArgumentException("Mapping is for " + mapping.functionName() + ", not "
-                    + function.functionName());
-        }
+        function.requireName(mapping.functionName(), "Mapping of " + mapping.eventSourceArn());
         this.mapping = mapping;
         this.function = function;
         this.streams = streams;
@@ -107,7 +105,16 @@ public final class DynamoDbStreamEventSource implements LocalEventSource {
     private void discoverQuietly() {
         try {
             discover(false);
+        } catch (ResourceNotFoundException e) {
+            // The table or its stream was deleted; a new stream would have a new ARN, so this mapping is done.
+            log.atWarn().addKeyValue("function", function.functionName())
+                    .addKeyValue("eventSourceArn", mapping.eventSourceArn())
+                    .log("Stream no longer exists; no longer looking for shards: {}", e.getMessage());
+            discovery.shutdown();
         } catch (SdkException e) {
+            if (!running.get()) {
+                return; // Interrupted by close().
+            }
             log.atWarn().addKeyValue("function", function.functionName())
                     .addKeyValue("eventSourceArn", mapping.eventSourceArn())
                     .log("DescribeStream failed; trying again in {}: {}", polling.discoveryInterval(), e.getMessage());

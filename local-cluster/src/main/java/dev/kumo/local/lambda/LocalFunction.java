@@ -64,6 +64,13 @@ public final class LocalFunction implements AutoCloseable {
         return functionArn;
     }
 
+    /** Guards an event source against being wired to another function than the one its settings name. */
+    void requireName(String functionName, String source) {
+        if (!functionName.equals(functionName())) {
+            throw new IllegalArgumentException(source + " targets " + functionName + ", not " + functionName());
+        }
+    }
+
     /**
      * A synchronous (RequestResponse) invocation.
      *

@@ -36,10 +36,7 @@ public final class ScheduledTick implements LocalEventSource {
     }
 
     ScheduledTick(ScheduleRule rule, LocalFunction function, AwsLocation location, Clock clock) {
-        if (!rule.functionName().equals(function.functionName())) {
-            throw new IllegalArgumentException("Rule targets " + rule.functionName() + ", not "
-                    + function.functionName());
-        }
+        function.requireName(rule.functionName(), "Rule " + rule.ruleName());
         this.rule = rule;
         this.function = function;
         this.location = location;

@@ -31,10 +31,7 @@ public final class SqsEventSource implements LocalEventSource {
 
     SqsEventSource(SqsMapping mapping, LocalFunction function, SqsClient sqs, AwsLocation location,
                    RetryBackoff backoff) {
-        if (!mapping.functionName().equals(function.functionName())) {
-            throw new IllegalArgumentException("Mapping is for " + mapping.functionName() + ", not "
-                    + function.functionName());
-        }
+        function.requireName(mapping.functionName(), "Mapping of " + mapping.queueUrl());
         this.mapping = mapping;
         this.function = function;
         this.sqs = sqs;

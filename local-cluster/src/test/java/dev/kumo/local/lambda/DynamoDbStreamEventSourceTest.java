@@ -232,11 +232,11 @@ class DynamoDbStreamEventSourceTest {
     void aBatchingWindowGathersRecordsIntoOneInvocation() {
         probe.behaviour = (event, context) -> succeed(event);
         host.createEventSourceMapping(DynamoDbStreamMapping.builder("watcher", streamArn)
-                .maximumBatchingWindow(Duration.ofSeconds(2)).build());
+                .maximumBatchingWindow(Duration.ofSeconds(1)).build());
         host.start();
 
         writeItems("a");
-        sleep(Duration.ofMillis(600));
+        sleep(Duration.ofMillis(400));
         writeItems("b", "c");
 
         eventually(() -> assertThat(succeeded).hasSize(3));

@@ -5,6 +5,8 @@ import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler
 import java.io.File;
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -12,6 +14,8 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import scala.concurrent.Await;
+import scala.concurrent.duration.FiniteDuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -149,6 +153,18 @@ final class LocalAws implements ExtensionContext.Store.CloseableResource {
         sqs.close();
         dynamoDbServer.stop();
         dynamoDbHandler.close();
-        sqsServer.stopAndWait();
+        stopSqsServer();
+    }
+
+    /**
+     * ElasticMQ's stop waits for the requests it still holds, and a long poll whose client was interrupted stays
+     * held until its WaitTimeSeconds runs out; the test JVM need not wait for that.
+     */
+    private void stopSqsServer() throws InterruptedException {
+        try {
+            Await.ready(sqsServer.stopAndGetFuture().apply(), FiniteDuration.create(2, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            System.err.println("ElasticMQ still stopping after 2 s; leaving it to the JVM's exit");
+        }
     }
 }
