@@ -14,6 +14,7 @@ import dev.kumo.apiserver.http.ResourcePath;
 import dev.kumo.apiserver.openapi.OpenApiDocuments;
 import dev.kumo.apiserver.openapi.OpenApiEndpoints;
 import dev.kumo.apiserver.openapi.OpenApiRequest;
+import dev.kumo.apiserver.registry.FieldManagement;
 import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.registry.WriteOptions;
 import dev.kumo.apiserver.resources.BuiltinResources;
@@ -49,7 +50,10 @@ public final class ApiServer {
     public ApiServer(Store store, ObjectMapper mapper, Clock clock) {
         this.mapper = mapper;
         this.resources = BuiltinResources.create(clock);
-        this.registry = new GenericRegistry(store, mapper, clock);
+        this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
+                FieldManagement.servedSchema(mapper), clock, resources.all().stream()
+                .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
+                .collect(java.util.stream.Collectors.toSet())));
         this.discovery = new Discovery(mapper, resources);
         this.responses = new Responses(mapper, clock);
         this.resourceHandler = new ResourceHandler(mapper, registry, responses,

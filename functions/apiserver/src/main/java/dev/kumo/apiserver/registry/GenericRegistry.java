@@ -36,12 +36,14 @@ public final class GenericRegistry {
     private final ObjectMapper mapper;
     private final MetadataRules metadataRules;
     private final NamespaceLifecycle namespaces;
+    private final FieldManagement fields;
 
-    public GenericRegistry(Store store, ObjectMapper mapper, Clock clock) {
+    public GenericRegistry(Store store, ObjectMapper mapper, Clock clock, FieldManagement fields) {
         this.store = store;
         this.mapper = mapper;
+        this.fields = fields;
         this.metadataRules = new MetadataRules(clock);
-        this.namespaces = new NamespaceLifecycle(store);
+        this.namespaces = new NamespaceLifecycle(store, clock);
     }
 
     public Store store() {
@@ -67,6 +69,9 @@ public final class GenericRegistry {
         def.strategy().prepareForCreate(object);
         requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy().namesAreLabels()),
                 def.strategy().validate(object));
+        if (!options.applied()) {
+            object = fields.recordUpdate(null, object, options.fieldManager(), "");
+        }
         if (options.dryRun()) {
             return object;
         }
@@ -164,8 +169,14 @@ public final class GenericRegistry {
                         "the object has been modified; please apply your changes to the latest version and try again");
             }
             ObjectNode next = prepareUpdate(def, subresource, updated, old);
-            if (next.equals(old)) {
+            boolean unchanged = options.applied()
+                    ? next.equals(old) // an apply may change only who owns what, which must be kept
+                    : withoutManagedFields(next).equals(withoutManagedFields(old));
+            if (unchanged) {
                 return old; // nothing changed: no write, no new resourceVersion
+            }
+            if (!options.applied()) {
+                next = fields.recordUpdate(old, next, options.fieldManager(), fieldSubresource(subresource));
             }
             if (options.dryRun()) {
                 return next;
@@ -348,6 +359,21 @@ public final class GenericRegistry {
 
     public Optional<ObjectNode> find(ResourceDefinition def, String namespace, String name) {
         return store.get(key(def, namespace, name)).map(stored -> served(def, stored));
+    }
+
+    private static JsonNode withoutManagedFields(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        Meta.of(copy).remove("managedFields");
+        return copy;
+    }
+
+    /** Field ownership knows the status subresource; binding and finalize act on the main resource's fields. */
+    private static String fieldSubresource(String subresource) {
+        return "status".equals(subresource) ? "status" : "";
+    }
+
+    public FieldManagement fieldManagement() {
+        return fields;
     }
 
     private static JsonNode desiredState(ObjectNode object) {
