@@ -2,19 +2,19 @@ package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
+import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.lambda.ServerFactory;
+import dev.kumo.local.lambda.AwsLocation;
+import dev.kumo.local.lambda.FunctionConfiguration;
+import dev.kumo.local.lambda.LocalLambdaHost;
+import dev.kumo.local.lambda.ScheduleRule;
 import dev.kumo.local.front.ApiFront;
 import dev.kumo.local.pki.LocalPki;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,6 +22,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
     private String server;
     private Path kubeconfig;
     private String dynamoEndpoint;
+    private LocalAwsClients awsClients;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -63,10 +66,8 @@ public final class LocalCluster implements AutoCloseable {
         started.push(dynamo);
         dynamoEndpoint = dynamo.endpoint();
         StoreTables tables = StoreTables.fromEnvironment(Map.of());
-        try (DynamoDbClient client = DynamoDbClient.builder().endpointOverride(URI.create(dynamoEndpoint))
-                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build()) {
+        awsClients = new LocalAwsClients(dynamoEndpoint);
+        try (DynamoDbClient client = awsClients.dynamo()) {
             tables.createIfMissing(client);
         }
 
@@ -74,14 +75,28 @@ public final class LocalCluster implements AutoCloseable {
         int sqsPort = LocalDynamoDb.freePort();
         SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort).start();
         sqs.waitUntilStarted();
-        started.push(sqs::stopAndWait);
+        // Pollers' long polls keep stopAndWait() busy for up to a minute; the host stops them first, then this
+        // waits a bounded time.
+        started.push(() -> scala.concurrent.Await.ready(sqs.stopAndGetFuture().apply(),
+                scala.concurrent.duration.FiniteDuration.create(5, TimeUnit.SECONDS)));
 
-        progress.accept("starting the API server handler");
         Map<String, String> environment = Map.of(
                 ServerFactory.ENV_DYNAMODB_ENDPOINT, dynamoEndpoint,
                 StoreTables.ENV_OBJECTS_TABLE, tables.objects(),
                 StoreTables.ENV_LOG_TABLE, tables.log(),
                 "AWS_REGION", "us-east-1");
+
+        progress.accept("starting the Lambda host (compaction every minute)");
+        LocalLambdaHost host = new LocalLambdaHost(AwsLocation.LOCAL, closing(awsClients.streams()),
+                closing(awsClients.sqs(sqsPort)));
+        started.push(host);
+        host.createFunction(FunctionConfiguration.of("kumo-compaction", CompactionHandler.class.getName())
+                .withEnvironment(environment).withReservedConcurrentExecutions(1)
+                .withTimeout(Duration.ofMinutes(5)));
+        host.putRule(new ScheduleRule("kumo-compaction-tick", "kumo-compaction", Duration.ofMinutes(1)));
+        host.start();
+
+        progress.accept("starting the API server handler");
         ApiGatewayHandler handler = new ApiGatewayHandler(environment);
 
         LocalPki pki = LocalPki.loadOrCreate(settings.home().resolve("pki"));
@@ -107,6 +122,12 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(file, token + "\n");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return token;
+    }
+
+    /** Registers a client to be closed with the cluster and returns it. */
+    private <T extends AutoCloseable> T closing(T client) {
+        started.push(client);
+        return client;
     }
 
     private static String hostOf(InetSocketAddress address) {

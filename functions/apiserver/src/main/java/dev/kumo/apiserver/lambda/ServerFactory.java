@@ -31,6 +31,12 @@ public final class ServerFactory {
     }
 
     public static ApiServer create(Map<String, String> env) {
+        ObjectMapper mapper = new ObjectMapper();
+        return new ApiServer(store(env, mapper), mapper, Clock.systemUTC());
+    }
+
+    /** The store on the DynamoDB tables the environment names. */
+    public static DynamoStore store(Map<String, String> env, ObjectMapper mapper) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(CAPACITY));
         String endpoint = env.get(ENV_DYNAMODB_ENDPOINT);
@@ -39,11 +45,9 @@ public final class ServerFactory {
                     .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
-        ObjectMapper mapper = new ObjectMapper();
         DynamoStore.Options defaults = DynamoStore.Options.defaults();
         DynamoStore.Options options = new DynamoStore.Options(defaults.gapTimeout(),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault(ENV_WATCH_POLL_MILLIS, "500"))), Clock.systemUTC());
-        DynamoStore store = new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), mapper, options);
-        return new ApiServer(store, mapper, Clock.systemUTC());
+        return new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), mapper, options);
     }
 }
