@@ -23,6 +23,7 @@ import dev.kumo.apiserver.resources.ResourceDefinition;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,16 +48,16 @@ public final class PatchApplier {
                              String subresource, WriteOptions options,
                              BiFunction<Integer, ObjectNode, ApiResponse> respond) {
         return patch(request, def, namespace, name, subresource, options, UnaryOperator.identity(),
-                UnaryOperator.identity(), respond);
+                (current, patchedView) -> patchedView, respond);
     }
 
     /**
-     * Patches a view of the object ({@code toView}: e.g. a Scale for the scale subresource) and maps the patched
-     * view back ({@code fromView}).
+     * Patches a view of the object ({@code toView}: e.g. a Scale for the scale subresource); {@code fromView} makes
+     * the new object from the current one and the patched view.
      */
     public ApiResponse patch(ApiRequest request, ResourceDefinition def, String namespace, String name,
                              String subresource, WriteOptions options, UnaryOperator<ObjectNode> toView,
-                             UnaryOperator<ObjectNode> fromView,
+                             BinaryOperator<ObjectNode> fromView,
                              BiFunction<Integer, ObjectNode, ApiResponse> respond) {
         String type = Bodies.mediaType(request.header("Content-Type"));
         if (!Patches.TYPES.contains(type)) {
@@ -73,7 +74,7 @@ public final class PatchApplier {
             default -> merge;
         };
         ObjectNode patched = registry.guaranteedUpdate(def, namespace, name, subresource, options, null,
-                current -> fromView.apply(applyPatch(patcher, toView.apply(current), patch)));
+                current -> fromView.apply(current, applyPatch(patcher, toView.apply(current), patch)));
         return respond.apply(200, patched);
     }
 

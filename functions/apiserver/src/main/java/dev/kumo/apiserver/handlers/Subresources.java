@@ -101,13 +101,11 @@ final class Subresources {
         workload.path("spec").path("selector").path("matchLabels").fields()
                 .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
         status.put("selector", selector.toString());
-        // The patched Scale is mapped back onto this object by fromScaleOnto.
-        scale.set("__workload", workload);
         return scale;
     }
 
-    private ObjectNode fromScaleOnto(ObjectNode scale) {
-        ObjectNode workload = (ObjectNode) scale.get("__workload");
+    /** The workload with the replicas of a patched Scale. */
+    private ObjectNode fromScaleOnto(ObjectNode workload, ObjectNode scale) {
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.canConvertToLong() || replicas.asLong() < 0) {
             throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + Meta.name(workload)

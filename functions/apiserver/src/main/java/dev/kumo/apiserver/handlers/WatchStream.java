@@ -29,8 +29,6 @@ import java.util.function.Predicate;
 public final class WatchStream implements ApiResponse.StreamBody {
     private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
     private static final long BOOKMARK_INTERVAL_MILLIS = 10_000;
-    /** Leaves time to flush the last bookmark before a bounded host (API Gateway) cuts the request. */
-    private static final long DEADLINE_MARGIN_MILLIS = 1_500;
 
     private final ObjectMapper mapper;
     private final GenericRegistry registry;
@@ -72,12 +70,10 @@ public final class WatchStream implements ApiResponse.StreamBody {
         }
         long lastSent = cursor;
         long lastBookmarkNanos = System.nanoTime();
-        while (sink.isOpen() && System.nanoTime() < end) {
-            long remaining = Math.min((end - System.nanoTime()) / 1_000_000,
-                    sink.remainingMillis() - DEADLINE_MARGIN_MILLIS);
-            if (remaining <= 0) {
-                break;
-            }
+        // A bounded host (API Gateway) sets the sink's deadline with room to flush the last bookmark; the stream
+        // reads at least once even when little time is left, so a short poll still reports what happened.
+        do {
+            long remaining = Math.max(0, Math.min((end - System.nanoTime()) / 1_000_000, sink.remainingMillis()));
             WatchBatch batch;
             try {
                 batch = store.watch(def.storageResource(), cursor, Duration.ofMillis(Math.min(remaining, 5_000)));
@@ -97,8 +93,8 @@ public final class WatchStream implements ApiResponse.StreamBody {
                 lastSent = cursor;
                 lastBookmarkNanos = System.nanoTime();
             }
-        }
-        if (bookmarks && sink.isOpen() && cursor > lastSent) {
+        } while (sink.isOpen() && System.nanoTime() < end);
+        if (bookmarks && sink.connected() && cursor > lastSent) {
             sendBookmark(sink, cursor);
         }
     }

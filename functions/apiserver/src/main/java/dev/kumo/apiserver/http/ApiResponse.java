@@ -38,6 +38,9 @@ public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.St
 
         boolean isOpen();
 
+        /** The client is still there (the deadline may have passed: a last bookmark can still be sent). */
+        boolean connected();
+
         /** Milliseconds until the host ends the stream (Long.MAX_VALUE when the client decides). */
         long remainingMillis();
 
@@ -59,6 +62,11 @@ public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.St
                 @Override
                 public boolean isOpen() {
                     return open && remainingMillis() > 0;
+                }
+
+                @Override
+                public boolean connected() {
+                    return open;
                 }
 
                 @Override
