@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
-/** A fixed discovery of the resources kumo serves, enough for kubectl to resolve names; for this test only. */
-final class Discovery {
+/** A fixed discovery of the resources kumo serves, enough for kubectl to resolve names; for tests with kubectl only. */
+public final class Discovery {
     private record Resource(String name, String singular, String kind, boolean namespaced, String... shortNames) {
     }
 
@@ -43,7 +43,7 @@ final class Discovery {
     private final ObjectMapper json = new ObjectMapper();
 
     /** The discovery document at {@code path}, if it is one. */
-    Optional<ObjectNode> document(String path) {
+    public Optional<ObjectNode> document(String path) {
         if (path.equals("/api")) {
             ObjectNode versions = json.createObjectNode().put("kind", "APIVersions");
             versions.putArray("versions").add("v1");

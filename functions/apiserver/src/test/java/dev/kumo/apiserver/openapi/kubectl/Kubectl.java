@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One real kubectl binary pointed at a server, each run with a fresh cache so every run asks the server. */
-final class Kubectl {
+public final class Kubectl {
     /** Where the machine image has the kubectl builds; {@code -Dkumo.kubectl.dir} overrides. */
-    static final Path DIRECTORY = Path.of(System.getProperty("kumo.kubectl.dir", "/usr/lib/google-cloud-sdk/bin"));
+    public static final Path DIRECTORY = Path.of(System.getProperty("kumo.kubectl.dir", "/usr/lib/google-cloud-sdk/bin"));
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private final Path binary;
     private final Path workDirectory;
     private final Path kubeconfig;
 
-    Kubectl(String version, String serverUrl, Path workDirectory) throws IOException {
+    public Kubectl(String version, String serverUrl, Path workDirectory) throws IOException {
         this.binary = DIRECTORY.resolve("kubectl." + version);
         this.workDirectory = workDirectory;
         this.kubeconfig = workDirectory.resolve("kubeconfig");
@@ -40,11 +40,11 @@ final class Kubectl {
                 """.formatted(serverUrl));
     }
 
-    boolean installed() {
+    public boolean installed() {
         return Files.isExecutable(binary);
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         Path cache = Files.createTempDirectory(workDirectory, "cache");
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
                 "--cache-dir", cache.toString()));

@@ -3,14 +3,11 @@ package dev.kumo.apiserver.openapi.kubectl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.kumo.apiserver.openapi.OpenApiDocuments;
 import dev.kumo.apiserver.openapi.OpenApiEndpoints;
 import dev.kumo.apiserver.openapi.OpenApiRequest;
 import dev.kumo.apiserver.openapi.OpenApiResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,16 +26,14 @@ final class TestApiServer implements AutoCloseable {
     private final Discovery discovery = new Discovery();
     private final OpenApiEndpoints openApi = new OpenApiEndpoints(OpenApiDocuments.load(), Clock.systemUTC());
     private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final HttpServer server;
+    private final LoopbackServer server;
 
     TestApiServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new LoopbackServer(this::handle);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     List<String> requests() {
@@ -47,7 +42,7 @@ final class TestApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
