@@ -10,6 +10,8 @@ import dev.kumo.apiserver.handlers.ResourceHandler;
 import dev.kumo.apiserver.handlers.Responses;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.http.Bodies;
+import dev.kumo.apiserver.protobuf.KubernetesProtobuf;
 import dev.kumo.apiserver.http.ResourcePath;
 import dev.kumo.apiserver.openapi.OpenApiDocuments;
 import dev.kumo.apiserver.openapi.OpenApiEndpoints;
@@ -55,9 +57,11 @@ public final class ApiServer {
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
                 .collect(java.util.stream.Collectors.toSet())));
         this.discovery = new Discovery(mapper, resources);
-        this.responses = new Responses(mapper, clock);
-        this.resourceHandler = new ResourceHandler(mapper, registry, responses,
-                new PatchApplier(mapper, registry), clock);
+        KubernetesProtobuf protobuf = KubernetesProtobuf.load();
+        Bodies bodies = new Bodies(mapper, protobuf);
+        this.responses = new Responses(mapper, clock, protobuf);
+        this.resourceHandler = new ResourceHandler(mapper, registry, bodies, responses,
+                new PatchApplier(registry, bodies), clock);
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
     }
 

@@ -1,7 +1,6 @@
 package dev.kumo.apiserver.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.apply.ApplyResult;
 import dev.kumo.apimachinery.apply.MalformedApplyConfigurationException;
@@ -38,9 +37,9 @@ public final class PatchApplier {
     private final ObjectPatcher json = new JsonPatch();
     private final ObjectPatcher strategic;
 
-    public PatchApplier(ObjectMapper mapper, GenericRegistry registry) {
+    public PatchApplier(GenericRegistry registry, Bodies bodies) {
         this.registry = registry;
-        this.bodies = new Bodies(mapper);
+        this.bodies = bodies;
         this.strategic = new StrategicMergePatch(registry.fieldManagement().schema());
     }
 

@@ -36,14 +36,14 @@ public final class ResourceHandler {
     private final PatchApplier patches;
     private final Clock clock;
 
-    public ResourceHandler(ObjectMapper mapper, GenericRegistry registry, Responses responses,
+    public ResourceHandler(ObjectMapper mapper, GenericRegistry registry, Bodies bodies, Responses responses,
                            PatchApplier patches, Clock clock) {
         this.mapper = mapper;
         this.registry = registry;
-        this.bodies = new Bodies(mapper);
+        this.bodies = bodies;
         this.responses = responses;
         this.patches = patches;
-        this.subresources = new Subresources(mapper, registry, bodies, patches);
+        this.subresources = new Subresources(mapper, registry, bodies, patches, responses);
         this.clock = clock;
     }
 
@@ -98,7 +98,7 @@ public final class ResourceHandler {
                     includeObject(request), clock);
             return responses.json(200, table);
         }
-        return responses.json(200, list);
+        return responses.negotiated(request, 200, list);
     }
 
     private ApiResponse watch(ApiRequest request, ResourcePath path, ResourceDefinition def) {
@@ -132,7 +132,7 @@ public final class ResourceHandler {
             }
         }
         ((ObjectNode) list).set("items", items);
-        return responses.json(200, list);
+        return responses.negotiated(request, 200, list);
     }
 
     ListRequest listRequest(ApiRequest request, ResourceDefinition def) {
@@ -166,7 +166,7 @@ public final class ResourceHandler {
         String version = null;
         boolean dryRun = isDryRun(request);
         if (request.body().length > 0) {
-            JsonNode body = bodies.parse(request, List.of("application/json", "application/yaml"));
+            JsonNode body = bodies.parse(request, Bodies.OBJECT_TYPES);
             if (body.hasNonNull("propagationPolicy")) {
                 policy = body.get("propagationPolicy").asText();
             }

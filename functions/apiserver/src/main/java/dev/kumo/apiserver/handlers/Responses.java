@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.protobuf.KubernetesProtobuf;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 
 import java.time.Clock;
@@ -19,10 +20,12 @@ public final class Responses {
     private final ObjectMapper mapper;
     private final YAMLMapper yaml = new YAMLMapper();
     private final Clock clock;
+    private final KubernetesProtobuf protobuf;
 
-    public Responses(ObjectMapper mapper, Clock clock) {
+    public Responses(ObjectMapper mapper, Clock clock, KubernetesProtobuf protobuf) {
         this.mapper = mapper;
         this.clock = clock;
+        this.protobuf = protobuf;
     }
 
     public ApiResponse json(int status, ObjectNode body) {
@@ -41,6 +44,19 @@ public final class Responses {
             metadata.put("resourceVersion", object.path("metadata").path("resourceVersion").asText(""));
             return json(status, def.table().toTable(mapper, List.of(object), metadata,
                     dev.kumo.apiserver.table.TableConvertor.IncludeObject.METADATA, clock));
+        }
+        return negotiated(request, status, object);
+    }
+
+    /**
+     * An object or list in the first media type of the Accept header this server can produce for it: protobuf
+     * (client-go's typed clients ask for it first), YAML, or JSON.
+     */
+    public ApiResponse negotiated(ApiRequest request, int status, ObjectNode object) {
+        if (prefersProtobuf(request) && protobuf.supports(object.path("apiVersion").asText(),
+                object.path("kind").asText())) {
+            return new ApiResponse.Complete(status, Map.of("Content-Type", KubernetesProtobuf.MEDIA_TYPE),
+                    protobuf.encode(object));
         }
         if (wantsYaml(request)) {
             try {
@@ -71,11 +87,16 @@ public final class Responses {
         for (String part : accept.split(",")) {
             String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")
-                    || type.equals("application/yaml") || type.equals("application/json;stream=watch")) {
+                    || type.equals("application/yaml") || type.equals(KubernetesProtobuf.MEDIA_TYPE)) {
                 return;
             }
         }
         throw ApiException.notAcceptable(accept);
+    }
+
+    private static boolean prefersProtobuf(ApiRequest request) {
+        String accept = request.header("Accept");
+        return accept != null && accept.trim().toLowerCase(Locale.ROOT).startsWith(KubernetesProtobuf.MEDIA_TYPE);
     }
 
     private static boolean wantsYaml(ApiRequest request) {

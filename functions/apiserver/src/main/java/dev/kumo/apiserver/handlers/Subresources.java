@@ -26,12 +26,13 @@ final class Subresources {
     private final PatchApplier patches;
     private final Responses responses;
 
-    Subresources(ObjectMapper mapper, GenericRegistry registry, Bodies bodies, PatchApplier patches) {
+    Subresources(ObjectMapper mapper, GenericRegistry registry, Bodies bodies, PatchApplier patches,
+                 Responses responses) {
         this.mapper = mapper;
         this.registry = registry;
         this.bodies = bodies;
         this.patches = patches;
-        this.responses = new Responses(mapper, java.time.Clock.systemUTC());
+        this.responses = responses;
     }
 
     ApiResponse handle(ApiRequest request, ResourcePath path, ResourceDefinition def) {
@@ -47,11 +48,11 @@ final class Subresources {
 
     private ApiResponse status(ApiRequest request, ResourcePath path, ResourceDefinition def, WriteOptions options) {
         return switch (request.method()) {
-            case "GET" -> responses.json(200, registry.get(def, path.namespace(), path.name()));
-            case "PUT" -> responses.json(200, registry.update(def, path.namespace(), path.name(), "status",
-                    bodies.object(request), options));
+            case "GET" -> responses.negotiated(request, 200, registry.get(def, path.namespace(), path.name()));
+            case "PUT" -> responses.negotiated(request, 200, registry.update(def, path.namespace(), path.name(),
+                    "status", bodies.object(request), options));
             case "PATCH" -> patches.patch(request, def, path.namespace(), path.name(), "status", options,
-                    (code, object) -> responses.json(code, object));
+                    (code, object) -> responses.negotiated(request, code, object));
             default -> throw ApiException.methodNotAllowed(request.method() + " is not supported on "
                     + def.plural() + "/status");
         };
@@ -60,7 +61,7 @@ final class Subresources {
     /** autoscaling/v1 Scale, a view of spec.replicas, status.replicas and the selector. */
     private ApiResponse scale(ApiRequest request, ResourcePath path, ResourceDefinition def, WriteOptions options) {
         return switch (request.method()) {
-            case "GET" -> responses.json(200, toScale(registry.get(def, path.namespace(), path.name())));
+            case "GET" -> responses.negotiated(request, 200, toScale(registry.get(def, path.namespace(), path.name())));
             case "PUT" -> {
                 ObjectNode scale = bodies.object(request);
                 JsonNode replicas = scale.path("spec").path("replicas");
@@ -75,11 +76,11 @@ final class Subresources {
                             ((ObjectNode) current.path("spec")).put("replicas", replicas.asLong());
                             return current;
                         });
-                yield responses.json(200, toScale(updated));
+                yield responses.negotiated(request, 200, toScale(updated));
             }
             case "PATCH" -> patches.patch(request, def, path.namespace(), path.name(), "", options,
                     this::toScale, this::fromScaleOnto,
-                    (code, object) -> responses.json(code, toScale(object)));
+                    (code, object) -> responses.negotiated(request, code, toScale(object)));
             default -> throw ApiException.methodNotAllowed(request.method() + " is not supported on "
                     + def.plural() + "/scale");
         };
@@ -152,7 +153,7 @@ final class Subresources {
                             .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                     return pod;
                 });
-        return responses.json(201, StatusBuilder.success(mapper, Meta.name(bound), "", "pods", null));
+        return responses.negotiated(request, 201, StatusBuilder.success(mapper, Meta.name(bound), "", "pods", null));
     }
 
     /** PUT namespaces/NAME/finalize: replaces spec.finalizers, which the namespace controller empties. */
@@ -167,6 +168,6 @@ final class Subresources {
                     : mapper.createArrayNode());
             return ns;
         });
-        return responses.json(200, updated);
+        return responses.negotiated(request, 200, updated);
     }
 }

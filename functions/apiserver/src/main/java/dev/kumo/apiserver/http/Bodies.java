@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.protobuf.KubernetesProtobuf;
+import dev.kumo.apiserver.protobuf.ProtobufException;
 
 import java.io.IOException;
 import java.util.List;
@@ -15,13 +17,17 @@ import java.util.Locale;
 public final class Bodies {
     /** kube-apiserver's limit on a request body. */
     public static final int MAX_REQUEST_BYTES = 3 * 1024 * 1024;
-    private static final List<String> OBJECT_TYPES = List.of("application/json", "application/yaml");
+    /** What an object body may be: kubectl's imperative commands and client-go's typed clients send protobuf. */
+    public static final List<String> OBJECT_TYPES = List.of("application/json", "application/yaml",
+            KubernetesProtobuf.MEDIA_TYPE);
 
     private final ObjectMapper json;
     private final YAMLMapper yaml = new YAMLMapper();
+    private final KubernetesProtobuf protobuf;
 
-    public Bodies(ObjectMapper json) {
+    public Bodies(ObjectMapper json, KubernetesProtobuf protobuf) {
         this.json = json;
+        this.protobuf = protobuf;
     }
 
     /** The body as an object, for create and update. */
@@ -47,6 +53,13 @@ public final class Bodies {
         }
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
+        }
+        if (mediaType.equals(KubernetesProtobuf.MEDIA_TYPE)) {
+            try {
+                return protobuf.decode(body);
+            } catch (ProtobufException e) {
+                throw ApiException.badRequest("the request body is not valid Kubernetes protobuf: " + e.getMessage());
+            }
         }
         try {
             JsonNode node = mediaType.endsWith("yaml") ? yaml.readTree(body) : json.readTree(body);
