@@ -18,6 +18,8 @@ import dev.kumo.apiserver.openapi.OpenApiEndpoints;
 import dev.kumo.apiserver.openapi.OpenApiRequest;
 import dev.kumo.apiserver.registry.FieldManagement;
 import dev.kumo.apiserver.registry.GenericRegistry;
+import dev.kumo.apiserver.registry.ServiceAllocations;
+import dev.kumo.apiserver.registry.ServiceCidr;
 import dev.kumo.apiserver.registry.WriteOptions;
 import dev.kumo.apiserver.resources.BuiltinResources;
 import dev.kumo.apiserver.resources.ResourceDefinition;
@@ -48,14 +50,21 @@ public final class ApiServer {
     private final ResourceHandler resourceHandler;
     private final Responses responses;
     private final OpenApiEndpoints openApi;
+    private final ServiceCidr serviceCidr;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock) {
+        this(store, mapper, clock, ServiceCidr.parse("10.96.0.0/12"));
+    }
+
+    public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr) {
         this.mapper = mapper;
+        this.serviceCidr = serviceCidr;
         this.resources = BuiltinResources.create(clock);
         this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
-                .collect(java.util.stream.Collectors.toSet())));
+                .collect(java.util.stream.Collectors.toSet())),
+                Map.of("services", new ServiceAllocations(store, mapper, serviceCidr)));
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
         Bodies bodies = new Bodies(mapper, protobuf);
@@ -65,7 +74,10 @@ public final class ApiServer {
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
     }
 
-    /** Creates the namespaces every cluster has (kube-apiserver's bootstrap controller does the same). */
+    /**
+     * Creates what every cluster has: the system namespaces and the {@code kubernetes} service on the first
+     * address of the service CIDR (kube-apiserver's bootstrap controller does the same).
+     */
     public void bootstrap() {
         ResourceDefinition namespaces = resources.find("", "v1", "namespaces").orElseThrow();
         for (String name : SYSTEM_NAMESPACES) {
@@ -79,6 +91,23 @@ public final class ApiServer {
                     if (e.code() != 409) {
                         throw e;
                     }
+                }
+            }
+        }
+        ResourceDefinition services = resources.find("", "v1", "services").orElseThrow();
+        if (registry.find(services, "default", "kubernetes").isEmpty()) {
+            ObjectNode service = mapper.createObjectNode();
+            service.putObject("metadata").put("name", "kubernetes")
+                    .putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+            ObjectNode spec = service.putObject("spec");
+            spec.put("clusterIP", serviceCidr.first());
+            spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("targetPort", 6443)
+                    .put("protocol", "TCP");
+            try {
+                registry.create(services, "default", service, new WriteOptions(false, "kube-apiserver", false));
+            } catch (ApiException e) {
+                if (e.code() != 409 && e.code() != 422) {
+                    throw e;
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.ApiServer;
+import dev.kumo.apiserver.registry.ServiceCidr;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -32,7 +33,8 @@ public final class ServerFactory {
 
     public static ApiServer create(Map<String, String> env) {
         ObjectMapper mapper = new ObjectMapper();
-        return new ApiServer(store(env, mapper), mapper, Clock.systemUTC());
+        return new ApiServer(store(env, mapper), mapper, Clock.systemUTC(),
+                ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")));
     }
 
     /** The store on the DynamoDB tables the environment names. */

@@ -37,11 +37,14 @@ public final class GenericRegistry {
     private final MetadataRules metadataRules;
     private final NamespaceLifecycle namespaces;
     private final FieldManagement fields;
+    private final Map<String, Allocations> allocations;
 
-    public GenericRegistry(Store store, ObjectMapper mapper, Clock clock, FieldManagement fields) {
+    public GenericRegistry(Store store, ObjectMapper mapper, Clock clock, FieldManagement fields,
+                           Map<String, Allocations> allocationsByStorageResource) {
         this.store = store;
         this.mapper = mapper;
         this.fields = fields;
+        this.allocations = Map.copyOf(allocationsByStorageResource);
         this.metadataRules = new MetadataRules(clock);
         this.namespaces = new NamespaceLifecycle(store, clock);
     }
@@ -76,11 +79,21 @@ public final class GenericRegistry {
             return object;
         }
         ObjectKey key = key(def, namespace, Meta.name(object));
+        Allocations held = allocationsOf(def);
+        held.allocate(object);
         try {
             return served(def, store.create(key, def.conversion().toStorage(object)));
         } catch (StoreException e) {
+            held.release(object);
             throw Errors.from(def, key, e);
+        } catch (RuntimeException e) {
+            held.release(object);
+            throw e;
         }
+    }
+
+    private Allocations allocationsOf(ResourceDefinition def) {
+        return allocations.getOrDefault(def.storageResource(), Allocations.NONE);
     }
 
     public ObjectNode get(ResourceDefinition def, String namespace, String name) {
@@ -184,8 +197,11 @@ public final class GenericRegistry {
             try {
                 if (Meta.isBeingDeleted(next) && !Meta.hasFinalizers(next)) {
                     // The last finalizer is gone: the deletion completes now.
-                    return served(def, store.delete(key, current.revision()));
+                    ObjectNode deleted = served(def, store.delete(key, current.revision()));
+                    allocationsOf(def).release(old);
+                    return deleted;
                 }
+                allocationsOf(def).reallocate(next, old);
                 return served(def, store.update(key, def.conversion().toStorage(next), current.revision()));
             } catch (StoreException.Conflict conflict) {
                 if (pinnedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS) {
@@ -253,7 +269,9 @@ public final class GenericRegistry {
                     if (options.dryRun()) {
                         return new DeleteResult(object, true);
                     }
-                    return new DeleteResult(served(def, store.delete(key, current.revision())), true);
+                    ObjectNode deleted = served(def, store.delete(key, current.revision()));
+                    allocationsOf(def).release(object);
+                    return new DeleteResult(deleted, true);
                 }
                 ObjectNode marked = object.deepCopy();
                 ObjectNode metadata = Meta.of(marked);

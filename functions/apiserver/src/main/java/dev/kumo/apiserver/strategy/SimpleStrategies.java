@@ -196,6 +196,18 @@ public final class SimpleStrategies {
             }
 
             @Override
+            public List<FieldError> validateUpdate(ObjectNode service, ObjectNode old) {
+                List<FieldError> errors = new ArrayList<>(validate(service));
+                String oldIp = old.path("spec").path("clusterIP").asText("");
+                String newIp = service.path("spec").path("clusterIP").asText("");
+                if (!oldIp.isEmpty() && !oldIp.equals(newIp)
+                        && !service.path("spec").path("type").asText().equals("ExternalName")) {
+                    errors.add(FieldError.invalid("spec.clusterIPs[0]", newIp, "field is immutable"));
+                }
+                return errors;
+            }
+
+            @Override
             public List<FieldError> validate(ObjectNode service) {
                 List<FieldError> errors = new ArrayList<>();
                 JsonNode spec = service.path("spec");

@@ -207,4 +207,37 @@ class ResourceRestTest {
         assertThat(secret.at("/data/password").asText()).isEqualTo("aHVudGVyMg==");
         assertThat(secret.has("stringData")).isFalse();
     }
+
+    @Test
+    void servicesGetAClusterIpAndNodePortsThatAreReleasedOnDelete() {
+        String svc = "/api/v1/namespaces/default/services";
+        String nodePort = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"type\":\"NodePort\",\"clusterIP\":\"%s\","
+                + "\"ports\":[{\"port\":80%s}]}}";
+
+        JsonNode first = api.call("POST", svc, nodePort.formatted("a", "", "")).body();
+        String ip = first.at("/spec/clusterIP").asText();
+        int port = first.at("/spec/ports/0/nodePort").asInt();
+        TestApi.Answer sameIp = api.call("POST", svc, nodePort.formatted("b", ip, ""));
+        TestApi.Answer samePort = api.call("POST", svc, nodePort.formatted("c", "", ",\"nodePort\":" + port));
+        api.call("DELETE", svc + "/a", null);
+        TestApi.Answer reused = api.call("POST", svc, nodePort.formatted("d", ip, ",\"nodePort\":" + port));
+
+        assertThat(ip).startsWith("10.").isNotEqualTo("10.96.0.1");
+        assertThat(first.at("/spec/clusterIPs/0").asText()).isEqualTo(ip);
+        assertThat(port).isBetween(30000, 32767);
+        assertThat(sameIp.status()).isEqualTo(422);
+        assertThat(sameIp.body().path("message").asText()).contains("provided IP is already allocated");
+        assertThat(samePort.status()).isEqualTo(422);
+        assertThat(samePort.body().path("message").asText()).contains("provided port is already allocated");
+        assertThat(api.call("GET", svc + "/c", null).status()).isEqualTo(404);
+        assertThat(reused.status()).as(reused.text()).isEqualTo(201);
+    }
+
+    @Test
+    void theKubernetesServiceExistsOnTheFirstServiceAddress() {
+        JsonNode service = api.call("GET", "/api/v1/namespaces/default/services/kubernetes", null).body();
+
+        assertThat(service.at("/spec/clusterIP").asText()).isEqualTo("10.96.0.1");
+        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(443);
+    }
 }

@@ -1,0 +1,34 @@
+package dev.kumo.apiserver.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Cluster-wide resources an object holds while it exists (a service's ClusterIP and node ports), reserved before
+ * the object is written and released after it is gone. Reservations are store objects created conditionally, so
+ * two API server processes never hand out the same one.
+ */
+public interface Allocations {
+
+    /** Fills and reserves what the new object needs; throws an ApiException (422) for a taken explicit value. */
+    void allocate(ObjectNode object);
+
+    /** Reserves what an update adds and releases what it drops. */
+    void reallocate(ObjectNode object, ObjectNode old);
+
+    /** Releases what the object held (after it was deleted, or when its create failed). */
+    void release(ObjectNode object);
+
+    Allocations NONE = new Allocations() {
+        @Override
+        public void allocate(ObjectNode object) {
+        }
+
+        @Override
+        public void reallocate(ObjectNode object, ObjectNode old) {
+        }
+
+        @Override
+        public void release(ObjectNode object) {
+        }
+    };
+}
