@@ -3,7 +3,6 @@ package dev.kumo.apimachinery.store.dynamodb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.util.List;
@@ -106,10 +105,5 @@ final class Compactor {
             }
             return 1;
         }).orElse(0);
-    }
-
-    @SuppressWarnings("unused")
-    private static boolean isEmpty(Map<String, AttributeValue> item) {
-        return item == null || item.isEmpty();
     }
 }

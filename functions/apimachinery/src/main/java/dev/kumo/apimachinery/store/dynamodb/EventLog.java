@@ -23,10 +23,6 @@ final class EventLog {
         this.table = table;
     }
 
-    String table() {
-        return table;
-    }
-
     /** The put of a write's event; it fails if a filler already claimed the revision. */
     Put eventPut(String resource, long revision, String operation, String key, long previous,
                  Map<String, AttributeValue> valueAttributes, long nowMillis) {
