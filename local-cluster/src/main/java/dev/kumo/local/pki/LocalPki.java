@@ -19,6 +19,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -35,6 +37,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -67,7 +70,9 @@ public final class LocalPki {
             Path caCert = directory.resolve("ca.crt");
             Path caKey = directory.resolve("ca.key");
             if (Files.exists(caCert) && Files.exists(caKey)) {
-                return new LocalPki(directory, readCertificate(caCert), readKeyPair(caKey));
+                X509Certificate certificate = readCertificate(caCert);
+                return new LocalPki(directory, certificate,
+                        new KeyPair(certificate.getPublicKey(), readPrivateKey(caKey)));
             }
             KeyPair keys = newKeyPair();
             X500Name subject = new X500Name("CN=kumo-local-ca");
@@ -75,7 +80,7 @@ public final class LocalPki {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             X509Certificate certificate = sign(builder, keys);
-            writePem(caKey, keys.getPrivate(), true);
+            writePem(caKey, new JcaPKCS8Generator(keys.getPrivate(), null).generate(), true);
             writePem(caCert, certificate, false);
             return new LocalPki(directory, certificate, keys);
         } catch (IOException e) {
@@ -156,13 +161,18 @@ public final class LocalPki {
         }
     }
 
-    private static KeyPair readKeyPair(Path path) throws IOException {
+    /** The CA's private key, as PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY"); its public key is the certificate's. */
+    private static PrivateKey readPrivateKey(Path path) throws IOException {
         try (Reader reader = Files.newBufferedReader(path); PEMParser parser = new PEMParser(reader)) {
             Object read = parser.readObject();
-            if (!(read instanceof PEMKeyPair pair)) {
-                throw new IOException(path + " does not hold a key pair");
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (read instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
             }
-            return new JcaPEMKeyConverter().getKeyPair(pair);
+            if (read instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            throw new IOException(path + " does not hold a private key");
         }
     }
 
