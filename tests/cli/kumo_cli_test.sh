@@ -169,7 +169,7 @@ echo "kumo CLI tests ($KUMO)"
 fresh_env
 
 run;                     check "no arguments prints usage, exit 0" 0 '^Usage: ' 'up \[--ephemeral\]'
-run help;                check "help prints usage, exit 0" 0 '^Usage: '
+run help;                check "help prints usage, exit 0" 0 '^Usage: ' '^  synth \[CDK_ARGS\.\.\.\]'
 run --help;              check "--help prints usage, exit 0" 0 '^Usage: '
 run frobnicate;          check "unknown command: usage, exit 2" 2 "unknown command 'frobnicate'" '^Usage: '
 run up --bogus;          check "up with an unknown option: exit 2" 2 "unknown option '--bogus'" '^Usage: '
@@ -184,6 +184,9 @@ run logs -x;             check "logs with an unknown option: exit 2" 2 "unknown 
 fresh_env
 run java-home
 check "no JDK at all: exit 1 and says what to do" 1 'no JDK >= 21 found' 'set JAVA_HOME'
+run synth
+check "synth without a JDK >= 21: exit 1 before installing or building anything" 1 'no JDK >= 21 found'
+if [[ $OUT == *"npm ci"* || $OUT == *building* ]]; then fail "synth checks the JDK first" "it went on: $OUT"; else pass "synth checks the JDK first"; fi
 
 fake_jdk java-17-openjdk-amd64 17.0.15
 fake_jdk java-8 1.8.0_392

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * from before it answer 410 Gone. Triggered by a scheduled rule (EventBridge in AWS, the local host's tick).
  */
 public final class CompactionHandler implements RequestHandler<ScheduledEvent, String> {
-    static final String ENV_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
+    public static final String ENV_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
     private static final Logger LOG = LoggerFactory.getLogger(CompactionHandler.class);
 
     private final DynamoStore store;

@@ -1,0 +1,129 @@
+package dev.kumo.infra.controlplane;
+
+import dev.kumo.infra.constructs.KumoFunction;
+import dev.kumo.infra.constructs.KumoFunctionProps;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegrationProps;
+import software.amazon.awscdk.services.apigatewayv2.CfnIntegration;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control plane's compute: the API server behind an API Gateway HTTP API, and the compaction of the event log
+ * on a one-minute schedule. Both run handlers of {@code functions/apiserver}'s Lambda jar on the state stack's
+ * store. Costs nothing while idle but the tables' storage.
+ */
+public final class ControlPlaneStack extends Stack {
+    public static final String API_HANDLER = "dev.kumo.apiserver.lambda.ApiGatewayHandler::handleRequest";
+    public static final String COMPACTION_HANDLER = "dev.kumo.apiserver.lambda.CompactionHandler::handleRequest";
+    /** Read by {@code CompactionHandler}. */
+    public static final String ENV_COMPACTION_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
+    /**
+     * An HTTP API ends every request after 30 s, its hard limit; the handler ends a watch (a bounded long poll)
+     * within it.
+     */
+    static final Duration API_TIMEOUT = Duration.seconds(30);
+    /** Below the interval, so that a run ends before the next tick. */
+    static final Duration COMPACTION_TIMEOUT = Duration.seconds(50);
+    static final Duration COMPACTION_INTERVAL = Duration.minutes(1);
+
+    private final HttpApi api;
+
+    public ControlPlaneStack(Construct scope, String id, ControlPlaneStackProps props) {
+        super(scope, id, StackProps.builder().env(props.env()).build());
+        getTemplateOptions().setDescription("kumo control plane: the API server and the event log's compaction");
+        Code code = Code.fromAsset(props.apiserverJar().toString());
+        this.api = apiServer(props, code);
+        compaction(props, code);
+        CfnOutput.Builder.create(this, "ApiEndpoint")
+                .description("The Kubernetes API: the server of a kubeconfig's cluster")
+                .value(api.getApiEndpoint())
+                .build();
+    }
+
+    public HttpApi api() {
+        return api;
+    }
+
+    /** SnapStart on: a cold start is a kubectl user (or a node agent) waiting. */
+    private HttpApi apiServer(ControlPlaneStackProps props, Code code) {
+        KumoFunction server = new KumoFunction(this, "ApiServer", onStore(props, code, API_HANDLER)
+                .description("kumo API server (Kubernetes REST) behind the HTTP API")
+                .memoryMb(props.apiMemoryMb())
+                .timeout(API_TIMEOUT)
+                .snapStart(true)
+                .build());
+        HttpApi http = HttpApi.Builder.create(this, "Api")
+                .apiName(getStackName())
+                .description("kumo: the Kubernetes API")
+                .defaultIntegration(new HttpLambdaIntegration("ApiServer", server.entryPoint(),
+                        HttpLambdaIntegrationProps.builder()
+                                .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
+                                .build()))
+                .build();
+        setIntegrationTimeout(http, API_TIMEOUT);
+        return http;
+    }
+
+    /**
+     * CDK's integration props stop at 29 s, the limit of REST and WebSocket APIs; HTTP APIs allow 30 s, and the
+     * template says so explicitly rather than relying on the service's default.
+     */
+    private static void setIntegrationTimeout(HttpApi http, Duration timeout) {
+        for (IConstruct child : http.getNode().findAll()) {
+            if (child instanceof CfnResource resource
+                    && CfnIntegration.CFN_RESOURCE_TYPE_NAME.equals(resource.getCfnResourceType())) {
+                resource.addPropertyOverride("TimeoutInMillis", timeout.toMilliseconds());
+            }
+        }
+    }
+
+    /**
+     * SnapStart off: a run a minute keeps one environment warm, and nobody waits on a cold start. One run at a time
+     * (reserved concurrency 1); a tick that finds the previous run still going is dropped rather than queued, since
+     * the next one comes a minute later anyway.
+     */
+    private void compaction(ControlPlaneStackProps props, Code code) {
+        KumoFunction compaction = new KumoFunction(this, "Compaction", onStore(props, code, COMPACTION_HANDLER)
+                .description("kumo event log compaction: history older than the retention answers 410 Gone")
+                .memoryMb(props.compactionMemoryMb())
+                .timeout(COMPACTION_TIMEOUT)
+                .environment(Map.of(ENV_COMPACTION_RETENTION_SECONDS,
+                        props.compactionRetention().toSeconds().toString()))
+                .reservedConcurrency(1)
+                .build());
+        compaction.function().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .retryAttempts(0)
+                .maxEventAge(COMPACTION_INTERVAL)
+                .build());
+        Rule.Builder.create(this, "CompactionSchedule")
+                .description("Runs the event log's compaction")
+                .schedule(Schedule.rate(COMPACTION_INTERVAL))
+                .targets(List.of(new LambdaFunction(compaction.entryPoint())))
+                .build();
+    }
+
+    /** A handler of the apiserver jar that reads and writes the store. */
+    private static KumoFunctionProps.Builder onStore(ControlPlaneStackProps props, Code code, String handler) {
+        return KumoFunctionProps.builder()
+                .handler(handler)
+                .code(code)
+                .store(props.store())
+                .logRetention(props.logRetention());
+    }
+}

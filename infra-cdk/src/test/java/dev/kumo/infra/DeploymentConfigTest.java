@@ -1,0 +1,52 @@
+package dev.kumo.infra;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeploymentConfigTest {
+    private static final Map<String, String> NO_CREDENTIALS = Map.of();
+
+    @Test
+    void withoutAccountOrRegionTheTemplatesAreEnvironmentAgnostic() {
+        DeploymentConfig config = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar")), NO_CREDENTIALS);
+        assertThat(config.cluster()).isEqualTo("kumo");
+        assertThat(config.env()).isNull();
+        assertThat(config.apiserverJar()).isEqualTo(Path.of("api.jar"));
+        assertThat(config.stackId("state")).isEqualTo("kumo-state");
+    }
+
+    @Test
+    void contextWinsOverTheCredentialsTheCliFound() {
+        Map<String, String> cli = Map.of("CDK_DEFAULT_ACCOUNT", "111111111111", "CDK_DEFAULT_REGION", "us-east-1");
+        DeploymentConfig fromCli = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar")), cli);
+        assertThat(fromCli.env().getAccount()).isEqualTo("111111111111");
+        assertThat(fromCli.env().getRegion()).isEqualTo("us-east-1");
+
+        DeploymentConfig fromContext = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar",
+                DeploymentConfig.REGION, "eu-west-1", DeploymentConfig.CLUSTER, "dev-2")), cli);
+        assertThat(fromContext.env().getAccount()).isEqualTo("111111111111");
+        assertThat(fromContext.env().getRegion()).isEqualTo("eu-west-1");
+        assertThat(fromContext.stackId("control-plane")).isEqualTo("dev-2-control-plane");
+    }
+
+    @Test
+    void aMissingJarOrABadClusterNameIsRefused() {
+        assertThatThrownBy(() -> DeploymentConfig.from(app(Map.of()), NO_CREDENTIALS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(DeploymentConfig.APISERVER_JAR);
+        Map<String, String> context = new HashMap<>(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar"));
+        context.put(DeploymentConfig.CLUSTER, "Prod_1");
+        assertThatThrownBy(() -> DeploymentConfig.from(app(context), NO_CREDENTIALS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Prod_1");
+    }
+
+    private static App app(Map<String, String> context) {
+        return App.Builder.create().context(Map.copyOf(context)).build();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.kumo.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Helpers for reading synthesized templates in tests. */
+public final class Templates {
+    private Templates() {
+    }
+
+    /** An app with cdk.json's context (feature flags among it), as the CDK CLI would start it. */
+    @SuppressWarnings("unchecked")
+    public static App app() {
+        try {
+            Map<String, Object> cdkJson = new ObjectMapper().readValue(Path.of("cdk.json").toFile(), Map.class);
+            return App.Builder.create().context((Map<String, Object>) cdkJson.get("context")).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A few bytes where the Lambda jar would be: synth hashes and copies it, nothing reads it. */
+    public static Path standInJar(Path dir) {
+        try {
+            return Files.write(dir.resolve("apiserver-stand-in.jar"), new byte[] {'P', 'K', 3, 4});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The one resource of the type whose properties include {@code properties}: its logical id and body. */
+    public static Map.Entry<String, Map<String, Object>> only(Template template, String type, Map<String, ?> properties) {
+        Map<String, Map<String, Object>> found = template.findResources(type, Map.of("Properties", properties));
+        if (found.size() != 1) {
+            throw new AssertionError("expected one " + type + " with " + properties + ", found " + found.keySet());
+        }
+        return found.entrySet().iterator().next();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    /**
+     * What a value of a consumer stack stands for in the producer: {@code Fn::ImportValue} of one of the producer's
+     * exports becomes the exported value (a {@code Ref} or {@code Fn::GetAtt} there); anything else is returned as is.
+     */
+    public static Object resolveImport(Template producer, Object value) {
+        if (!(value instanceof Map<?, ?> map) || !map.containsKey("Fn::ImportValue")) {
+            return value;
+        }
+        Object name = map.get("Fn::ImportValue");
+        for (Object output : producer.findOutputs("*").values()) {
+            Map<?, ?> out = (Map<?, ?>) output;
+            if (out.get("Export") instanceof Map<?, ?> export && name.equals(export.get("Name"))) {
+                return out.get("Value");
+            }
+        }
+        throw new AssertionError("the producer exports no " + name);
+    }
+
+    public static Map<String, Object> ref(String logicalId) {
+        return Map.of("Ref", logicalId);
+    }
+
+    public static Map<String, Object> arn(String logicalId) {
+        return Map.of("Fn::GetAtt", List.of(logicalId, "Arn"));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.kumo.infra.controlplane;
+
+import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apiserver.lambda.ApiGatewayHandler;
+import dev.kumo.apiserver.lambda.CompactionHandler;
+import dev.kumo.infra.state.StateStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kumo.infra.Templates.app;
+import static dev.kumo.infra.Templates.arn;
+import static dev.kumo.infra.Templates.only;
+import static dev.kumo.infra.Templates.properties;
+import static dev.kumo.infra.Templates.ref;
+import static dev.kumo.infra.Templates.resolveImport;
+import static dev.kumo.infra.Templates.standInJar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
+
+class ControlPlaneStackTest {
+    private static final String API_HANDLER = ApiGatewayHandler.class.getName() + "::handleRequest";
+    private static final String COMPACTION_HANDLER = CompactionHandler.class.getName() + "::handleRequest";
+
+    @TempDir
+    static Path dir;
+    private static Template state;
+    private static Template plane;
+
+    @BeforeAll
+    static void synth() {
+        App app = app();
+        StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
+        ControlPlaneStack planeStack = new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()
+                .store(stateStack.store())
+                .apiserverJar(standInJar(dir))
+                .build());
+        state = Template.fromStack(stateStack);
+        plane = Template.fromStack(planeStack);
+    }
+
+    @Test
+    void apiServerRunsTheApiGatewayHandlerOnJava21WithSnapStart() {
+        Map<String, Object> function = function(API_HANDLER);
+        assertThat(function).containsEntry("Runtime", "java21")
+                .containsEntry("Architectures", List.of("arm64"))
+                .containsEntry("MemorySize", 1024)
+                .containsEntry("Timeout", 30)
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+    }
+
+    @Test
+    void functionsFindTheTablesUnderTheNamesTheStoreReads() {
+        String objects = table("k");
+        String log = table("rv");
+        for (String handler : List.of(API_HANDLER, COMPACTION_HANDLER)) {
+            Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) function(handler).get("Environment")).get("Variables");
+            assertThat(resolveImport(state, variables.get(StoreTables.ENV_OBJECTS_TABLE))).as(handler).isEqualTo(ref(objects));
+            assertThat(resolveImport(state, variables.get(StoreTables.ENV_LOG_TABLE))).as(handler).isEqualTo(ref(log));
+        }
+    }
+
+    /** The API server may read and write items of the two tables and write its own logs; nothing else. */
+    @Test
+    void apiServerMayOnlyReadAndWriteItemsOfTheTwoTables() {
+        List<Map<String, Object>> statements = statements(roleOf(API_HANDLER));
+        assertThat(statements).hasSize(3);
+
+        Map<String, Object> items = statement(statements, "dynamodb:");
+        assertThat(items.get("Action")).asInstanceOf(LIST).containsExactlyInAnyOrder(
+                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+                "dynamodb:TransactWriteItems", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem");
+        assertThat(((List<?>) items.get("Resource")).stream().map(r -> resolveImport(state, r)).toList())
+                .containsExactlyInAnyOrder(arn(table("k")), arn(table("rv")));
+        assertThat(items).doesNotContainKey("Condition");
+
+        Map<String, Object> key = statement(statements, "kms:");
+        assertThat(resolveImport(state, key.get("Resource")))
+                .isEqualTo(arn(only(state, "AWS::KMS::Key", Map.of()).getKey()));
+        assertThat(key.get("Condition")).asInstanceOf(MAP).extractingByKey("StringEquals").asInstanceOf(MAP)
+                .containsOnlyKeys("kms:ViaService");
+
+        Map<String, Object> logs = statement(statements, "logs:");
+        assertThat(logs.get("Action")).isEqualTo(List.of("logs:CreateLogStream", "logs:PutLogEvents"));
+        assertThat(logs.get("Resource")).isEqualTo(arn(logGroupOf(API_HANDLER)));
+
+        plane.allResourcesProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", Match.absent()));
+    }
+
+    @Test
+    void httpApiSendsEveryRouteToTheApiServerAliasInPayloadFormat2() {
+        String alias = only(plane, "AWS::Lambda::Alias", Map.of("Name", "live")).getKey();
+        String version = only(plane, "AWS::Lambda::Version", Map.of()).getKey();
+        plane.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "FunctionName", ref(functionId(API_HANDLER)),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(version, "Version"))));
+
+        plane.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
+        String integration = only(plane, "AWS::ApiGatewayV2::Integration", Map.of(
+                "IntegrationType", "AWS_PROXY",
+                "IntegrationUri", ref(alias),
+                "PayloadFormatVersion", "2.0",
+                "TimeoutInMillis", 30_000)).getKey();
+        plane.resourceCountIs("AWS::ApiGatewayV2::Route", 1);
+        plane.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of(
+                "RouteKey", "$default",
+                "Target", Map.of("Fn::Join", List.of("", List.of("integrations/", ref(integration))))));
+        plane.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "FunctionName", ref(alias), "Principal", "apigateway.amazonaws.com"));
+        plane.hasOutput("ApiEndpoint", Map.of());
+    }
+
+    @Test
+    void compactionRunsEveryMinuteOneAtATime() {
+        Map<String, Object> function = function(COMPACTION_HANDLER);
+        assertThat(function).containsEntry("Runtime", "java21")
+                .containsEntry("ReservedConcurrentExecutions", 1)
+                .doesNotContainKey("SnapStart");
+        assertThat(function.get("Environment")).asInstanceOf(MAP).extractingByKey("Variables").asInstanceOf(MAP)
+                .containsEntry(CompactionHandler.ENV_RETENTION_SECONDS, "300");
+
+        String id = functionId(COMPACTION_HANDLER);
+        plane.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Map.of("Arn", arn(id), "Id", Match.anyValue()))));
+        plane.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "FunctionName", arn(id), "Principal", "events.amazonaws.com"));
+        // A tick that waits (the previous run still going) is dropped, not retried for hours.
+        plane.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", ref(id), "MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 60));
+    }
+
+    @Test
+    void everyFunctionLogsToItsOwnGroupKeptAMonth() {
+        for (String handler : List.of(API_HANDLER, COMPACTION_HANDLER)) {
+            Map<String, Object> group = properties(plane.findResources("AWS::Logs::LogGroup").get(logGroupOf(handler)));
+            assertThat(group).as(handler).containsEntry("RetentionInDays", 30);
+        }
+        plane.resourceCountIs("AWS::Logs::LogGroup", 2);
+    }
+
+    @Test
+    void memoryAndRetentionsComeFromTheProps(@TempDir Path jarDir) {
+        App app = app();
+        StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
+        Template custom = Template.fromStack(new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()
+                .store(stateStack.store())
+                .apiserverJar(standInJar(jarDir))
+                .apiMemoryMb(2048)
+                .compactionMemoryMb(256)
+                .compactionRetention(Duration.minutes(10))
+                .logRetention(RetentionDays.ONE_WEEK)
+                .build()));
+        custom.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", API_HANDLER, "MemorySize", 2048));
+        custom.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", COMPACTION_HANDLER, "MemorySize", 256,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(CompactionHandler.ENV_RETENTION_SECONDS, "600")))));
+        custom.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 7));
+    }
+
+    private static Map<String, Object> function(String handler) {
+        return properties(only(plane, "AWS::Lambda::Function", Map.of("Handler", handler)).getValue());
+    }
+
+    private static String functionId(String handler) {
+        return only(plane, "AWS::Lambda::Function", Map.of("Handler", handler)).getKey();
+    }
+
+    private static String table(String sortKey) {
+        return only(state, "AWS::DynamoDB::Table", Map.of("KeySchema",
+                Match.arrayWith(List.of(Map.of("AttributeName", sortKey, "KeyType", "RANGE"))))).getKey();
+    }
+
+    private static String roleOf(String handler) {
+        return (String) ((List<?>) ((Map<?, ?>) function(handler).get("Role")).get("Fn::GetAtt")).get(0);
+    }
+
+    private static String logGroupOf(String handler) {
+        return (String) ((Map<?, ?>) ((Map<?, ?>) function(handler).get("LoggingConfig")).get("LogGroup")).get("Ref");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String role) {
+        Map<String, Object> policy = properties(only(plane, "AWS::IAM::Policy",
+                Map.of("Roles", List.of(ref(role)))).getValue());
+        return (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement");
+    }
+
+    private static Map<String, Object> statement(List<Map<String, Object>> statements, String actionPrefix) {
+        List<Map<String, Object>> found = statements.stream()
+                .filter(s -> String.valueOf(s.get("Action")).contains(actionPrefix)).toList();
+        assertThat(found).as("statements with %s actions", actionPrefix).hasSize(1);
+        assertThat(found.getFirst()).containsEntry("Effect", "Allow");
+        return found.getFirst();
+    }
+}
