@@ -32,7 +32,19 @@ public final class ApiBenchmark {
     private ApiBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            // DynamoDB Local and ElasticMQ leave non-daemon threads behind after they stop.
+            System.exit(0);
+        } catch (Exception e) {
+            System.err.println("kumo bench: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int writers = intArg(args, "--writers", 50);
         int seconds = intArg(args, "--seconds", 20);
         int samples = intArg(args, "--samples", 300);

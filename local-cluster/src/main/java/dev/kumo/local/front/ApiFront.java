@@ -26,6 +26,7 @@ public final class ApiFront implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ApiGatewayHandler handler;
+    private volatile boolean closing;
 
     public ApiFront(InetSocketAddress address, SSLContext tls, ApiGatewayHandler handler) throws IOException {
         this.handler = handler;
@@ -76,13 +77,20 @@ public final class ApiFront implements AutoCloseable {
             LOG.atDebug().setCause(e).addKeyValue("path", exchange.getRequestURI().getPath())
                     .log("connection closed while answering");
         } catch (RuntimeException e) {
-            LOG.atError().setCause(e).addKeyValue("method", exchange.getRequestMethod())
-                    .addKeyValue("path", exchange.getRequestURI().getPath()).log("request failed in the front");
+            if (closing) {
+                // Watches still open when the cluster stops are interrupted: expected, not a failure.
+                LOG.atDebug().addKeyValue("path", exchange.getRequestURI().getPath())
+                        .log("request ended by shutdown");
+            } else {
+                LOG.atError().setCause(e).addKeyValue("method", exchange.getRequestMethod())
+                        .addKeyValue("path", exchange.getRequestURI().getPath()).log("request failed in the front");
+            }
         }
     }
 
     @Override
     public void close() {
+        closing = true;
         server.stop(0);
         executor.shutdownNow();
     }
