@@ -40,6 +40,16 @@ class DynamoStoreConsistencyTest {
 
     @Test
     void everyWatcherConvergesWithoutMissedDuplicatedOrReorderedEvents() throws Exception {
+        runWriters(false);
+    }
+
+    /** All writers in one process, as in the local cluster: one store instance used by many threads. */
+    @Test
+    void writersSharingOneStoreTakeRevisionBlocksAndWatchersStillConverge() throws Exception {
+        runWriters(true);
+    }
+
+    private void runWriters(boolean sharedStore) throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Future<Map<String, Long>>> watchers = new ArrayList<>();
@@ -47,8 +57,9 @@ class DynamoStoreConsistencyTest {
             watchers.add(pool.submit(() -> watchUntilQuiet(LocalDynamo.store(tables), writing)));
         }
         List<Future<?>> writers = new ArrayList<>();
+        DynamoStore shared = LocalDynamo.store(tables);
         for (int w = 0; w < WRITERS; w++) {
-            DynamoStore store = LocalDynamo.store(tables);
+            DynamoStore store = sharedStore ? shared : LocalDynamo.store(tables);
             writers.add(pool.submit(() -> write(store)));
         }
         // Crashed writers: revisions taken and never written, which watchers must fill.
