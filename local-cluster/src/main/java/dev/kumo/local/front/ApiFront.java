@@ -66,6 +66,10 @@ public final class ApiFront implements AutoCloseable {
                 case ApiResponse.Streaming streaming -> {
                     exchange.sendResponseHeaders(streaming.status(), 0); // chunked
                     try (OutputStream out = exchange.getResponseBody()) {
+                        // The server buffers the headers until the first chunk; a watch may have no event for a
+                        // long time, and clients wait for the headers to know the watch started (kube-apiserver
+                        // flushes them at once too).
+                        out.flush();
                         streaming.body().writeTo(ApiResponse.Sink.of(out, Long.MAX_VALUE));
                     } catch (IOException clientLeft) {
                         LOG.atDebug().addKeyValue("path", exchange.getRequestURI().getPath())

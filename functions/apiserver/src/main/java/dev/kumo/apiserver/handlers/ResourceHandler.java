@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** The REST verbs on one resource: list, watch, create, get, update, patch, delete, deletecollection. */
 public final class ResourceHandler {
@@ -105,8 +106,10 @@ public final class ResourceHandler {
         ListRequest listRequest = listRequest(request, def);
         long timeoutMillis = request.param("timeoutSeconds") == null ? Long.MAX_VALUE
                 : parseLong(request.param("timeoutSeconds"), "timeoutSeconds") * 1000;
+        UnaryOperator<ObjectNode> encoding = responses.wantsTable(request)
+                ? new TableWatchEvents(mapper, def, includeObject(request), clock) : UnaryOperator.identity();
         WatchStream stream = new WatchStream(mapper, registry, def, path.namespace(), listRequest,
-                matcher(def, listRequest), request.flag("allowWatchBookmarks"), timeoutMillis);
+                matcher(def, listRequest), request.flag("allowWatchBookmarks"), timeoutMillis, encoding);
         return new ApiResponse.Streaming(200, Map.of("Content-Type", "application/json",
                 "Transfer-Encoding", "chunked"), stream);
     }

@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Streams a watch: one JSON line per event ({@code {"type":"ADDED","object":{...}}}), filtered by namespace and
  * selectors. An object that stops matching a selector is reported DELETED and one that starts matching ADDED, as
  * kube-apiserver does. The stream ends when the client leaves, {@code timeoutSeconds} pass, or the host's deadline
- * (API Gateway's 30 s) nears; with bookmarks allowed, a BOOKMARK tells the client where to resume.
+ * (API Gateway's 30 s) nears; with bookmarks allowed, a BOOKMARK tells the client where to resume. The objects of
+ * ADDED, MODIFIED and DELETED events go through an encoding (e.g. into tables); bookmarks and errors do not.
  */
 public final class WatchStream implements ApiResponse.StreamBody {
     private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
@@ -38,9 +40,11 @@ public final class WatchStream implements ApiResponse.StreamBody {
     private final Predicate<ObjectNode> matches;
     private final boolean bookmarks;
     private final long timeoutMillis;
+    private final UnaryOperator<ObjectNode> encoding;
 
     public WatchStream(ObjectMapper mapper, GenericRegistry registry, ResourceDefinition def, String namespace,
-                       ListRequest request, Predicate<ObjectNode> matches, boolean bookmarks, long timeoutMillis) {
+                       ListRequest request, Predicate<ObjectNode> matches, boolean bookmarks, long timeoutMillis,
+                       UnaryOperator<ObjectNode> encoding) {
         this.mapper = mapper;
         this.registry = registry;
         this.def = def;
@@ -49,6 +53,7 @@ public final class WatchStream implements ApiResponse.StreamBody {
         this.matches = matches;
         this.bookmarks = bookmarks;
         this.timeoutMillis = timeoutMillis;
+        this.encoding = encoding;
     }
 
     @Override
@@ -62,7 +67,7 @@ public final class WatchStream implements ApiResponse.StreamBody {
             ListPage page = registry.listPage(def, namespace,
                     new ListRequest(request.labels(), request.fields(), 0, null, "", ""), matches);
             for (StoredObject item : page.items()) {
-                send(sink, "ADDED", registry.served(def, item));
+                sendEvent(sink, "ADDED", registry.served(def, item));
             }
             cursor = page.revision();
         } else {
@@ -108,13 +113,13 @@ public final class WatchStream implements ApiResponse.StreamBody {
         switch (event.type()) {
             case ADDED -> {
                 if (now) {
-                    send(sink, "ADDED", object);
+                    sendEvent(sink, "ADDED", object);
                     return true;
                 }
             }
             case DELETED -> {
                 if (now) {
-                    send(sink, "DELETED", object);
+                    sendEvent(sink, "DELETED", object);
                     return true;
                 }
             }
@@ -125,12 +130,16 @@ public final class WatchStream implements ApiResponse.StreamBody {
                             .map(old -> matches.test(registry.served(def, old.value()))).orElse(now);
                 }
                 if (now || before) {
-                    send(sink, now && before ? "MODIFIED" : now ? "ADDED" : "DELETED", object);
+                    sendEvent(sink, now && before ? "MODIFIED" : now ? "ADDED" : "DELETED", object);
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private void sendEvent(ApiResponse.Sink sink, String type, ObjectNode object) throws IOException {
+        send(sink, type, encoding.apply(object));
     }
 
     private void send(ApiResponse.Sink sink, String type, ObjectNode object) throws IOException {

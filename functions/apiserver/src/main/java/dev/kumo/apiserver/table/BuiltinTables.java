@@ -28,6 +28,7 @@ public final class BuiltinTables {
                 of("Status", "The aggregate status of the containers in this pod.", BuiltinTables::podStatus),
                 of("Restarts", "The number of times the containers in this pod have been restarted.",
                         o -> Integer.toString(sum(o.path("status").path("containerStatuses"), "restartCount"))),
+                TableColumn.AGE,
                 wide("IP", "IP address allocated to the pod.", o -> text(o.path("status").path("podIP"), "<none>")),
                 wide("Node", "Name of the Node this pod is bound to.", o -> text(o.path("spec").path("nodeName"), "<none>")),
                 wide("Nominated Node", "Name of the node where this pod may be scheduled.",
@@ -40,6 +41,7 @@ public final class BuiltinTables {
         return new TableConvertor(List.of(
                 of("Status", "The status of the node", BuiltinTables::nodeStatus),
                 of("Roles", "The roles of the node", BuiltinTables::nodeRoles),
+                TableColumn.AGE,
                 of("Version", "Kubelet Version reported by the node.",
                         o -> o.path("status").path("nodeInfo").path("kubeletVersion").asText("")),
                 wide("Internal-IP", "List of internal IPs for the node.", o -> address(o, "InternalIP")),
@@ -58,6 +60,7 @@ public final class BuiltinTables {
                 of("Cluster-IP", "The cluster IP of the service.", o -> text(o.path("spec").path("clusterIP"), "<none>")),
                 of("External-IP", "The external IP of the service.", BuiltinTables::serviceExternalIp),
                 of("Port(s)", "The ports of the service.", BuiltinTables::servicePorts),
+                TableColumn.AGE,
                 wide("Selector", "The selector of the service.", o -> selector(o.path("spec").path("selector")))));
     }
 
@@ -108,6 +111,7 @@ public final class BuiltinTables {
                         + "the desired template spec.", o -> o.path("status").path("updatedReplicas").asLong(0)),
                 integer("Available", "Total number of available pods (ready for at least minReadySeconds) "
                         + "targeted by this deployment.", o -> o.path("status").path("availableReplicas").asLong(0)),
+                TableColumn.AGE,
                 wide("Containers", "Names of each container in the template.", o -> containers(o, "name")),
                 wide("Images", "Images referenced by each container in the template.", o -> containers(o, "image")),
                 wide("Selector", "Label selector for pods.", o -> selector(o.path("spec").path("selector").path("matchLabels")))));
@@ -118,6 +122,7 @@ public final class BuiltinTables {
                 integer("Desired", "Number of desired pods.", o -> o.path("spec").path("replicas").asLong(0)),
                 integer("Current", "Number of actual replicas.", o -> o.path("status").path("replicas").asLong(0)),
                 integer("Ready", "Number of ready replicas.", o -> o.path("status").path("readyReplicas").asLong(0)),
+                TableColumn.AGE,
                 wide("Containers", "Names of each container in the template.", o -> containers(o, "name")),
                 wide("Images", "Images referenced by each container in the template.", o -> containers(o, "image")),
                 wide("Selector", "Label selector for pods.", o -> selector(o.path("spec").path("selector").path("matchLabels")))));

@@ -8,6 +8,13 @@ import java.util.function.Function;
 public record TableColumn(String name, String type, String format, String description, int priority,
                           Function<ObjectNode, Object> cell) {
 
+    /**
+     * Where the Age column goes, for kinds whose Kubernetes printer does not put it last (Age precedes the wide
+     * columns, and a node's Version); the convertor computes its cells. Without it, Age is the last column.
+     */
+    public static final TableColumn AGE = new TableColumn("Age", "string", "", "CreationTimestamp is a timestamp "
+            + "representing the server time when this object was created.", 0, object -> "");
+
     public static TableColumn of(String name, String description, Function<ObjectNode, Object> cell) {
         return new TableColumn(name, "string", "", description, 0, cell);
     }

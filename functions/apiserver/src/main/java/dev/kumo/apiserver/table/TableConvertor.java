@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Turns objects into a {@code meta.k8s.io/v1 Table}, which {@code kubectl get} prints as is. Name comes first and
- * Age last, as in Kubernetes' own printers.
+ * Age last, as in Kubernetes' own printers, unless the columns place it ({@link TableColumn#AGE}).
  */
 public final class TableConvertor {
     private final List<TableColumn> columns;
@@ -29,15 +29,18 @@ public final class TableConvertor {
 
     public ObjectNode toTable(ObjectMapper mapper, List<ObjectNode> objects, ObjectNode listMetadata,
                               IncludeObject include, Clock clock) {
+        TableColumn age = new TableColumn(TableColumn.AGE.name(), TableColumn.AGE.type(), TableColumn.AGE.format(),
+                TableColumn.AGE.description(), 0,
+                o -> Ages.since(o.path("metadata").path("creationTimestamp").asText(""), clock));
         List<TableColumn> all = new ArrayList<>();
         all.add(new TableColumn("Name", "string", "name",
                 "Name must be unique within a namespace. More info: "
                         + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0,
                 o -> o.path("metadata").path("name").asText()));
-        all.addAll(columns);
-        all.add(new TableColumn("Age", "string", "", "CreationTimestamp is a timestamp representing the server time "
-                + "when this object was created.", 0,
-                o -> Ages.since(o.path("metadata").path("creationTimestamp").asText(""), clock)));
+        columns.forEach(column -> all.add(column == TableColumn.AGE ? age : column));
+        if (columns.stream().noneMatch(column -> column == TableColumn.AGE)) {
+            all.add(age);
+        }
 
         ObjectNode table = mapper.createObjectNode();
         table.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
