@@ -103,6 +103,14 @@ public final class ResourceHandler {
     }
 
     private ApiResponse watch(ApiRequest request, ResourcePath path, ResourceDefinition def) {
+        String upgrade = request.header("Upgrade");
+        if (upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+            // Watches are streamed over HTTP (API Gateway cannot upgrade these requests). Refuse at once: clients
+            // such as fabric8 then fall back to an HTTP watch, which they do for 200 or 503, but only after
+            // reading a 200's body to its end — an endless watch stream.
+            throw new ApiException(503, "ServiceUnavailable", "watch over WebSocket is not supported; "
+                    + "use an HTTP watch (GET with watch=true)", null);
+        }
         ListRequest listRequest = listRequest(request, def);
         long timeoutMillis = request.param("timeoutSeconds") == null ? Long.MAX_VALUE
                 : parseLong(request.param("timeoutSeconds"), "timeoutSeconds") * 1000;
