@@ -3,12 +3,14 @@ package dev.kumo.local;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
+import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
 import dev.kumo.local.lambda.ScheduleRule;
 import dev.kumo.local.front.ApiFront;
+import dev.kumo.local.pki.LocalCredentials;
 import dev.kumo.local.pki.LocalPki;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -17,10 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -97,31 +97,20 @@ public final class LocalCluster implements AutoCloseable {
         host.start();
 
         progress.accept("starting the API server handler");
-        ApiGatewayHandler handler = new ApiGatewayHandler(environment);
-
         LocalPki pki = LocalPki.loadOrCreate(settings.home().resolve("pki"));
+        LocalCredentials credentials = LocalCredentials.loadOrCreate(settings.home().resolve("pki"));
+        Map<String, String> apiEnvironment = new java.util.HashMap<>(environment);
+        apiEnvironment.put(SecurityFactory.ENV_TOKEN_FILE, credentials.tokenFile().toString());
+        ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
+
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);
         front.start();
         started.push(front);
         server = "https://" + hostOf(settings.listen()) + ":" + front.address().getPort();
 
         kubeconfig = settings.home().resolve("kubeconfig");
-        Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), adminToken());
+        Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), credentials.adminToken());
         progress.accept("wrote " + kubeconfig);
-    }
-
-    /** The admin's token, kept across restarts so existing kubeconfigs keep working. */
-    private String adminToken() throws java.io.IOException {
-        Path file = settings.home().resolve("pki").resolve("admin.token");
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
-        }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        Files.writeString(file, token + "\n");
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        return token;
     }
 
     /** Registers a client to be closed with the cluster and returns it. */

@@ -3,6 +3,13 @@ package dev.kumo.apiserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.Store;
+import dev.kumo.apiserver.audit.AuditEvent;
+import dev.kumo.apiserver.auth.Security;
+import dev.kumo.apiserver.auth.UserInfo;
+import dev.kumo.apiserver.auth.authz.Decision;
+import dev.kumo.apiserver.auth.authz.Forbidden;
+import dev.kumo.apiserver.auth.authz.RequestInfo;
+import dev.kumo.apiserver.auth.authz.RequestInfoResolver;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.handlers.Discovery;
 import dev.kumo.apiserver.handlers.PatchApplier;
@@ -27,8 +34,11 @@ import dev.kumo.apiserver.resources.ResourceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,20 +61,20 @@ public final class ApiServer {
     private final Responses responses;
     private final OpenApiEndpoints openApi;
     private final ServiceCidr serviceCidr;
+    private final Security security;
+    private final Clock clock;
 
-    public ApiServer(Store store, ObjectMapper mapper, Clock clock) {
-        this(store, mapper, clock, ServiceCidr.parse("10.96.0.0/12"));
-    }
-
-    public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr) {
+    public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
         this.mapper = mapper;
+        this.security = security;
+        this.clock = clock;
         this.serviceCidr = serviceCidr;
         this.resources = BuiltinResources.create(clock);
         this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
                 .collect(java.util.stream.Collectors.toSet())),
-                Map.of("services", new ServiceAllocations(store, mapper, serviceCidr)));
+                Map.of("services", new ServiceAllocations(store, mapper, serviceCidr)), security.admission());
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
         Bodies bodies = new Bodies(mapper, protobuf);
@@ -85,7 +95,7 @@ public final class ApiServer {
                 ObjectNode namespace = mapper.createObjectNode();
                 namespace.putObject("metadata").put("name", name);
                 try {
-                    registry.create(namespaces, "", namespace, new WriteOptions(false, "kube-apiserver", false));
+                    registry.create(namespaces, "", namespace, WriteOptions.system("kube-apiserver"));
                     LOG.atInfo().addKeyValue("namespace", name).log("created system namespace");
                 } catch (ApiException e) {
                     if (e.code() != 409) {
@@ -104,7 +114,7 @@ public final class ApiServer {
             spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("targetPort", 6443)
                     .put("protocol", "TCP");
             try {
-                registry.create(services, "default", service, new WriteOptions(false, "kube-apiserver", false));
+                registry.create(services, "default", service, WriteOptions.system("kube-apiserver"));
             } catch (ApiException e) {
                 if (e.code() != 409 && e.code() != 422) {
                     throw e;
@@ -113,16 +123,65 @@ public final class ApiServer {
         }
     }
 
+    /**
+     * Answers one request: authenticates it (401 when it carries no valid credential outside the open paths),
+     * authorizes it (403), serves it, and records it in the audit log when it changes something, reads secrets, or
+     * was refused.
+     */
     public ApiResponse handle(ApiRequest request) {
+        Instant received = clock.instant();
+        RequestInfo info = RequestInfoResolver.resolve(request);
+        UserInfo user = UserInfo.ANONYMOUS;
+        ApiResponse response;
+        String failure = "";
         try {
-            return route(request);
+            user = security.authenticator().authenticate(request);
+            Decision decision = security.authorizer().authorize(user, info);
+            if (!decision.allowed()) {
+                LOG.atInfo().addKeyValue("user", user.name()).addKeyValue("verb", info.verb())
+                        .addKeyValue("resource", info.resourceWithSubresource())
+                        .addKeyValue("namespace", info.namespace()).addKeyValue("name", info.name())
+                        .addKeyValue("path", info.path()).addKeyValue("reason", decision.reason())
+                        .log("request forbidden");
+                throw Forbidden.of(user, info, decision.reason());
+            }
+            response = route(request.withUser(user));
         } catch (ApiException e) {
-            return responses.status(e);
+            failure = e.getMessage();
+            response = responses.status(e);
         } catch (RuntimeException e) {
             LOG.atError().setCause(e).addKeyValue("method", request.method()).addKeyValue("path", request.path())
-                    .log("request failed");
-            return responses.status(ApiException.internal("an internal error occurred: " + e));
+                    .addKeyValue("user", user.name()).log("request failed");
+            failure = "an internal error occurred";
+            response = responses.status(ApiException.internal("an internal error occurred: " + e));
         }
+        if (audited(info, response.status())) {
+            security.audit().record(new AuditEvent(UUID.randomUUID().toString(),
+                    response instanceof ApiResponse.Streaming ? "ResponseStarted" : "ResponseComplete",
+                    requestUri(request), info, user, request.remoteAddress(), request.header("User-Agent"),
+                    response.status(), failure, received, clock.instant()));
+        }
+        return response;
+    }
+
+    /** Every write, every read of a secret, and every refused request. */
+    private static boolean audited(RequestInfo info, int status) {
+        return !info.readOnly() && info.resourceRequest()
+                || info.resourceRequest() && info.resource().equals("secrets") && info.apiGroup().isEmpty()
+                || status == 401 || status == 403;
+    }
+
+    private static String requestUri(ApiRequest request) {
+        StringBuilder uri = new StringBuilder(request.path());
+        char separator = '?';
+        for (Map.Entry<String, List<String>> parameter : request.query().entrySet()) {
+            for (String value : parameter.getValue()) {
+                uri.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+                        .append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                separator = '&';
+            }
+        }
+        return uri.toString();
     }
 
     private ApiResponse route(ApiRequest request) {

@@ -100,6 +100,15 @@ public final class ApiException extends RuntimeException {
         return new ApiException(504, "Timeout", message, new Details(null, null, null, null, retryAfterSeconds));
     }
 
+    public static ApiException unauthorized() {
+        return new ApiException(401, "Unauthorized", "Unauthorized", null);
+    }
+
+    /** Kubernetes' wording: {@code pods "x" is forbidden: User "u" cannot get resource "pods" ...: reason}. */
+    public static ApiException forbidden(String group, String resource, String name, String message) {
+        return new ApiException(403, "Forbidden", message, new Details(name, group, resource, null, null));
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", message, null);
     }

@@ -86,7 +86,8 @@ public final class PatchApplier {
                     + "Required value: is required for apply patch", null);
         }
         boolean force = request.flag("force");
-        WriteOptions applyOptions = new WriteOptions(options.dryRun(), manager, options.strictFields()).asApply();
+        WriteOptions applyOptions = new WriteOptions(options.dryRun(), manager, options.strictFields(), true,
+                options.user());
         ObjectNode metadata = Meta.of(applied);
         String appliedName = metadata.path("name").asText("");
         if (!appliedName.isEmpty() && !appliedName.equals(name)) {

@@ -197,7 +197,7 @@ public final class ResourceHandler {
                     + "Unsupported value: \"" + policy + "\": supported values: \"Foreground\", \"Background\", "
                     + "\"Orphan\"", null);
         }
-        return new DeleteOptions(policy, grace, uid, version, dryRun);
+        return new DeleteOptions(policy, grace, uid, version, dryRun, request.requireUser());
     }
 
     static WriteOptions writeOptions(ApiRequest request) {
@@ -206,7 +206,8 @@ public final class ResourceHandler {
             String agent = request.header("User-Agent");
             manager = agent == null || agent.isEmpty() ? "unknown" : agent.split("/", 2)[0];
         }
-        return new WriteOptions(isDryRun(request), manager, "Strict".equals(request.param("fieldValidation")));
+        return new WriteOptions(isDryRun(request), manager, "Strict".equals(request.param("fieldValidation")), false,
+                request.requireUser());
     }
 
     private static boolean isDryRun(ApiRequest request) {

@@ -1,5 +1,7 @@
 package dev.kumo.apiserver.http;
 
+import dev.kumo.apiserver.auth.UserInfo;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +13,7 @@ import java.util.TreeMap;
  * Header names are case-insensitive; query parameters keep all their values.
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                         byte[] body) {
+                         byte[] body, UserInfo user, String remoteAddress) {
 
     public ApiRequest {
         method = method.toUpperCase(Locale.ROOT);
@@ -20,6 +22,30 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
         caseInsensitive.putAll(headers);
         headers = caseInsensitive;
         body = body == null ? new byte[0] : body;
+        remoteAddress = remoteAddress == null ? "" : remoteAddress;
+    }
+
+    /** A request as a host received it: not yet authenticated. */
+    public ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                      byte[] body) {
+        this(method, path, query, headers, body, null, "");
+    }
+
+    public ApiRequest withRemoteAddress(String address) {
+        return new ApiRequest(method, path, query, headers, body, user, address);
+    }
+
+    /** This request as sent by {@code authenticated}, once authentication has found who that is. */
+    public ApiRequest withUser(UserInfo authenticated) {
+        return new ApiRequest(method, path, query, headers, body, authenticated, remoteAddress);
+    }
+
+    /** The authenticated user; every request that reaches a handler has one. */
+    public UserInfo requireUser() {
+        if (user == null) {
+            throw new IllegalStateException("request " + method + " " + path + " was not authenticated");
+        }
+        return user;
     }
 
     public String header(String name) {

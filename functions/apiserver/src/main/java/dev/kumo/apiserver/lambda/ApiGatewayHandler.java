@@ -81,8 +81,10 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
                 : event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
                 : event.getBody().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
+        String sourceIp = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getSourceIp() : "";
         return new ApiRequest(method, event.getRawPath() == null ? "/" : event.getRawPath(),
-                parseQuery(event.getRawQueryString()), headers, body);
+                parseQuery(event.getRawQueryString()), headers, body).withRemoteAddress(sourceIp);
     }
 
     /** Parses the raw query string, keeping repeated parameters apart (the parsed map joins them with commas). */

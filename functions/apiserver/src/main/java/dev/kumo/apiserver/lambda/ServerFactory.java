@@ -33,8 +33,10 @@ public final class ServerFactory {
 
     public static ApiServer create(Map<String, String> env) {
         ObjectMapper mapper = new ObjectMapper();
-        return new ApiServer(store(env, mapper), mapper, Clock.systemUTC(),
-                ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")));
+        DynamoStore store = store(env, mapper);
+        return new ApiServer(store, mapper, Clock.systemUTC(),
+                ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")),
+                SecurityFactory.create(env, store));
     }
 
     /** The store on the DynamoDB tables the environment names. */

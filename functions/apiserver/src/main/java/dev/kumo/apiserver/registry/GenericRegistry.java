@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apiserver.admission.AdmissionPlugin;
+import dev.kumo.apiserver.admission.AdmissionRequest;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ListOptions;
 import dev.kumo.apimachinery.store.ListPage;
@@ -38,10 +40,12 @@ public final class GenericRegistry {
     private final NamespaceLifecycle namespaces;
     private final FieldManagement fields;
     private final Map<String, Allocations> allocations;
+    private final AdmissionPlugin admission;
 
     public GenericRegistry(Store store, ObjectMapper mapper, Clock clock, FieldManagement fields,
-                           Map<String, Allocations> allocationsByStorageResource) {
+                           Map<String, Allocations> allocationsByStorageResource, AdmissionPlugin admission) {
         this.store = store;
+        this.admission = admission;
         this.mapper = mapper;
         this.fields = fields;
         this.allocations = Map.copyOf(allocationsByStorageResource);
@@ -70,8 +74,12 @@ public final class GenericRegistry {
             metadata.put("generation", 1);
         }
         def.strategy().prepareForCreate(object);
+        AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.CREATE, def, namespace,
+                Meta.name(object), "", object, null, options.user(), options.dryRun());
+        admission.admit(admitted);
         requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy().namesAreLabels()),
                 def.strategy().validate(object));
+        admission.validate(admitted);
         if (!options.applied()) {
             object = fields.recordUpdate(null, object, options.fieldManager(), "");
         }
@@ -181,7 +189,7 @@ public final class GenericRegistry {
                 throw ApiException.conflict(def.group(), def.plural(), name,
                         "the object has been modified; please apply your changes to the latest version and try again");
             }
-            ObjectNode next = prepareUpdate(def, subresource, updated, old);
+            ObjectNode next = prepareUpdate(def, subresource, updated, old, options);
             boolean unchanged = options.applied()
                     ? next.equals(old) // an apply may change only who owns what, which must be kept
                     : withoutManagedFields(next).equals(withoutManagedFields(old));
@@ -213,7 +221,8 @@ public final class GenericRegistry {
         }
     }
 
-    private ObjectNode prepareUpdate(ResourceDefinition def, String subresource, ObjectNode updated, ObjectNode old) {
+    private ObjectNode prepareUpdate(ResourceDefinition def, String subresource, ObjectNode updated, ObjectNode old,
+                                     WriteOptions options) {
         checkKind(def, updated);
         ObjectNode next;
         if ("binding".equals(subresource) || "finalize".equals(subresource)) {
@@ -249,8 +258,12 @@ public final class GenericRegistry {
             }
         }
         Meta.of(next).put("resourceVersion", Meta.resourceVersion(old));
+        AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.UPDATE, def,
+                Meta.namespace(old), Meta.name(old), subresource, next, old, options.user(), options.dryRun());
+        admission.admit(admitted);
         requireValid(def, next, metadataRules.validate(next, def.namespaced(), def.strategy().namesAreLabels()),
                 def.strategy().validateUpdate(next, old));
+        admission.validate(admitted);
         return next;
     }
 
@@ -262,6 +275,10 @@ public final class GenericRegistry {
                     .orElseThrow(() -> ApiException.notFound(def.group(), def.kind(), def.plural(), name));
             ObjectNode object = served(def, current);
             checkPreconditions(def, name, object, options);
+            AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.DELETE, def, namespace, name,
+                    "", null, object, options.user(), options.dryRun());
+            admission.admit(admitted);
+            admission.validate(admitted);
             List<String> finalizers = finalizersAfterDelete(def, object, options);
             boolean graceful = def.strategy() instanceof GracefulDeletion g && g.needsGracefulDeletion(object, options);
             try {

@@ -1,5 +1,7 @@
 package dev.kumo.apiserver.registry;
 
+import dev.kumo.apiserver.auth.UserInfo;
+
 /**
  * Options every write carries.
  *
@@ -7,15 +9,23 @@ package dev.kumo.apiserver.registry;
  * @param fieldManager who makes the change, for managedFields
  * @param strictFields fieldValidation=Strict: unknown or duplicate fields are errors, not warnings
  * @param applied      the object already carries the managedFields of a server-side apply
+ * @param user         who asks, for admission
  */
-public record WriteOptions(boolean dryRun, String fieldManager, boolean strictFields, boolean applied) {
-    public static final WriteOptions DEFAULT = new WriteOptions(false, "unknown", false, false);
+public record WriteOptions(boolean dryRun, String fieldManager, boolean strictFields, boolean applied,
+                           UserInfo user) {
 
-    public WriteOptions(boolean dryRun, String fieldManager, boolean strictFields) {
-        this(dryRun, fieldManager, strictFields, false);
+    public WriteOptions {
+        if (user == null) {
+            throw new IllegalArgumentException("a write needs the user who makes it");
+        }
+    }
+
+    /** A write the API server makes on its own behalf (bootstrap objects). */
+    public static WriteOptions system(String fieldManager) {
+        return new WriteOptions(false, fieldManager, false, false, UserInfo.API_SERVER);
     }
 
     public WriteOptions asApply() {
-        return new WriteOptions(dryRun, fieldManager, strictFields, true);
+        return new WriteOptions(dryRun, fieldManager, strictFields, true, user);
     }
 }

@@ -43,11 +43,12 @@ class ApiGatewayHandlerTest {
 
     @Test
     void aWatchThroughApiGatewayIsABoundedLongPollEndingWithABookmark() {
-        var server = new dev.kumo.apiserver.rest.ApiHarness().server();
-        ApiGatewayHandler handler = new ApiGatewayHandler(server);
+        var harness = new dev.kumo.apiserver.rest.ApiHarness();
+        ApiGatewayHandler handler = new ApiGatewayHandler(harness.server());
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/api/v1/namespaces/default/configmaps")
                 .withRawQueryString("watch=true&allowWatchBookmarks=true&resourceVersion=0")
+                .withHeaders(Map.of("Authorization", harness.adminAuthorization()))
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build())
                         .build())

@@ -9,4 +9,9 @@ public final class ApiHarness {
     public ApiServer server() {
         return api.server;
     }
+
+    /** The {@code Authorization} header value of an admin request to {@link #server()}. */
+    public String adminAuthorization() {
+        return "Bearer " + TestApi.ADMIN_TOKEN;
+    }
 }

@@ -9,11 +9,15 @@ import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.lambda.SecurityFactory;
+import dev.kumo.apiserver.registry.ServiceCidr;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +30,8 @@ import java.util.UUID;
 /** The API server on fresh tables of an embedded DynamoDB Local, called without HTTP. */
 final class TestApi {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The bearer token of the tests' admin, a member of system:masters. */
+    static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -42,8 +48,21 @@ final class TestApi {
         tables.createIfMissing(dynamo.dynamoDbClient());
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
                 new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
-        server = new ApiServer(store, MAPPER, Clock.systemUTC());
+        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
+                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
         server.bootstrap();
+    }
+
+    /** A token file naming the admin, as the local cluster writes one. */
+    private static Path tokenFile() {
+        try {
+            Path file = Files.createTempFile("kumo-tokens", ".csv");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A complete answer: status and parsed JSON body. */
@@ -66,6 +85,7 @@ final class TestApi {
             }
         }
         Map<String, String> allHeaders = new HashMap<>(headers);
+        allHeaders.putIfAbsent("Authorization", "Bearer " + ADMIN_TOKEN);
         if (body != null && contentType != null) {
             allHeaders.put("Content-Type", contentType);
         }
