@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 
-/** Writes the kubeconfig of the local cluster: the API's address, its CA, and the admin's bearer token. */
+/** Writes a kubeconfig of the local cluster: the API's address, its CA, and one user's bearer token. */
 final class Kubeconfig {
     private Kubeconfig() {
     }
 
     static void write(Path path, String server, String caPem, String token) throws IOException {
+        write(path, server, caPem, "kumo-admin", token);
+    }
+
+    static void write(Path path, String server, String caPem, String user, String token) throws IOException {
         String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
         String yaml = """
                 apiVersion: v1
@@ -23,17 +27,17 @@ final class Kubeconfig {
                     server: %s
                     certificate-authority-data: %s
                 users:
-                - name: kumo-admin
+                - name: %s
                   user:
                     token: %s
                 contexts:
                 - name: kumo-local
                   context:
                     cluster: kumo-local
-                    user: kumo-admin
+                    user: %s
                     namespace: default
                 current-context: kumo-local
-                """.formatted(server, ca, token);
+                """.formatted(server, ca, user, token, user);
         Files.createDirectories(path.getParent());
         Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
         Files.writeString(temporary, yaml);

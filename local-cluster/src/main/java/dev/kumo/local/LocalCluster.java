@@ -110,6 +110,10 @@ public final class LocalCluster implements AutoCloseable {
 
         kubeconfig = settings.home().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), credentials.adminToken());
+        for (var component : credentials.componentTokens().entrySet()) {
+            Kubeconfig.write(settings.home().resolve("components").resolve(component.getKey().fileName()
+                    + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
+        }
         progress.accept("wrote " + kubeconfig);
     }
 
