@@ -31,15 +31,29 @@ public final class ApiClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI server;
-    private final String token;
+    private final String authorization;
     private final HttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    private ApiClient(URI server, String token, SSLContext tls) {
+    private ApiClient(URI server, String authorization, HttpClient http) {
         this.server = server;
-        this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.authorization = authorization;
+        this.http = http;
+    }
+
+    private ApiClient(URI server, String token, SSLContext tls) {
+        this(server, "Bearer " + token, HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    /** The same server with another bearer token. */
+    public ApiClient withToken(String token) {
+        return withAuthorization("Bearer " + token);
+    }
+
+    /** The same server with this {@code Authorization} header value, or none when null. */
+    public ApiClient withAuthorization(String value) {
+        return new ApiClient(server, value, http);
     }
 
     public static ApiClient of(KubeconfigFile kubeconfig) {
@@ -146,8 +160,11 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(server.resolve(path)).header("Authorization", "Bearer " + token)
-                .header("Accept", JSON);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(server.resolve(path)).header("Accept", JSON);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
     }
 
     private byte[] bytes(JsonNode body) {
