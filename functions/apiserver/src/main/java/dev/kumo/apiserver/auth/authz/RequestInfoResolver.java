@@ -52,6 +52,7 @@ public final class RequestInfoResolver {
             }
         }
         String namespace = "";
+        // As in Kubernetes, a namespace object (/namespaces/ns, /namespaces/ns/status) counts as inside itself.
         if (rest.get(0).equals("namespaces") && rest.size() > 1) {
             namespace = rest.get(1);
             if (rest.size() > 2 && !NAMESPACE_SUBRESOURCES.contains(rest.get(2))) {
@@ -61,9 +62,6 @@ public final class RequestInfoResolver {
         String resource = rest.get(0);
         String name = rest.size() > 1 ? rest.get(1) : "";
         String subresource = rest.size() > 2 ? String.join("/", rest.subList(2, rest.size())) : "";
-        if (resource.equals("namespaces") && !namespace.isEmpty() && name.equals(namespace)) {
-            namespace = name; // the namespace object itself is addressed within its own namespace, as in Kubernetes
-        }
         String fieldSelector = request.param("fieldSelector");
         if (name.isEmpty()) {
             if (verb.equals("get")) {
