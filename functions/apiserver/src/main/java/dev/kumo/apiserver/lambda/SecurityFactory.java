@@ -2,6 +2,7 @@ package dev.kumo.apiserver.lambda;
 
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.admission.AdmissionChain;
+import dev.kumo.apiserver.admission.node.NodeRestriction;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
 import dev.kumo.apiserver.auth.authn.StaticTokenAuthenticator;
@@ -9,6 +10,8 @@ import dev.kumo.apiserver.auth.authn.TokenAuthenticator;
 import dev.kumo.apiserver.auth.authz.AlwaysAllowPathsAuthorizer;
 import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
+import dev.kumo.apiserver.auth.node.BoundPods;
+import dev.kumo.apiserver.auth.node.NodeAuthorizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +35,11 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
+        BoundPods boundPods = new BoundPods(store);
         return new Security(new RequestAuthenticator(authenticators),
-                new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer())),
-                AdmissionChain.NONE,
+                new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer(),
+                        new NodeAuthorizer(boundPods))),
+                new AdmissionChain(List.of(new NodeRestriction(boundPods))),
                 event -> AUDIT.atInfo().addKeyValue("user", event.user().name())
                         .addKeyValue("verb", event.request().verb()).addKeyValue("uri", event.requestUri())
                         .addKeyValue("code", event.responseCode()).log("audit"));

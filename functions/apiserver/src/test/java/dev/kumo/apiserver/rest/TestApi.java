@@ -32,6 +32,9 @@ final class TestApi {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** The bearer token of the tests' admin, a member of system:masters. */
     static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
+    /** Node credentials: {@code system:node:a} and {@code system:node:b} in {@code system:nodes}. */
+    static final String NODE_A_TOKEN = "test-node-a-token-" + UUID.randomUUID();
+    static final String NODE_B_TOKEN = "test-node-b-token-" + UUID.randomUUID();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -53,12 +56,14 @@ final class TestApi {
         server.bootstrap();
     }
 
-    /** A token file naming the admin, as the local cluster writes one. */
+    /** A token file naming the admin and two nodes, as the local cluster writes one. */
     private static Path tokenFile() {
         try {
             Path file = Files.createTempFile("kumo-tokens", ".csv");
             file.toFile().deleteOnExit();
-            Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n");
+            Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n"
+                    + NODE_A_TOKEN + ",system:node:a,node-a,\"system:nodes\"\n"
+                    + NODE_B_TOKEN + ",system:node:b,node-b,\"system:nodes\"\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
