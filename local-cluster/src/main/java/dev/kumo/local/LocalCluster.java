@@ -3,6 +3,7 @@ package dev.kumo.local;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.LocalKeyFile;
 import dev.kumo.apimachinery.store.encryption.StorageEncryption;
+import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.lambda.SecurityFactory;
@@ -107,6 +108,7 @@ public final class LocalCluster implements AutoCloseable {
         LocalCredentials credentials = LocalCredentials.loadOrCreate(settings.home().resolve("pki"));
         Map<String, String> apiEnvironment = new java.util.HashMap<>(environment);
         apiEnvironment.put(SecurityFactory.ENV_TOKEN_FILE, credentials.tokenFile().toString());
+        apiEnvironment.put(AuditSinks.ENV_PATH, settings.home().resolve("audit.log").toString());
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

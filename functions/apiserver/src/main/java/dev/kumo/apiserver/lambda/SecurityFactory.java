@@ -7,6 +7,7 @@ import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
 import dev.kumo.apiserver.auth.authn.StaticTokenAuthenticator;
 import dev.kumo.apiserver.auth.authn.TokenAuthenticator;
+import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authz.AlwaysAllowPathsAuthorizer;
 import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
@@ -30,6 +31,7 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
+        AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer())),
                 AdmissionChain.NONE,

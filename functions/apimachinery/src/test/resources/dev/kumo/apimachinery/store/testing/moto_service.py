@@ -4,11 +4,17 @@ moto_server serves every service on one port and picks the backend of a request 
 a presigned GET (the credentials are in the query string) carries none and lands in S3. A single backend's app
 answers it. The certificate is made here (moto depends on cryptography) and written for the test to trust.
 
+moto takes the caller of a request from its Authorization header or a SigV2 AWSAccessKeyId parameter, and
+otherwise answers GetCallerIdentity with a made-up "arn:aws:sts::<account>:user/moto". Real STS reads a SigV4
+presigned URL's X-Amz-Credential; caller_from_presigned_url passes that access key on as moto reads it, so that a
+URL presigned with credentials moto issued (AssumeRole) names their identity. moto checks no signature.
+
 usage: python3 moto_service.py SERVICE PORT CERT_OUT KEY_OUT
 """
 import datetime
 import ipaddress
 import sys
+from urllib.parse import parse_qs, urlencode
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -36,10 +42,20 @@ def self_signed(cert_out, key_out):
         f.write(cert.public_bytes(serialization.Encoding.PEM))
 
 
+def caller_from_presigned_url(app):
+    def wrapped(environ, start_response):
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        credential = query.get("X-Amz-Credential", [""])[0]
+        if credential and "HTTP_AUTHORIZATION" not in environ and "AWSAccessKeyId" not in query:
+            environ["QUERY_STRING"] += "&" + urlencode({"AWSAccessKeyId": credential.split("/")[0]})
+        return app(environ, start_response)
+    return wrapped
+
+
 def main():
     service, port, cert_out, key_out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     self_signed(cert_out, key_out)
-    run_simple("127.0.0.1", port, create_backend_app(service), threaded=True, ssl_context=(cert_out, key_out))
+    run_simple("127.0.0.1", port, caller_from_presigned_url(create_backend_app(service)), threaded=True, ssl_context=(cert_out, key_out))
 
 
 if __name__ == "__main__":
