@@ -3,6 +3,7 @@ package dev.kumo.apimachinery.store.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,15 +80,24 @@ public final class MotoServer implements AutoCloseable {
 
     /** Trusts the HTTPS server's self-signed certificate (only for {@link #singleService}). */
     public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust moto's certificate " + certificate, e);
+        }
+    }
+
+    /** Trust managers that accept the HTTPS server's certificate, for SDK clients. */
+    public TrustManager[] trustManagers() {
         try (InputStream in = Files.newInputStream(certificate)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             trust.setCertificateEntry("moto", CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return factory.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot trust moto's certificate " + certificate, e);
         }
