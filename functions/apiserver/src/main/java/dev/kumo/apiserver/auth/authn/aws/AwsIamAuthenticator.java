@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * ({@link IamToken}). After {@link PresignedStsUrl} checked it, the URL is fetched with {@code x-k8s-aws-id} set to
  * this cluster's name: STS answers only if the signature, which covers that header, holds. The caller's ARN is
  * then mapped to a user ({@link IamIdentityMapper}); an unmapped ARN is refused. Answers are cached for
- * {@link #CACHE_TTL} (kube-apiserver's webhook token cache default), so a client's calls cost one STS request.
+ * {@link #CACHE_TTL} (kube-apiserver's webhook token cache default), never past the token's own expiry, so a
+ * client's calls cost one STS request.
  */
 public final class AwsIamAuthenticator implements TokenAuthenticator {
     public static final String ENV_CLUSTER_NAME = "KUMO_CLUSTER_NAME";
@@ -99,7 +100,8 @@ public final class AwsIamAuthenticator implements TokenAuthenticator {
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }
-        cache.put(digest, new Cached(user, now.plus(CACHE_TTL)));
+        Instant until = now.plus(CACHE_TTL);
+        cache.put(digest, new Cached(user, until.isBefore(presigned.expires()) ? until : presigned.expires()));
         return Optional.of(user);
     }
 

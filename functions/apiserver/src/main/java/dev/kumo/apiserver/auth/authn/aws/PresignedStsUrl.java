@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  *
  * @param url         the URL to GET
  * @param accessKeyId the signer's access key id (from {@code X-Amz-Credential})
+ * @param expires     when STS stops honouring the URL ({@code X-Amz-Date} + 15 minutes)
  */
-public record PresignedStsUrl(URI url, String accessKeyId) {
+public record PresignedStsUrl(URI url, String accessKeyId, Instant expires) {
     /** aws-iam-authenticator's limit; a presigned URL with a session token is ~1.5-2 KB. */
     public static final int MAX_TOKEN_LENGTH = 4096;
     private static final Set<String> ALLOWED_PARAMETERS = Set.of("action", "version", "x-amz-algorithm",
@@ -104,16 +105,16 @@ public record PresignedStsUrl(URI url, String accessKeyId) {
         if (expires < 0 || expires > MAX_EXPIRES_SECONDS) {
             throw new InvalidTokenException("invalid X-Amz-Expires parameter in pre-signed URL: " + expires);
         }
-        checkDate(query.get("x-amz-date"), clock);
+        Instant signed = checkDate(query.get("x-amz-date"), clock);
         String credential = query.getOrDefault("x-amz-credential", "");
         int slash = credential.indexOf('/');
         if (slash <= 0) {
             throw new InvalidTokenException("invalid X-Amz-Credential parameter in pre-signed URL");
         }
-        return new PresignedStsUrl(url, credential.substring(0, slash));
+        return new PresignedStsUrl(url, credential.substring(0, slash), signed.plus(IamToken.URL_LIFETIME));
     }
 
-    private static void checkDate(String date, Clock clock) {
+    private static Instant checkDate(String date, Clock clock) {
         if (date == null) {
             throw new InvalidTokenException("X-Amz-Date parameter must be present in pre-signed URL");
         }
@@ -130,6 +131,7 @@ public record PresignedStsUrl(URI url, String accessKeyId) {
         if (signed.isAfter(now.plus(MAX_CLOCK_SKEW))) {
             throw new InvalidTokenException("X-Amz-Date parameter is in the future: " + signed);
         }
+        return signed;
     }
 
     private static Map<String, String> query(String raw) {
