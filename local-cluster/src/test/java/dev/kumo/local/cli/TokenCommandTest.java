@@ -7,7 +7,7 @@ import dev.kumo.apiserver.auth.UserInfo;
 import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authn.aws.IamIdentityMapper;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -32,8 +32,12 @@ class TokenCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeAll
-    static void start() {
+    /** Per test, so that without moto each test is reported skipped with the install command. */
+    @BeforeEach
+    void start() {
+        if (moto != null) {
+            return;
+        }
         moto = MotoServer.singleService("sts");
         http = UrlConnectionHttpClient.builder().tlsTrustManagersProvider(moto::trustManagers).build();
     }

@@ -11,7 +11,7 @@ import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.apimachinery.store.testing.MotoServer;
 import dev.kumo.apimachinery.store.testing.RawStoreScan;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -48,8 +48,12 @@ class KmsEncryptedStoreTest {
     Path dir;
     private final StoreTables tables = LocalDynamo.freshTables();
 
-    @BeforeAll
-    static void startMoto() {
+    /** Per test, so that without moto each test is reported skipped with the install command. */
+    @BeforeEach
+    void startMoto() {
+        if (moto != null) {
+            return;
+        }
         moto = MotoServer.allServices();
         kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)

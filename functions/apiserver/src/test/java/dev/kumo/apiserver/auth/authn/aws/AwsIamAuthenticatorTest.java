@@ -13,7 +13,7 @@ import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.http.ApiRequest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -46,8 +46,12 @@ class AwsIamAuthenticatorTest {
     private static StsClient sts;
     private static AmazonDynamoDBLocal dynamo;
 
-    @BeforeAll
-    static void start() {
+    /** Per test, so that without moto each test is reported skipped with the install command. */
+    @BeforeEach
+    void start() {
+        if (moto != null) {
+            return;
+        }
         moto = MotoServer.singleService("sts");
         sts = StsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(moto::trustManagers).build())
