@@ -171,6 +171,7 @@ fresh_env
 run;                     check "no arguments prints usage, exit 0" 0 '^Usage: ' 'up \[--ephemeral\]'
 run help;                check "help prints usage, exit 0" 0 '^Usage: ' '^  synth \[CDK_ARGS\.\.\.\]'
 run --help;              check "--help prints usage, exit 0" 0 '^Usage: '
+run audit --help;        check "audit --help prints usage, exit 0" 0 '^  audit \[--user U\]' '^  token --cluster NAME'
 run frobnicate;          check "unknown command: usage, exit 2" 2 "unknown command 'frobnicate'" '^Usage: '
 run up --bogus;          check "up with an unknown option: exit 2" 2 "unknown option '--bogus'" '^Usage: '
 run up --listen;         check "up --listen without a value: exit 2" 2 'needs ADDR:PORT'

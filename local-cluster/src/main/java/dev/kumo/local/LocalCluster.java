@@ -1,6 +1,9 @@
 package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apimachinery.store.encryption.LocalKeyFile;
+import dev.kumo.apimachinery.store.encryption.StorageEncryption;
+import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.lambda.SecurityFactory;
@@ -80,10 +83,14 @@ public final class LocalCluster implements AutoCloseable {
         started.push(() -> scala.concurrent.Await.ready(sqs.stopAndGetFuture().apply(),
                 scala.concurrent.duration.FiniteDuration.create(5, TimeUnit.SECONDS)));
 
+        // Secrets are encrypted at rest under a key file made on first start and kept across restarts.
+        Path encryptionKey = settings.home().resolve("pki").resolve("encryption.key");
+        LocalKeyFile.loadOrCreate(encryptionKey);
         Map<String, String> environment = Map.of(
                 ServerFactory.ENV_DYNAMODB_ENDPOINT, dynamoEndpoint,
                 StoreTables.ENV_OBJECTS_TABLE, tables.objects(),
                 StoreTables.ENV_LOG_TABLE, tables.log(),
+                StorageEncryption.ENV_KEY_FILE, encryptionKey.toString(),
                 "AWS_REGION", "us-east-1");
 
         progress.accept("starting the Lambda host (compaction every minute)");
@@ -101,6 +108,7 @@ public final class LocalCluster implements AutoCloseable {
         LocalCredentials credentials = LocalCredentials.loadOrCreate(settings.home().resolve("pki"));
         Map<String, String> apiEnvironment = new java.util.HashMap<>(environment);
         apiEnvironment.put(SecurityFactory.ENV_TOKEN_FILE, credentials.tokenFile().toString());
+        apiEnvironment.put(AuditSinks.ENV_PATH, settings.home().resolve("audit.log").toString());
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

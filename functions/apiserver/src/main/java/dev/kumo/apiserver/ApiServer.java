@@ -147,7 +147,8 @@ public final class ApiServer {
             }
             response = route(request.withUser(user));
         } catch (ApiException e) {
-            failure = e.getMessage();
+            failure = e.code() == 401 ? AuditEvent.authenticationFailedMessage(request.header("Authorization"))
+                    : e.getMessage();
             response = responses.status(e);
         } catch (RuntimeException e) {
             LOG.atError().setCause(e).addKeyValue("method", request.method()).addKeyValue("path", request.path())
@@ -157,7 +158,8 @@ public final class ApiServer {
         }
         if (audited(info, response.status())) {
             security.audit().record(new AuditEvent(UUID.randomUUID().toString(),
-                    response instanceof ApiResponse.Streaming ? "ResponseStarted" : "ResponseComplete",
+                    response instanceof ApiResponse.Streaming || response.status() == 401 ? "ResponseStarted"
+                            : "ResponseComplete",
                     requestUri(request), info, user, request.remoteAddress(), request.header("User-Agent"),
                     response.status(), failure, received, clock.instant()));
         }

@@ -4,7 +4,7 @@ package dev.kumo.apimachinery.store;
 public sealed class StoreException extends RuntimeException
         permits StoreException.NotFound, StoreException.AlreadyExists, StoreException.Conflict,
         StoreException.Expired, StoreException.RevisionTooLarge, StoreException.InvalidContinue,
-        StoreException.TooLarge {
+        StoreException.TooLarge, StoreException.TransformFailed {
 
     protected StoreException(String message) {
         super(message);
@@ -78,6 +78,17 @@ public sealed class StoreException extends RuntimeException
     public static final class TooLarge extends StoreException {
         public TooLarge(ObjectKey key, int compressedBytes, int limit) {
             super(key + " is too large to store: " + compressedBytes + " bytes compressed, limit " + limit);
+        }
+    }
+
+    /**
+     * A stored value could not be encrypted or decrypted (Kubernetes: "unable to transform key"): the key that
+     * wraps it is not configured, KMS refused, or the ciphertext was altered or copied from another object.
+     */
+    public static final class TransformFailed extends StoreException {
+        public TransformFailed(ObjectKey key, Throwable cause) {
+            super("unable to transform key \"" + key.resource() + "/" + key.storageKey() + "\": " + cause.getMessage(),
+                    cause);
         }
     }
 }

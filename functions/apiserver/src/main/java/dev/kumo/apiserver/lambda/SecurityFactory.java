@@ -3,17 +3,17 @@ package dev.kumo.apiserver.lambda;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.admission.AdmissionChain;
 import dev.kumo.apiserver.admission.node.NodeRestriction;
+import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
 import dev.kumo.apiserver.auth.authn.StaticTokenAuthenticator;
 import dev.kumo.apiserver.auth.authn.TokenAuthenticator;
+import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authz.AlwaysAllowPathsAuthorizer;
 import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
 import dev.kumo.apiserver.auth.node.BoundPods;
 import dev.kumo.apiserver.auth.node.NodeAuthorizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.Map;
 public final class SecurityFactory {
     /** A kube-apiserver token file ({@code token,user,uid,"groups"}); the local cluster's admin and components. */
     public static final String ENV_TOKEN_FILE = "KUMO_TOKEN_FILE";
-    private static final Logger AUDIT = LoggerFactory.getLogger("kumo.audit");
 
     private SecurityFactory() {
     }
@@ -35,13 +34,12 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
+        AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         BoundPods boundPods = new BoundPods(store);
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer(),
                         new NodeAuthorizer(boundPods))),
                 new AdmissionChain(List.of(new NodeRestriction(boundPods))),
-                event -> AUDIT.atInfo().addKeyValue("user", event.user().name())
-                        .addKeyValue("verb", event.request().verb()).addKeyValue("uri", event.requestUri())
-                        .addKeyValue("code", event.responseCode()).log("audit"));
+                AuditSinks.fromEnvironment(env));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.registry.ServiceCidr;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -39,7 +40,7 @@ public final class ServerFactory {
                 SecurityFactory.create(env, store));
     }
 
-    /** The store on the DynamoDB tables the environment names. */
+    /** The store on the DynamoDB tables the environment names, encrypting what {@link StorageEncryption} says. */
     public static DynamoStore store(Map<String, String> env, ObjectMapper mapper) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(CAPACITY));
@@ -52,6 +53,7 @@ public final class ServerFactory {
         DynamoStore.Options defaults = DynamoStore.Options.defaults();
         DynamoStore.Options options = new DynamoStore.Options(defaults.gapTimeout(),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault(ENV_WATCH_POLL_MILLIS, "500"))), Clock.systemUTC());
-        return new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), mapper, options);
+        return new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), mapper, options,
+                StorageEncryption.fromEnvironment(env));
     }
 }

@@ -21,6 +21,9 @@ final class Errors {
             case StoreException.RevisionTooLarge tooLarge -> ApiException.timeout(tooLarge.getMessage(), 1);
             case StoreException.InvalidContinue invalid -> ApiException.badRequest(invalid.getMessage());
             case StoreException.TooLarge tooLarge -> ApiException.tooLarge(tooLarge.getMessage());
+            // Kubernetes' NewInternalError wording, as for a value etcd holds that does not decrypt.
+            case StoreException.TransformFailed failed -> ApiException.internal("Internal error occurred: "
+                    + failed.getMessage());
             default -> ApiException.internal(e.getMessage());
         };
     }

@@ -106,7 +106,13 @@ public final class GenericRegistry {
 
     public ObjectNode get(ResourceDefinition def, String namespace, String name) {
         ObjectKey key = key(def, namespace, name);
-        return store.get(key).map(stored -> served(def, stored))
+        Optional<StoredObject> stored;
+        try {
+            stored = store.get(key);
+        } catch (StoreException e) {
+            throw Errors.from(def, key, e);
+        }
+        return stored.map(object -> served(def, object))
                 .orElseThrow(() -> ApiException.notFound(def.group(), def.kind(), def.plural(), name));
     }
 

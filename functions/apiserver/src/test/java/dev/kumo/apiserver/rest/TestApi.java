@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
 import dev.kumo.apiserver.ApiServer;
+import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.lambda.SecurityFactory;
@@ -39,8 +41,17 @@ final class TestApi {
 
     final ApiServer server;
     final DynamoStore store;
+    final StoreTables tables;
 
     TestApi() {
+        this(Map.of(), ResourceTransformers.NONE);
+    }
+
+    /**
+     * @param environment  the function's environment over the default (the admin's token file)
+     * @param transformers the store's value transformers (encryption at rest)
+     */
+    TestApi(Map<String, String> environment, ResourceTransformers transformers) {
         synchronized (TestApi.class) {
             if (dynamo == null) {
                 dynamo = DynamoDBEmbedded.create(true);
@@ -49,11 +60,31 @@ final class TestApi {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         StoreTables tables = new StoreTables("objects-" + suffix, "log-" + suffix);
         tables.createIfMissing(dynamo.dynamoDbClient());
+        this.tables = tables;
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
-                new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
+                new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()), transformers);
+        Map<String, String> env = new HashMap<>(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString(),
+                AuditSinks.ENV_PATH, auditFile().toString()));
+        env.putAll(environment);
         server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
-                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
+                SecurityFactory.create(env, store));
         server.bootstrap();
+    }
+
+    /** The DynamoDB client of the tables, to read them raw. */
+    static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo() {
+        return dynamo.dynamoDbClient();
+    }
+
+    /** Where the tests' audit events go unless a test says otherwise (not stdout, which the build shows). */
+    private static Path auditFile() {
+        try {
+            Path file = Files.createTempFile("kumo-audit", ".log");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A token file naming the admin and two nodes, as the local cluster writes one. */

@@ -10,6 +10,7 @@ import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
 import dev.kumo.apimachinery.store.WatchBatch;
 import dev.kumo.apimachinery.store.WatchEvent;
+import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -66,12 +67,18 @@ public final class DynamoStore implements Store {
     private final Map<String, Long> visibleThrough = new ConcurrentHashMap<>();
 
     public DynamoStore(DynamoDbClient dynamo, StoreTables tables, ObjectMapper mapper, Options options) {
+        this(dynamo, tables, mapper, options, ResourceTransformers.NONE);
+    }
+
+    /** A store whose values go through {@code transformers} (encryption at rest) after compression. */
+    public DynamoStore(DynamoDbClient dynamo, StoreTables tables, ObjectMapper mapper, Options options,
+                       ResourceTransformers transformers) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.options = options;
         this.counter = new RevisionCounter(dynamo, tables.objects());
         this.log = new EventLog(dynamo, tables.log());
-        this.values = new ValueItems(dynamo, tables.objects(), new ValueCodec(mapper));
+        this.values = new ValueItems(dynamo, tables.objects(), new ValueCodec(mapper, transformers));
         this.reader = new ContiguousReader(log, options.clock(), options.gapTimeout());
         this.lister = new Lister(dynamo, tables.objects(), counter, log, values, this::ensureVisible);
         this.compactor = new Compactor(counter, log, values, dynamo, tables.objects(), this::ensureVisible);

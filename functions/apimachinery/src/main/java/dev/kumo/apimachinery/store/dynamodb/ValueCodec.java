@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.StoreException;
+import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
+import dev.kumo.apimachinery.store.encryption.TransformException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +19,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Turns values into the bytes stored in items: gzip-compressed JSON (Kubernetes objects compress 3-10x), split
- * into chunks when the result is too large for one DynamoDB item (400 KB, including the other attributes).
+ * Turns values into the bytes stored in items: gzip-compressed JSON (Kubernetes objects compress 3-10x), then the
+ * resource's transformer (encryption for secrets; see {@link ResourceTransformers}), split into chunks when the
+ * result is too large for one DynamoDB item (400 KB, including the other attributes).
  */
 final class ValueCodec {
     /** Largest compressed value kept inline; leaves room for keys and the other attributes of an item. */
@@ -27,9 +31,11 @@ final class ValueCodec {
     static final int MAX_CHUNKS = 10;
 
     private final ObjectMapper mapper;
+    private final ResourceTransformers transformers;
 
-    ValueCodec(ObjectMapper mapper) {
+    ValueCodec(ObjectMapper mapper, ResourceTransformers transformers) {
         this.mapper = mapper;
+        this.transformers = transformers;
     }
 
     byte[] encode(ObjectKey key, ObjectNode value) {
@@ -39,19 +45,35 @@ final class ValueCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] encoded = bytes.toByteArray();
+        byte[] encoded;
+        try {
+            encoded = transformers.forResource(key.resource()).toStorage(bytes.toByteArray(), context(key));
+        } catch (TransformException e) {
+            throw new StoreException.TransformFailed(key, e);
+        }
         if (encoded.length > MAX_CHUNKS * CHUNK_SIZE) {
             throw new StoreException.TooLarge(key, encoded.length, MAX_CHUNKS * CHUNK_SIZE);
         }
         return encoded;
     }
 
-    ObjectNode decode(byte[] encoded) {
+    ObjectNode decode(ObjectKey key, byte[] stored) {
+        byte[] encoded;
+        try {
+            encoded = transformers.forResource(key.resource()).fromStorage(stored, context(key));
+        } catch (TransformException e) {
+            throw new StoreException.TransformFailed(key, e);
+        }
         try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(encoded))) {
             return (ObjectNode) mapper.readTree(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException("stored value is corrupt", e);
         }
+    }
+
+    /** The authenticated data that binds an encrypted value to its object: {@code resource/namespace/name}. */
+    private static byte[] context(ObjectKey key) {
+        return (key.resource() + "/" + key.storageKey()).getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean fitsInline(byte[] encoded) {

@@ -49,11 +49,12 @@ final class ValueItems {
         return new Encoded(Map.of(Attr.CHUNKS, Attr.n(chunks.size())), puts);
     }
 
-    /** Reads the value of an object or log item written at {@code revision}. */
+    /** Reads the value of an object or log item written at {@code revision} (both name their object in {@code k}). */
     ObjectNode decode(String resource, long revision, Map<String, AttributeValue> item) {
+        ObjectKey key = ObjectKey.fromStorageKey(resource, Attr.stringOf(item, Attr.KEY));
         AttributeValue inline = item.get(Attr.VALUE);
         if (inline != null) {
-            return codec.decode(inline.b().asByteArrayUnsafe());
+            return codec.decode(key, inline.b().asByteArrayUnsafe());
         }
         int count = (int) Attr.longOf(item, Attr.CHUNKS);
         List<byte[]> chunks = new ArrayList<>(count);
@@ -73,7 +74,7 @@ final class ValueItems {
             throw new IllegalStateException("value of " + resource + "@" + revision + " has " + chunks.size()
                     + " of " + count + " chunks");
         }
-        return codec.decode(ValueCodec.join(chunks));
+        return codec.decode(key, ValueCodec.join(chunks));
     }
 
     /** Delete requests for the chunks of an item, if it has any. */

@@ -3,9 +3,12 @@ package dev.kumo.apimachinery.store.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,5 +42,18 @@ final class LocalDynamo {
     static DynamoStore store(StoreTables tables, Duration gapTimeout) {
         return new DynamoStore(client(), tables, new ObjectMapper(),
                 new DynamoStore.Options(gapTimeout, Duration.ofMillis(100), java.time.Clock.systemUTC()));
+    }
+
+    /** A store whose values go through {@code transformers}. */
+    static DynamoStore store(StoreTables tables, ResourceTransformers transformers) {
+        return new DynamoStore(client(), tables, new ObjectMapper(),
+                new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(100), java.time.Clock.systemUTC()),
+                transformers);
+    }
+
+    /** The bytes an object's item holds inline, read raw. */
+    static byte[] storedValue(StoreTables tables, String resource, String storageKey) {
+        return client().getItem(b -> b.tableName(tables.objects()).key(Map.of("r", AttributeValue.fromS(resource),
+                "k", AttributeValue.fromS(storageKey)))).item().get("v").b().asByteArray();
     }
 }
