@@ -9,10 +9,12 @@ import dev.kumo.apiserver.auth.authn.TokenAuthenticator;
 import dev.kumo.apiserver.auth.authz.AlwaysAllowPathsAuthorizer;
 import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
+import dev.kumo.apiserver.auth.tokens.TokenIssuer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +34,13 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
+        TokenIssuer tokens = TokenFactory.issuer(env, Clock.systemUTC());
+        authenticators.addAll(TokenFactory.authenticators(env, tokens, store, Clock.systemUTC()));
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer())),
                 AdmissionChain.NONE,
                 event -> AUDIT.atInfo().addKeyValue("user", event.user().name())
                         .addKeyValue("verb", event.request().verb()).addKeyValue("uri", event.requestUri())
-                        .addKeyValue("code", event.responseCode()).log("audit"));
+                        .addKeyValue("code", event.responseCode()).log("audit"), tokens);
     }
 }

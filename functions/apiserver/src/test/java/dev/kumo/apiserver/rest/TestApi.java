@@ -9,7 +9,12 @@ import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.auth.Security;
+import dev.kumo.apiserver.auth.authz.Authorizer;
+import dev.kumo.apiserver.auth.authz.AuthorizerChain;
+import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.lambda.SecurityFactory;
+import dev.kumo.apiserver.lambda.TokenFactory;
 import dev.kumo.apiserver.registry.ServiceCidr;
 
 import java.io.ByteArrayOutputStream;
@@ -32,12 +37,22 @@ final class TestApi {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** The bearer token of the tests' admin, a member of system:masters. */
     static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
+    /** The service-account signing key of every test server (generated once per test run). */
+    static final Path SERVICE_ACCOUNT_KEY = serviceAccountKey();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
     final DynamoStore store;
 
     TestApi() {
+        this(null);
+    }
+
+    /**
+     * With {@code extraAuthorizer} (when not null) consulted before the server's own authorizers: for tests of
+     * other parts that need a non-admin user allowed to do something.
+     */
+    TestApi(Authorizer extraAuthorizer) {
         synchronized (TestApi.class) {
             if (dynamo == null) {
                 dynamo = DynamoDBEmbedded.create(true);
@@ -48,9 +63,26 @@ final class TestApi {
         tables.createIfMissing(dynamo.dynamoDbClient());
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
                 new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
-        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
-                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
+        Security security = SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString(),
+                TokenFactory.ENV_SERVICE_ACCOUNT_KEY_FILE, SERVICE_ACCOUNT_KEY.toString()), store);
+        if (extraAuthorizer != null) {
+            security = new Security(security.authenticator(), new AuthorizerChain(List.of(extraAuthorizer,
+                    security.authorizer())), security.admission(), security.audit(), security.tokens());
+        }
+        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security);
         server.bootstrap();
+    }
+
+    private static Path serviceAccountKey() {
+        try {
+            Path directory = Files.createTempDirectory("kumo-sa-key");
+            directory.toFile().deleteOnExit();
+            Path key = PemSigningKey.createIfMissing(directory.resolve("sa.key"));
+            key.toFile().deleteOnExit();
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A token file naming the admin, as the local cluster writes one. */
@@ -74,6 +106,13 @@ final class TestApi {
     }
 
     Answer call(String method, String pathAndQuery, String body, String contentType, Map<String, String> headers) {
+        return callBytes(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                contentType, headers);
+    }
+
+    /** With a binary body (protobuf). */
+    Answer callBytes(String method, String pathAndQuery, byte[] body, String contentType,
+                     Map<String, String> headers) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -89,8 +128,7 @@ final class TestApi {
         if (body != null && contentType != null) {
             allHeaders.put("Content-Type", contentType);
         }
-        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders, body));
         byte[] bytes = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, 1500);
