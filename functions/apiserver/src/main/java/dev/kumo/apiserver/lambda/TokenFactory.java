@@ -76,7 +76,7 @@ public final class TokenFactory {
     }
 
     /** A KMS client; with {@link #ENV_KMS_ENDPOINT} it talks to that endpoint with placeholder credentials. */
-    static KmsClient kms(Map<String, String> env) {
+    public static KmsClient kms(Map<String, String> env) {
         KmsClientBuilder builder = KmsClient.builder().httpClient(UrlConnectionHttpClient.create());
         String endpoint = env.getOrDefault(ENV_KMS_ENDPOINT, "");
         if (!endpoint.isBlank()) {
