@@ -78,7 +78,7 @@ public final class TokenRequests {
         String name = path.name();
         TokenRequestSpec spec = TokenRequestSpec.parse(bodies.object(request), name, namespace,
                 TokenRequestSpec.DEFAULT_EXPIRATION_SECONDS).withAudiences(issuer.settings().apiAudiences());
-        spec.validate(name);
+        spec.validate();
         ObjectNode serviceAccount = registry.get(definition("serviceaccounts"), namespace, name);
         ServiceAccountClaims unbound = ServiceAccountClaims.forServiceAccount(namespace,
                 new ObjectRef(name, Meta.uid(serviceAccount)));
@@ -94,7 +94,7 @@ public final class TokenRequests {
                 .addKeyValue("expirationSeconds", effective.expirationSeconds())
                 .addKeyValue("jti", token.id()).addKeyValue("user", request.requireUser().name())
                 .log("issued a service account token");
-        return answer(request, name, namespace, effective, token, headers);
+        return answer(request, new ObjectRef(name, Meta.uid(serviceAccount)), namespace, effective, token, headers);
     }
 
     /** Kubernetes' TokenREST checks of the bound object: kind, existence, uid, and a pod's service account. */
@@ -107,9 +107,7 @@ public final class TokenRequests {
         switch (kind) {
             case "Pod" -> {
                 bound = registry.get(definition("pods"), namespace, ref.name());
-                String podAccount = bound.path("spec").path("serviceAccountName").asText("");
-                // A pod admitted without a service account runs as "default" (ServiceAccount admission sets it).
-                if (!(podAccount.isEmpty() ? "default" : podAccount).equals(serviceAccount)) {
+                if (!bound.path("spec").path("serviceAccountName").asText("").equals(serviceAccount)) {
                     throw ApiException.badRequest("cannot bind token for serviceaccount \"" + serviceAccount
                             + "\" to pod running with different serviceaccount name.");
                 }
@@ -127,9 +125,10 @@ public final class TokenRequests {
         if (kind.equals("Secret")) {
             return claims.boundToSecret(new ObjectRef(ref.name(), uid));
         }
+        // The pod's node, with its uid when the Node exists (only its name otherwise, as kube-apiserver does).
         String nodeName = bound.path("spec").path("nodeName").asText("");
-        ObjectRef node = nodeName.isEmpty() ? null : registry.find(definition("nodes"), "", nodeName)
-                .map(n -> new ObjectRef(nodeName, Meta.uid(n))).orElse(null);
+        ObjectRef node = nodeName.isEmpty() ? null : new ObjectRef(nodeName, registry.find(definition("nodes"), "",
+                nodeName).map(Meta::uid).orElse(""));
         return claims.boundToPod(new ObjectRef(ref.name(), uid), node);
     }
 
@@ -141,7 +140,7 @@ public final class TokenRequests {
         String node = path.name();
         TokenRequestSpec spec = TokenRequestSpec.parse(bodies.object(request), node, "",
                 DEFAULT_NODE_EXPIRATION_SECONDS).withAudiences(issuer.settings().apiAudiences());
-        spec.validate(node);
+        spec.validate();
         List<FieldError> errors = new ArrayList<>();
         if (!NodeTokenAuthenticator.isNodeName(node)) {
             errors.add(FieldError.invalid("metadata.name", node, "a node name must be a lowercase RFC 1123 "
@@ -166,7 +165,7 @@ public final class TokenRequests {
         LOG.atInfo().addKeyValue("node", node).addKeyValue("expirationSeconds", capped.expirationSeconds())
                 .addKeyValue("jti", token.id()).addKeyValue("user", request.requireUser().name())
                 .log("issued a node credential");
-        return answer(request, node, "", capped, token, headers);
+        return answer(request, new ObjectRef(node, ""), "", capped, token, headers);
     }
 
     /** Longer than the server allows is shortened, with a warning, as kube-apiserver does. */
@@ -189,17 +188,23 @@ public final class TokenRequests {
         }
     }
 
-    /** 201 with the request, its defaulted spec, and status.token and status.expirationTimestamp. */
-    private ApiResponse answer(ApiRequest request, String name, String namespace, TokenRequestSpec spec,
+    /**
+     * 201 with the request as TokenREST completes it: the subject's name, namespace and uid, the time of issue,
+     * the defaulted spec, and status.token and status.expirationTimestamp.
+     */
+    private ApiResponse answer(ApiRequest request, ObjectRef subject, String namespace, TokenRequestSpec spec,
                                TokenIssuer.IssuedToken token, Map<String, String> warnings) {
         ObjectNode out = mapper.createObjectNode();
         out.put("kind", TokenRequestSpec.KIND).put("apiVersion", TokenRequestSpec.API_VERSION);
         ObjectNode metadata = out.putObject("metadata");
-        metadata.put("name", name);
+        metadata.put("name", subject.name());
         if (!namespace.isEmpty()) {
             metadata.put("namespace", namespace);
         }
-        metadata.putNull("creationTimestamp");
+        if (!subject.uid().isEmpty()) {
+            metadata.put("uid", subject.uid());
+        }
+        metadata.put("creationTimestamp", token.issuedAt().toString());
         ObjectNode specNode = out.putObject("spec");
         spec.audiences().forEach(specNode.putArray("audiences")::add);
         specNode.put("expirationSeconds", spec.expirationSeconds());

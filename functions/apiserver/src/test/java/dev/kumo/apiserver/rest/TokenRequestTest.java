@@ -39,7 +39,7 @@ class TokenRequestTest {
 
     @Test
     void aPodBoundTokenAuthenticatesItsServiceAccountUntilThePodIsDeleted() throws Exception {
-        serviceAccount("builder");
+        String saUid = serviceAccount("builder");
         String podUid = pod("build-1", "builder");
 
         TestApi.Answer issued = api.call("POST", NS + "/serviceaccounts/builder/token", """
@@ -48,6 +48,8 @@ class TokenRequestTest {
 
         assertThat(issued.status()).as(issued.text()).isEqualTo(201);
         assertThat(issued.body().path("kind").asText()).isEqualTo("TokenRequest");
+        assertThat(issued.body().at("/metadata/name").asText()).isEqualTo("builder");
+        assertThat(issued.body().at("/metadata/uid").asText()).isEqualTo(saUid);
         assertThat(issued.body().at("/spec/audiences/0").asText()).isEqualTo(ISSUER);
         assertThat(issued.body().at("/spec/expirationSeconds").asLong()).isEqualTo(3600);
         assertThat(Instant.parse(issued.body().at("/status/expirationTimestamp").asText()))
@@ -65,6 +67,30 @@ class TokenRequestTest {
         TestApi.Answer afterDeletion = as(token, "GET", NS + "/pods");
         assertThat(afterDeletion.status()).isEqualTo(401);
         assertThat(afterDeletion.body().path("reason").asText()).isEqualTo("Unauthorized");
+    }
+
+    @Test
+    void aTokenOfAScheduledPodNamesItsNodeWithTheNodesUidWhenTheNodeExists() throws Exception {
+        serviceAccount("agent");
+        String nodeUid = api.call("POST", "/api/v1/nodes", "{\"metadata\":{\"name\":\"node-a\"}}").body()
+                .at("/metadata/uid").asText();
+        for (String[] pod : new String[][]{{"on-a", "node-a"}, {"on-b", "node-b"}}) {
+            assertThat(api.call("POST", NS + "/pods", """
+                    {"metadata":{"name":"%s"},"spec":{"serviceAccountName":"agent","nodeName":"%s",
+                     "containers":[{"name":"c","image":"busybox:1.36"}]}}""".formatted(pod[0], pod[1])).status())
+                    .isEqualTo(201);
+        }
+
+        String onA = api.call("POST", NS + "/serviceaccounts/agent/token", bound("Pod", "v1", "on-a", "")).body()
+                .at("/status/token").asText();
+        String onB = api.call("POST", NS + "/serviceaccounts/agent/token", bound("Pod", "v1", "on-b", "")).body()
+                .at("/status/token").asText();
+
+        assertThat(claims(onA).getJSONObjectClaim("kubernetes.io").get("node"))
+                .isEqualTo(Map.of("name", "node-a", "uid", nodeUid));
+        assertThat(claims(onB).getJSONObjectClaim("kubernetes.io").get("node")).isEqualTo(Map.of("name", "node-b"));
+        assertThat(as(onB, "GET", NS + "/pods").body().path("message").asText())
+                .contains("User \"system:serviceaccount:default:agent\"");
     }
 
     @Test
@@ -118,7 +144,7 @@ class TokenRequestTest {
         assertStatus(api.call("POST", token, "{\"spec\":{\"audiences\":\"vault\"}}"), 400, "BadRequest",
                 "spec.audiences must be a list of strings");
         assertStatus(api.call("POST", token, "{\"spec\":{\"expirationSeconds\":60}}"), 422, "Invalid",
-                "TokenRequest.authentication.k8s.io \"app\" is invalid: spec.expirationSeconds: Invalid value: "
+                "TokenRequest.authentication.k8s.io \"\" is invalid: spec.expirationSeconds: Invalid value: "
                         + "\"60\": may not specify a duration less than 10 minutes");
         assertStatus(api.call("POST", token, "{\"spec\":{\"expirationSeconds\":99999999999}}"), 422, "Invalid",
                 "may not specify a duration larger than 2^32 seconds");
@@ -279,9 +305,11 @@ class TokenRequestTest {
         return api.call(method, path, body, "application/json", Map.of("Authorization", "Bearer " + bearer));
     }
 
-    private void serviceAccount(String name) {
+    /** Creates a service account; returns its uid. */
+    private String serviceAccount(String name) {
         TestApi.Answer answer = api.call("POST", NS + "/serviceaccounts", "{\"metadata\":{\"name\":\"" + name + "\"}}");
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return answer.body().at("/metadata/uid").asText();
     }
 
     /** Creates an unscheduled pod running as {@code serviceAccount}; returns its uid. */

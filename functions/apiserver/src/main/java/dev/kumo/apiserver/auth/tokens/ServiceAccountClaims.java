@@ -19,10 +19,13 @@ public record ServiceAccountClaims(String namespace, ObjectRef serviceAccount, O
 
     /** A name and uid, Kubernetes' {@code ref} in the claim. */
     public record ObjectRef(String name, String uid) {
+        /** Kubernetes' {@code ref}: both fields omitted when empty (a pod's node may be known by name only). */
         Map<String, Object> toClaim() {
             Map<String, Object> claim = new LinkedHashMap<>();
             claim.put("name", name);
-            claim.put("uid", uid);
+            if (!uid.isEmpty()) {
+                claim.put("uid", uid);
+            }
             return claim;
         }
 
@@ -30,11 +33,15 @@ public record ServiceAccountClaims(String namespace, ObjectRef serviceAccount, O
             if (value == null) {
                 return null;
             }
-            if (!(value instanceof Map<?, ?> map) || !(map.get("name") instanceof String name) || name.isEmpty()
-                    || !(map.get("uid") instanceof String uid)) {
-                throw new IllegalArgumentException("the " + CLAIM + " claim's " + field + " needs a name and a uid");
+            if (!(value instanceof Map<?, ?> map) || !(map.get("name") instanceof String name) || name.isEmpty()) {
+                throw new IllegalArgumentException("the " + CLAIM + " claim's " + field + " has no name");
             }
-            return new ObjectRef(name, uid);
+            Object uid = map.get("uid");
+            if (uid != null && !(uid instanceof String)) {
+                throw new IllegalArgumentException("the " + CLAIM + " claim's " + field + " has a uid that is not "
+                        + "a string");
+            }
+            return new ObjectRef(name, uid == null ? "" : (String) uid);
         }
     }
 

@@ -32,11 +32,11 @@ public final class TokenIssuer {
         this.keyId = key.keyId();
     }
 
-    /** A signed token, when it expires and its JWT id (the credential id audit and user extras carry). */
-    public record IssuedToken(String token, Instant expiration, String id) {
+    /** A signed token, when it was issued and expires, and its JWT id (the credential id users and audit carry). */
+    public record IssuedToken(String token, Instant issuedAt, Instant expiration, String id) {
         @Override
         public String toString() {
-            return "IssuedToken[expiration=" + expiration + ", id=" + id + "]"; // never the token itself
+            return "IssuedToken[issuedAt=" + issuedAt + ", expiration=" + expiration + ", id=" + id + "]"; // no token
         }
     }
 
@@ -86,6 +86,7 @@ public final class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("failed to generate token: " + e.getMessage(), e);
         }
-        return new IssuedToken(jwt.serialize(), set.getExpirationTime().toInstant(), set.getJWTID());
+        return new IssuedToken(jwt.serialize(), set.getIssueTime().toInstant(), set.getExpirationTime().toInstant(),
+                set.getJWTID());
     }
 }

@@ -69,8 +69,11 @@ public record TokenRequestSpec(List<String> audiences, long expirationSeconds, B
                 defaultExpiration), boundObjectRef(spec.path("boundObjectRef")));
     }
 
-    /** Kubernetes' ValidateTokenRequest: the lifetime is at least 10 minutes and at most 2^32 seconds. */
-    public void validate(String name) {
+    /**
+     * Kubernetes' ValidateTokenRequest: the lifetime is at least 10 minutes and at most 2^32 seconds. Like TokenREST,
+     * the error names no object.
+     */
+    public void validate() {
         List<FieldError> errors = new ArrayList<>();
         if (expirationSeconds < MIN_EXPIRATION_SECONDS) {
             errors.add(FieldError.invalid("spec.expirationSeconds", expirationSeconds,
@@ -84,7 +87,7 @@ public record TokenRequestSpec(List<String> audiences, long expirationSeconds, B
             errors.add(FieldError.required("spec.boundObjectRef.name", "the bound object's name is required"));
         }
         if (!errors.isEmpty()) {
-            throw ApiException.invalid(GROUP, KIND, name, errors);
+            throw ApiException.invalid(GROUP, KIND, "", errors);
         }
     }
 
