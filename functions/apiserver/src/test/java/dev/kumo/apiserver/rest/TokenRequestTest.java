@@ -227,10 +227,11 @@ class TokenRequestTest {
         assertThat(issued.body().at("/spec/expirationSeconds").asLong()).isEqualTo(24 * 3600);
         String credential = issued.body().at("/status/token").asText();
         assertThat(claims(credential).getSubject()).isEqualTo("system:node:node-1");
-        TestApi.Answer asNode = as(credential, "GET", "/api/v1/nodes", null);
+        // Listing all secrets is what neither a node nor a bootstrapper may ever do, whatever authorizers run.
+        TestApi.Answer asNode = as(credential, "GET", "/api/v1/secrets", null);
         assertThat(asNode.status()).isEqualTo(403);
         assertThat(asNode.body().path("message").asText()).contains("User \"system:node:node-1\" cannot list");
-        TestApi.Answer asBootstrapper = as("abcdef.0123456789abcdef", "GET", "/api/v1/nodes", null);
+        TestApi.Answer asBootstrapper = as("abcdef.0123456789abcdef", "GET", "/api/v1/secrets", null);
         assertThat(asBootstrapper.body().path("message").asText()).contains("User \"system:bootstrap:abcdef\"");
     }
 
