@@ -1,9 +1,9 @@
 package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
-import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.lambda.TokenFactory;
