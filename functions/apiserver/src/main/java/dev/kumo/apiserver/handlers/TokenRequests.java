@@ -94,7 +94,7 @@ public final class TokenRequests {
                 .addKeyValue("expirationSeconds", effective.expirationSeconds())
                 .addKeyValue("jti", token.id()).addKeyValue("user", request.requireUser().name())
                 .log("issued a service account token");
-        return answer(request, new ObjectRef(name, Meta.uid(serviceAccount)), namespace, effective, token, headers);
+        return answer(request, unbound.serviceAccount(), namespace, effective, token, headers);
     }
 
     /** Kubernetes' TokenREST checks of the bound object: kind, existence, uid, and a pod's service account. */
