@@ -4,10 +4,12 @@ import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.LocalKeyFile;
 import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.apiserver.audit.AuditSinks;
+import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
+import dev.kumo.apiserver.lambda.TokenFactory;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
@@ -109,6 +111,9 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, String> apiEnvironment = new java.util.HashMap<>(environment);
         apiEnvironment.put(SecurityFactory.ENV_TOKEN_FILE, credentials.tokenFile().toString());
         apiEnvironment.put(AuditSinks.ENV_PATH, settings.home().resolve("audit.log").toString());
+        // The service-account (and node credential) signing key: made on first start, kept so tokens survive restarts.
+        apiEnvironment.put(TokenFactory.ENV_SERVICE_ACCOUNT_KEY_FILE,
+                PemSigningKey.createIfMissing(settings.home().resolve("pki").resolve("sa.key")).toString());
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

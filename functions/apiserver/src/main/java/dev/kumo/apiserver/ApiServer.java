@@ -10,11 +10,13 @@ import dev.kumo.apiserver.auth.authz.Decision;
 import dev.kumo.apiserver.auth.authz.Forbidden;
 import dev.kumo.apiserver.auth.authz.RequestInfo;
 import dev.kumo.apiserver.auth.authz.RequestInfoResolver;
+import dev.kumo.apiserver.auth.tokens.IssuerDiscovery;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.handlers.Discovery;
 import dev.kumo.apiserver.handlers.PatchApplier;
 import dev.kumo.apiserver.handlers.ResourceHandler;
 import dev.kumo.apiserver.handlers.Responses;
+import dev.kumo.apiserver.handlers.TokenRequests;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.http.Bodies;
@@ -62,6 +64,7 @@ public final class ApiServer {
     private final OpenApiEndpoints openApi;
     private final ServiceCidr serviceCidr;
     private final Security security;
+    private final IssuerDiscovery issuerDiscovery;
     private final Clock clock;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
@@ -80,8 +83,10 @@ public final class ApiServer {
         Bodies bodies = new Bodies(mapper, protobuf);
         this.responses = new Responses(mapper, clock, protobuf);
         this.resourceHandler = new ResourceHandler(mapper, registry, bodies, responses,
-                new PatchApplier(registry, bodies), clock);
+                new PatchApplier(registry, bodies), clock,
+                new TokenRequests(mapper, registry, resources, bodies, responses, security.tokens()));
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
+        this.issuerDiscovery = security.tokens() == null ? null : new IssuerDiscovery(security.tokens());
     }
 
     /**
@@ -202,6 +207,9 @@ public final class ApiServer {
             case "/apis" -> {
                 return discoveryResponse(request, false);
             }
+            case IssuerDiscovery.CONFIGURATION_PATH, IssuerDiscovery.JWKS_PATH -> {
+                return issuerDiscovery(request, path);
+            }
             default -> {
             }
         }
@@ -264,6 +272,20 @@ public final class ApiServer {
             }
         }
         return responses.json(200, legacy ? discovery.apiVersions() : discovery.apiGroupList());
+    }
+
+    /** Service-account issuer discovery (kube-apiserver serves it only when it signs tokens). */
+    private ApiResponse issuerDiscovery(ApiRequest request, String path) {
+        requireGet(request);
+        if (issuerDiscovery == null) {
+            throw ApiException.notFoundPath("the server could not find the requested resource: the API server "
+                    + "issues no service account tokens");
+        }
+        boolean configuration = path.equals(IssuerDiscovery.CONFIGURATION_PATH);
+        return new ApiResponse.Complete(200, Map.of(
+                "Content-Type", configuration ? "application/json" : "application/jwk-set+json",
+                "Cache-Control", IssuerDiscovery.CACHE_CONTROL),
+                configuration ? issuerDiscovery.configuration() : issuerDiscovery.jwks());
     }
 
     private ObjectNode version() {

@@ -19,7 +19,8 @@ public final class Discovery {
             "status", List.of("get", "patch", "update"),
             "scale", List.of("get", "patch", "update"),
             "binding", List.of("create"),
-            "finalize", List.of("update"));
+            "finalize", List.of("update"),
+            "token", List.of("create"));
 
     private final ObjectMapper mapper;
     private final ResourceRegistry resources;
@@ -139,6 +140,7 @@ public final class Discovery {
         return switch (subresource) {
             case "scale" -> new Kind("autoscaling", "v1", "Scale");
             case "binding" -> new Kind("", "v1", "Binding");
+            case "token" -> new Kind("authentication.k8s.io", "v1", "TokenRequest");
             default -> new Kind(def.group(), def.version(), def.kind());
         };
     }

@@ -38,13 +38,13 @@ public final class ResourceHandler {
     private final Clock clock;
 
     public ResourceHandler(ObjectMapper mapper, GenericRegistry registry, Bodies bodies, Responses responses,
-                           PatchApplier patches, Clock clock) {
+                           PatchApplier patches, Clock clock, TokenRequests tokens) {
         this.mapper = mapper;
         this.registry = registry;
         this.bodies = bodies;
         this.responses = responses;
         this.patches = patches;
-        this.subresources = new Subresources(mapper, registry, bodies, patches, responses);
+        this.subresources = new Subresources(mapper, registry, bodies, patches, responses, tokens);
         this.clock = clock;
     }
 

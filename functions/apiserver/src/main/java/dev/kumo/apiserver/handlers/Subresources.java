@@ -18,21 +18,23 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.StringJoiner;
 
-/** status, scale, binding and finalize. */
+/** status, scale, binding, finalize and token. */
 final class Subresources {
     private final ObjectMapper mapper;
     private final GenericRegistry registry;
     private final Bodies bodies;
     private final PatchApplier patches;
     private final Responses responses;
+    private final TokenRequests tokens;
 
     Subresources(ObjectMapper mapper, GenericRegistry registry, Bodies bodies, PatchApplier patches,
-                 Responses responses) {
+                 Responses responses, TokenRequests tokens) {
         this.mapper = mapper;
         this.registry = registry;
         this.bodies = bodies;
         this.patches = patches;
         this.responses = responses;
+        this.tokens = tokens;
     }
 
     ApiResponse handle(ApiRequest request, ResourcePath path, ResourceDefinition def) {
@@ -42,6 +44,7 @@ final class Subresources {
             case "scale" -> scale(request, path, def, options);
             case "binding" -> binding(request, path, def, options);
             case "finalize" -> finalizeNamespace(request, path, def, options);
+            case "token" -> tokens.handle(request, path, def);
             default -> throw ApiException.notFoundPath("unknown subresource " + path.subresource());
         };
     }

@@ -14,8 +14,10 @@ import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
 import dev.kumo.apiserver.auth.node.BoundPods;
 import dev.kumo.apiserver.auth.node.NodeAuthorizer;
+import dev.kumo.apiserver.auth.tokens.TokenIssuer;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +36,14 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
+        TokenIssuer tokens = TokenFactory.issuer(env, Clock.systemUTC());
+        authenticators.addAll(TokenFactory.authenticators(env, tokens, store, Clock.systemUTC()));
         AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         BoundPods boundPods = new BoundPods(store);
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer(),
                         new NodeAuthorizer(boundPods))),
                 new AdmissionChain(List.of(new NodeRestriction(boundPods))),
-                AuditSinks.fromEnvironment(env));
+                AuditSinks.fromEnvironment(env), tokens);
     }
 }

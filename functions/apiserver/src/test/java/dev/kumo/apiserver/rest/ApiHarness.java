@@ -1,6 +1,9 @@
 package dev.kumo.apiserver.rest;
 
+import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.ApiServer;
+
+import java.nio.file.Path;
 
 /** Gives tests in other packages an API server on fresh tables. */
 public final class ApiHarness {
@@ -10,8 +13,18 @@ public final class ApiHarness {
         return api.server;
     }
 
+    /** The store under {@link #server()}, for tests that arrange objects directly. */
+    public Store store() {
+        return api.store;
+    }
+
     /** The {@code Authorization} header value of an admin request to {@link #server()}. */
     public String adminAuthorization() {
         return "Bearer " + TestApi.ADMIN_TOKEN;
+    }
+
+    /** The PEM key file the test servers sign service-account tokens with. */
+    public static Path serviceAccountKey() {
+        return TestApi.SERVICE_ACCOUNT_KEY;
     }
 }

@@ -11,7 +11,12 @@ import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.auth.Security;
+import dev.kumo.apiserver.auth.authz.Authorizer;
+import dev.kumo.apiserver.auth.authz.AuthorizerChain;
+import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.lambda.SecurityFactory;
+import dev.kumo.apiserver.lambda.TokenFactory;
 import dev.kumo.apiserver.registry.ServiceCidr;
 
 import java.io.ByteArrayOutputStream;
@@ -37,6 +42,8 @@ final class TestApi {
     /** Node credentials: {@code system:node:a} and {@code system:node:b} in {@code system:nodes}. */
     static final String NODE_A_TOKEN = "test-node-a-token-" + UUID.randomUUID();
     static final String NODE_B_TOKEN = "test-node-b-token-" + UUID.randomUUID();
+    /** The service-account signing key of every test server (generated once per test run). */
+    static final Path SERVICE_ACCOUNT_KEY = serviceAccountKey();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -44,14 +51,27 @@ final class TestApi {
     final StoreTables tables;
 
     TestApi() {
-        this(Map.of(), ResourceTransformers.NONE);
+        this(Map.of(), ResourceTransformers.NONE, null);
     }
 
     /**
-     * @param environment  the function's environment over the default (the admin's token file)
-     * @param transformers the store's value transformers (encryption at rest)
+     * With {@code extraAuthorizer} (when not null) consulted before the server's own authorizers: for tests of
+     * other parts that need a non-admin user allowed to do something.
      */
+    TestApi(Authorizer extraAuthorizer) {
+        this(Map.of(), ResourceTransformers.NONE, extraAuthorizer);
+    }
+
     TestApi(Map<String, String> environment, ResourceTransformers transformers) {
+        this(environment, transformers, null);
+    }
+
+    /**
+     * @param environment     the function's environment over the default (the admin's token file)
+     * @param transformers    the store's value transformers (encryption at rest)
+     * @param extraAuthorizer consulted first when not null
+     */
+    TestApi(Map<String, String> environment, ResourceTransformers transformers, Authorizer extraAuthorizer) {
         synchronized (TestApi.class) {
             if (dynamo == null) {
                 dynamo = DynamoDBEmbedded.create(true);
@@ -64,10 +84,15 @@ final class TestApi {
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
                 new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()), transformers);
         Map<String, String> env = new HashMap<>(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString(),
-                AuditSinks.ENV_PATH, auditFile().toString()));
+                AuditSinks.ENV_PATH, auditFile().toString(),
+                TokenFactory.ENV_SERVICE_ACCOUNT_KEY_FILE, SERVICE_ACCOUNT_KEY.toString()));
         env.putAll(environment);
-        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
-                SecurityFactory.create(env, store));
+        Security security = SecurityFactory.create(env, store);
+        if (extraAuthorizer != null) {
+            security = new Security(security.authenticator(), new AuthorizerChain(List.of(extraAuthorizer,
+                    security.authorizer())), security.admission(), security.audit(), security.tokens());
+        }
+        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security);
         server.bootstrap();
     }
 
@@ -82,6 +107,18 @@ final class TestApi {
             Path file = Files.createTempFile("kumo-audit", ".log");
             file.toFile().deleteOnExit();
             return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path serviceAccountKey() {
+        try {
+            Path directory = Files.createTempDirectory("kumo-sa-key");
+            directory.toFile().deleteOnExit();
+            Path key = PemSigningKey.createIfMissing(directory.resolve("sa.key"));
+            key.toFile().deleteOnExit();
+            return key;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,6 +147,13 @@ final class TestApi {
     }
 
     Answer call(String method, String pathAndQuery, String body, String contentType, Map<String, String> headers) {
+        return callBytes(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                contentType, headers);
+    }
+
+    /** With a binary body (protobuf). */
+    Answer callBytes(String method, String pathAndQuery, byte[] body, String contentType,
+                     Map<String, String> headers) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -125,8 +169,7 @@ final class TestApi {
         if (body != null && contentType != null) {
             allHeaders.put("Content-Type", contentType);
         }
-        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders, body));
         byte[] bytes = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, 1500);

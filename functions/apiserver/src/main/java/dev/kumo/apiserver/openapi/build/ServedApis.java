@@ -21,14 +21,14 @@ final class ServedApis {
     static final List<ServedGroupVersion> ALL = List.of(
             new ServedGroupVersion("", "v1", Map.of(
                     "namespaces", Set.of(),
-                    // pods/log and serviceaccounts/token: add here once the API server serves them.
+                    // pods/log: add here once the API server serves it. (nodes/token is kumo's own: no upstream path.)
                     "pods", Set.of("status", "binding"),
                     "nodes", Set.of("status"),
                     "services", Set.of("status"),
                     "endpoints", Set.of(),
                     "configmaps", Set.of(),
                     "secrets", Set.of(),
-                    "serviceaccounts", Set.of(),
+                    "serviceaccounts", Set.of("token"),
                     "events", Set.of())),
             new ServedGroupVersion("apps", "v1", Map.of(
                     "deployments", Set.of("status", "scale"),

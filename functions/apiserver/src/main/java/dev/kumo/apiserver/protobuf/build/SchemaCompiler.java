@@ -131,7 +131,9 @@ final class SchemaCompiler {
         if (go.inline()) {
             return field(go, proto.getName(), Cardinality.INLINE, type, where);
         }
-        if (!go.jsonName().equals(proto.getName())) {
+        // The JSON name is the Go tag's; the proto name only confirms the pairing. go-to-protobuf names a field
+        // after its Go name, so they can differ in case alone (authentication/v1 BoundObjectReference.uID is "uid").
+        if (!go.jsonName().equalsIgnoreCase(proto.getName())) {
             throw new IllegalStateException(where + ": the Go json name is \"" + go.jsonName() + "\"");
         }
         return field(go, proto.getName(), Cardinality.SINGLE, type, where);
