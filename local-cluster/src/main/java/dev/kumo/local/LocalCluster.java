@@ -101,6 +101,8 @@ public final class LocalCluster implements AutoCloseable {
         LocalCredentials credentials = LocalCredentials.loadOrCreate(settings.home().resolve("pki"));
         Map<String, String> apiEnvironment = new java.util.HashMap<>(environment);
         apiEnvironment.put(SecurityFactory.ENV_TOKEN_FILE, credentials.tokenFile().toString());
+        // Pods trust the API through kube-root-ca.crt: the local CA signs the front's serving certificate.
+        apiEnvironment.put(ServerFactory.ENV_ROOT_CA_FILE, pki.caCertificatePath().toString());
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

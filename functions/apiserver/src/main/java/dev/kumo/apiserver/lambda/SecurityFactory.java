@@ -2,6 +2,10 @@ package dev.kumo.apiserver.lambda;
 
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.admission.AdmissionChain;
+import dev.kumo.apiserver.admission.NamespacedObjects;
+import dev.kumo.apiserver.admission.limitranger.LimitRanger;
+import dev.kumo.apiserver.admission.resourcequota.ResourceQuotaAdmission;
+import dev.kumo.apiserver.admission.serviceaccount.ServiceAccountAdmission;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
 import dev.kumo.apiserver.auth.authn.StaticTokenAuthenticator;
@@ -13,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,18 @@ public final class SecurityFactory {
     private SecurityFactory() {
     }
 
+    /**
+     * The admission plugins in kube-apiserver's order (NamespaceLifecycle, which comes first, is part of the
+     * registry); ResourceQuota stays last, so that it charges for the object as the others left it.
+     */
+    static AdmissionChain admission(Store store) {
+        Clock clock = Clock.systemUTC();
+        return new AdmissionChain(List.of(
+                new LimitRanger(new NamespacedObjects(store, "limitranges", clock)),
+                new ServiceAccountAdmission(store, clock),
+                new ResourceQuotaAdmission(store, new NamespacedObjects(store, "resourcequotas", clock), clock)));
+    }
+
     public static Security create(Map<String, String> env, Store store) {
         List<TokenAuthenticator> authenticators = new ArrayList<>();
         String tokenFile = env.get(ENV_TOKEN_FILE);
@@ -34,7 +51,7 @@ public final class SecurityFactory {
         }
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer())),
-                AdmissionChain.NONE,
+                admission(store),
                 event -> AUDIT.atInfo().addKeyValue("user", event.user().name())
                         .addKeyValue("verb", event.request().verb()).addKeyValue("uri", event.requestUri())
                         .addKeyValue("code", event.responseCode()).log("audit"));

@@ -10,6 +10,9 @@ import dev.kumo.apiserver.admission.AdmissionDenied;
 import dev.kumo.apiserver.admission.AdmissionPlugin;
 import dev.kumo.apiserver.admission.AdmissionRequest;
 import dev.kumo.apiserver.registry.Names;
+import dev.kumo.apiserver.registry.WriteListener;
+import dev.kumo.apiserver.resources.ResourceDefinition;
+import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apiserver.strategy.Json;
 
 import java.time.Clock;
@@ -28,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * account's imagePullSecrets are copied to a pod that names none. Mirror pods may reference no service account or
  * secret. The shapes are Kubernetes' own: node agents read them.
  */
-public final class ServiceAccountAdmission implements AdmissionPlugin {
+public final class ServiceAccountAdmission implements AdmissionPlugin, WriteListener {
     public static final String DEFAULT_SERVICE_ACCOUNT = "default";
     public static final String TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
     public static final String VOLUME_PREFIX = "kube-api-access-";
@@ -221,5 +224,22 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
                 }
             }
         }
+    }
+
+    /** A service account changed or deleted here is read again, not taken from the cache. */
+    private void forget(ResourceDefinition def, ObjectNode serviceAccount) {
+        if (def.group().isEmpty() && def.plural().equals("serviceaccounts")) {
+            found.remove(new ObjectKey("serviceaccounts", Meta.namespace(serviceAccount), Meta.name(serviceAccount)));
+        }
+    }
+
+    @Override
+    public void updated(ResourceDefinition def, ObjectNode object, ObjectNode old) {
+        forget(def, object);
+    }
+
+    @Override
+    public void deleted(ResourceDefinition def, ObjectNode object) {
+        forget(def, object);
     }
 }
