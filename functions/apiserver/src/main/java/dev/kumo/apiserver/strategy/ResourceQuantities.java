@@ -113,9 +113,7 @@ public final class ResourceQuantities {
 
     /** A resource name of a container's requests and limits. */
     static void validateContainerResourceName(String name, String at, List<FieldError> errors) {
-        if (!validateResourceName(name, at, errors)) {
-            return;
-        }
+        validateResourceName(name, at, errors);
         if (name.indexOf('/') < 0) {
             if (!CONTAINER_RESOURCES.contains(name) && !name.startsWith("hugepages-")) {
                 errors.add(FieldError.invalid(at, name, "must be a standard resource for containers"));
@@ -127,26 +125,23 @@ public final class ResourceQuantities {
 
     /** A resource name a quota may limit. */
     static void validateQuotaResourceName(String name, String at, List<FieldError> errors) {
-        if (validateResourceName(name, at, errors) && name.indexOf('/') < 0 && !QUOTA_RESOURCES.contains(name)
+        validateResourceName(name, at, errors);
+        if (name.indexOf('/') < 0 && !QUOTA_RESOURCES.contains(name)
                 && !name.startsWith("hugepages-") && !name.startsWith("requests.hugepages-")) {
             errors.add(FieldError.invalid(at, name, "must be a standard resource for quota"));
         }
     }
 
-    /** Any resource name: qualified, and standard unless it has a domain. False when it is malformed. */
-    static boolean validateResourceName(String name, String at, List<FieldError> errors) {
+    /** Any resource name: qualified, and standard unless it has a domain. */
+    static void validateResourceName(String name, String at, List<FieldError> errors) {
         if (!Labels.isValidKey(name)) {
             errors.add(FieldError.invalid(at, name, "name part must consist of alphanumeric characters, '-', '_' or "
                     + "'.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
                     + "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
-            return false;
-        }
-        if (name.indexOf('/') < 0 && !STANDARD_RESOURCES.contains(name) && !name.startsWith("hugepages-")
+        } else if (name.indexOf('/') < 0 && !STANDARD_RESOURCES.contains(name) && !name.startsWith("hugepages-")
                 && !name.startsWith("requests.hugepages-")) {
             errors.add(FieldError.invalid(at, name, "must be a standard resource type or fully qualified"));
-            return false;
         }
-        return true;
     }
 
     private static boolean isNative(String name) {

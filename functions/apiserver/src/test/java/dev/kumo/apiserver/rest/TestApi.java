@@ -32,6 +32,8 @@ final class TestApi {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** The bearer token of the tests' admin, a member of system:masters. */
     static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
+    /** The CA bundle the tests' API publishes as kube-root-ca.crt (its content is not checked by anyone). */
+    static final String ROOT_CA = "-----BEGIN CERTIFICATE-----\nTUlJQnRlc3Q=\n-----END CERTIFICATE-----\n";
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -49,7 +51,8 @@ final class TestApi {
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
                 new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
         server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
-                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
+                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store),
+                ROOT_CA);
         server.bootstrap();
     }
 
@@ -115,6 +118,22 @@ final class TestApi {
         }
         return out.toByteArray();
     }
+
+    /** Parsed JSON; with a tree, its re-parsed form (so numbers compare by value whatever node type built them). */
+    static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(JsonNode tree) {
+        return json(tree.toString());
+    }
+
+    /** A query selecting the config maps {@link #configMap} makes, not the namespace's own kube-root-ca.crt. */
+    static final String OWN_CONFIG_MAPS = "?labelSelector=app%3Ddemo";
 
     static String configMap(String name, String value) {
         return """

@@ -36,7 +36,7 @@ public final class ServiceAccountAdmission implements AdmissionPlugin, WriteList
     public static final String TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
     public static final String VOLUME_PREFIX = "kube-api-access-";
     /** Kubernetes' WarnOnlyBoundTokenExpirationSeconds: one hour and seven seconds. */
-    public static final long TOKEN_EXPIRATION_SECONDS = 3607;
+    public static final int TOKEN_EXPIRATION_SECONDS = 3607;
     public static final String ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
     static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
     /** A found service account is trusted this long, as an informer cache would hold it. */
