@@ -97,7 +97,7 @@ class KubectlDeleteTest {
 
         assertThat(deleted.lines()).containsExactlyInAnyOrder("configmap \"temp-1\" deleted",
                 "configmap \"temp-2\" deleted");
-        assertThat(kubectl.run("get", "configmaps", "-n", ns, "-o", "name").ok().lines())
+        assertThat(NamespaceDefaults.own(kubectl.run("get", "configmaps", "-n", ns, "-o", "name").ok().lines()))
                 .containsExactly("configmap/keep");
     }
 
