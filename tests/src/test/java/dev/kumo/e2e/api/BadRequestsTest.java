@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.e2e.support.ApiClient;
 import dev.kumo.e2e.support.KumoCluster;
+import dev.kumo.e2e.support.NamespaceDefaults;
 import dev.kumo.e2e.support.RandomData;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.Test;

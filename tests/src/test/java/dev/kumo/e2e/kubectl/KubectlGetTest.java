@@ -7,6 +7,7 @@ import dev.kumo.e2e.support.ForEachKubectl;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Manifests;
+import dev.kumo.e2e.support.NamespaceDefaults;
 import dev.kumo.e2e.support.PrintedTable;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.extension.ExtendWith;
