@@ -114,6 +114,8 @@ public final class LocalCluster implements AutoCloseable {
         // The service-account (and node credential) signing key: made on first start, kept so tokens survive restarts.
         apiEnvironment.put(TokenFactory.ENV_SERVICE_ACCOUNT_KEY_FILE,
                 PemSigningKey.createIfMissing(settings.home().resolve("pki").resolve("sa.key")).toString());
+        // Pods trust the API through kube-root-ca.crt: the local CA signs the front's serving certificate.
+        apiEnvironment.put(ServerFactory.ENV_ROOT_CA_FILE, pki.caCertificatePath().toString());
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

@@ -29,7 +29,13 @@ import dev.kumo.apiserver.registry.FieldManagement;
 import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.registry.ServiceAllocations;
 import dev.kumo.apiserver.registry.ServiceCidr;
+import dev.kumo.apiserver.registry.WriteListener;
 import dev.kumo.apiserver.registry.WriteOptions;
+import dev.kumo.apiserver.controllers.QuotaUsageReconciler;
+import dev.kumo.apiserver.controllers.Reconciler;
+import dev.kumo.apiserver.controllers.RootCaPublisher;
+import dev.kumo.apiserver.controllers.ServiceAccountsReconciler;
+import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apiserver.resources.BuiltinResources;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.resources.ResourceRegistry;
@@ -40,6 +46,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.UUID;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +73,19 @@ public final class ApiServer {
     private final Security security;
     private final IssuerDiscovery issuerDiscovery;
     private final Clock clock;
+    /** What every namespace holds, made right after a namespace is created (the control loops' job later). */
+    private final List<Reconciler> namespaceContents;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
+        this(store, mapper, clock, serviceCidr, security, "");
+    }
+
+    /**
+     * @param rootCaBundle the PEM CA bundle clients should trust for this API, published in every namespace as
+     *                     ConfigMap {@code kube-root-ca.crt} (mounted into pods with their token); empty publishes none
+     */
+    public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security,
+                     String rootCaBundle) {
         this.mapper = mapper;
         this.security = security;
         this.clock = clock;
@@ -78,6 +96,24 @@ public final class ApiServer {
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
                 .collect(java.util.stream.Collectors.toSet())),
                 Map.of("services", new ServiceAllocations(store, mapper, serviceCidr)), security.admission());
+        if (security.admission() instanceof WriteListener admissionState) {
+            registry.addListener(admissionState);
+        }
+        this.namespaceContents = new ArrayList<>(List.of(new ServiceAccountsReconciler(registry, resources)));
+        if (rootCaBundle.isEmpty()) {
+            LOG.atWarn().log("no root CA bundle configured: ConfigMap kube-root-ca.crt is not published");
+        } else {
+            namespaceContents.add(new RootCaPublisher(registry, resources, rootCaBundle));
+        }
+        registry.addListener(new WriteListener() {
+            @Override
+            public void created(ResourceDefinition def, ObjectNode object) {
+                if (def.group().isEmpty() && def.plural().equals("namespaces")) {
+                    namespaceContents.forEach(reconciler -> reconciler.reconcile(Meta.name(object)));
+                }
+            }
+        });
+        registry.addListener(new QuotaUsageReconciler(store, resources, clock));
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
         Bodies bodies = new Bodies(mapper, protobuf);
@@ -108,6 +144,9 @@ public final class ApiServer {
                     }
                 }
             }
+        }
+        for (String name : SYSTEM_NAMESPACES) {
+            namespaceContents.forEach(reconciler -> reconciler.reconcile(name));
         }
         ResourceDefinition services = resources.find("", "v1", "services").orElseThrow();
         if (registry.find(services, "default", "kubernetes").isEmpty()) {

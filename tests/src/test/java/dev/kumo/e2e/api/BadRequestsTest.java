@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.e2e.support.ApiClient;
 import dev.kumo.e2e.support.KumoCluster;
+import dev.kumo.e2e.support.NamespaceDefaults;
 import dev.kumo.e2e.support.RandomData;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.Test;
@@ -225,14 +226,14 @@ class BadRequestsTest {
 
         assertThat(create.path("message").asText()).contains("text/plain").contains("application/json");
         assertThat(patch.path("message").asText()).contains("text/plain").contains("application/merge-patch+json");
-        assertThat(api.get(configMaps(ns)).expect(200).json().path("items")).hasSize(1);
+        assertThat(NamespaceDefaults.own(api.get(configMaps(ns)).expect(200).json().path("items"))).hasSize(1);
         assertThat(api.get(configMaps(ns) + "/settings").expect(200).json().has("data")).isFalse();
     }
 
     private void assertNoConfigMaps(String ns) {
         JsonNode list = api.get(configMaps(ns)).expect(200).json();
         assertThat(list.path("kind").asText()).isEqualTo("ConfigMapList");
-        assertThat(list.path("items")).isEmpty();
+        assertThat(NamespaceDefaults.own(list.path("items"))).isEmpty();
     }
 
     private static String configMaps(String ns) {

@@ -6,6 +6,7 @@ import dev.kumo.e2e.support.ForEachKubectl;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Manifests;
+import dev.kumo.e2e.support.NamespaceDefaults;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -97,7 +98,7 @@ class KubectlDeleteTest {
 
         assertThat(deleted.lines()).containsExactlyInAnyOrder("configmap \"temp-1\" deleted",
                 "configmap \"temp-2\" deleted");
-        assertThat(kubectl.run("get", "configmaps", "-n", ns, "-o", "name").ok().lines())
+        assertThat(NamespaceDefaults.own(kubectl.run("get", "configmaps", "-n", ns, "-o", "name").ok().lines()))
                 .containsExactly("configmap/keep");
     }
 

@@ -2,7 +2,11 @@ package dev.kumo.apiserver.lambda;
 
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.admission.AdmissionChain;
+import dev.kumo.apiserver.admission.NamespacedObjects;
 import dev.kumo.apiserver.admission.node.NodeRestriction;
+import dev.kumo.apiserver.admission.limitranger.LimitRanger;
+import dev.kumo.apiserver.admission.resourcequota.ResourceQuotaAdmission;
+import dev.kumo.apiserver.admission.serviceaccount.ServiceAccountAdmission;
 import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
@@ -30,6 +34,19 @@ public final class SecurityFactory {
     private SecurityFactory() {
     }
 
+    /**
+     * The admission plugins in kube-apiserver's order (NamespaceLifecycle, which comes first, is part of the
+     * registry); ResourceQuota stays last, so that it charges for the object as the others left it.
+     */
+    static AdmissionChain admission(Store store, BoundPods boundPods) {
+        Clock clock = Clock.systemUTC();
+        return new AdmissionChain(List.of(
+                new LimitRanger(new NamespacedObjects(store, "limitranges", clock)),
+                new ServiceAccountAdmission(store, clock),
+                new NodeRestriction(boundPods),
+                new ResourceQuotaAdmission(store, new NamespacedObjects(store, "resourcequotas", clock), clock)));
+    }
+
     public static Security create(Map<String, String> env, Store store) {
         List<TokenAuthenticator> authenticators = new ArrayList<>();
         String tokenFile = env.get(ENV_TOKEN_FILE);
@@ -43,7 +60,7 @@ public final class SecurityFactory {
         return new Security(new RequestAuthenticator(authenticators),
                 new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer(),
                         new NodeAuthorizer(boundPods))),
-                new AdmissionChain(List.of(new NodeRestriction(boundPods))),
+                admission(store, boundPods),
                 AuditSinks.fromEnvironment(env), tokens);
     }
 }

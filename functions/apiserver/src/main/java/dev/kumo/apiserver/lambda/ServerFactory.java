@@ -14,7 +14,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +30,8 @@ import java.util.Map;
 public final class ServerFactory {
     public static final String ENV_DYNAMODB_ENDPOINT = "KUMO_DYNAMODB_ENDPOINT";
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
+    /** PEM file of the CA clients trust for the API, published as ConfigMap kube-root-ca.crt in every namespace. */
+    public static final String ENV_ROOT_CA_FILE = "KUMO_ROOT_CA_FILE";
     /** DynamoDB capacity consumed by this process, for cost figures (benchmarks, logs). */
     public static final ConsumedCapacityMeter CAPACITY = new ConsumedCapacityMeter();
 
@@ -37,7 +43,19 @@ public final class ServerFactory {
         DynamoStore store = store(env, mapper);
         return new ApiServer(store, mapper, Clock.systemUTC(),
                 ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")),
-                SecurityFactory.create(env, store));
+                SecurityFactory.create(env, store), rootCaBundle(env));
+    }
+
+    static String rootCaBundle(Map<String, String> env) {
+        String file = env.get(ENV_ROOT_CA_FILE);
+        if (file == null || file.isEmpty()) {
+            return "";
+        }
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the root CA bundle " + file + " (" + ENV_ROOT_CA_FILE + ")", e);
+        }
     }
 
     /** The store on the DynamoDB tables the environment names, encrypting what {@link StorageEncryption} says. */

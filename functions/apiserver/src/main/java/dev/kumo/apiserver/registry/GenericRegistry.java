@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -32,6 +33,7 @@ import java.util.function.UnaryOperator;
  * Objects are served in the definition's version and stored in the storage form its conversion gives.
  */
 public final class GenericRegistry {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GenericRegistry.class);
     private static final int MAX_UPDATE_ATTEMPTS = 8;
 
     private final Store store;
@@ -41,6 +43,7 @@ public final class GenericRegistry {
     private final FieldManagement fields;
     private final Map<String, Allocations> allocations;
     private final AdmissionPlugin admission;
+    private final List<WriteListener> listeners = new CopyOnWriteArrayList<>();
 
     public GenericRegistry(Store store, ObjectMapper mapper, Clock clock, FieldManagement fields,
                            Map<String, Allocations> allocationsByStorageResource, AdmissionPlugin admission) {
@@ -57,6 +60,24 @@ public final class GenericRegistry {
         return store;
     }
 
+    /** Adds a listener told about every committed write from now on. */
+    public void addListener(WriteListener listener) {
+        listeners.add(listener);
+    }
+
+    private void notify(String what, ObjectNode object, java.util.function.Consumer<WriteListener> call) {
+        for (WriteListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                // The write is done; what reacts to it is repaired by the control loops' periodic resync.
+                LOG.atError().setCause(e).addKeyValue("event", what).addKeyValue("kind", object.path("kind").asText())
+                        .addKeyValue("namespace", Meta.namespace(object)).addKeyValue("name", Meta.name(object))
+                        .addKeyValue("listener", listener.getClass().getSimpleName()).log("write listener failed");
+            }
+        }
+    }
+
     public ObjectNode create(ResourceDefinition def, String namespace, ObjectNode object, WriteOptions options) {
         checkKind(def, object);
         ObjectNode metadata = Meta.of(object);
@@ -67,16 +88,18 @@ public final class GenericRegistry {
                         + ") does not match the namespace sent on the request (" + namespace + ")");
             }
             metadata.put("namespace", namespace);
-            namespaces.requireActive(namespace);
+            namespaces.requireActive(def, object, namespace);
         }
         metadataRules.prepareForCreate(object);
         if (def.strategy().tracksGeneration()) {
             metadata.put("generation", 1);
         }
-        def.strategy().prepareForCreate(object);
+        // Kubernetes' order: decoding defaults, mutating admission, then the strategy (status, derived fields).
+        def.strategy().applyDefaults(object);
         AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.CREATE, def, namespace,
                 Meta.name(object), "", object, null, options.user(), options.dryRun());
         admission.admit(admitted);
+        def.strategy().prepareForCreate(object);
         requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy().namesAreLabels()),
                 def.strategy().validate(object));
         admission.validate(admitted);
@@ -89,15 +112,20 @@ public final class GenericRegistry {
         ObjectKey key = key(def, namespace, Meta.name(object));
         Allocations held = allocationsOf(def);
         held.allocate(object);
+        ObjectNode created;
         try {
-            return served(def, store.create(key, def.conversion().toStorage(object)));
+            created = served(def, store.create(key, def.conversion().toStorage(object)));
         } catch (StoreException e) {
             held.release(object);
+            ObjectNode refused = object;
+            notify("createFailed", refused, listener -> listener.createFailed(def, refused));
             throw Errors.from(def, key, e);
         } catch (RuntimeException e) {
             held.release(object);
             throw e;
         }
+        notify("created", created, listener -> listener.created(def, created));
+        return created;
     }
 
     private Allocations allocationsOf(ResourceDefinition def) {
@@ -213,10 +241,14 @@ public final class GenericRegistry {
                     // The last finalizer is gone: the deletion completes now.
                     ObjectNode deleted = served(def, store.delete(key, current.revision()));
                     allocationsOf(def).release(old);
+                    notify("deleted", deleted, listener -> listener.deleted(def, deleted));
                     return deleted;
                 }
                 allocationsOf(def).reallocate(next, old);
-                return served(def, store.update(key, def.conversion().toStorage(next), current.revision()));
+                ObjectNode written = served(def, store.update(key, def.conversion().toStorage(next),
+                        current.revision()));
+                notify("updated", written, listener -> listener.updated(def, written, old));
+                return written;
             } catch (StoreException.Conflict conflict) {
                 if (pinnedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS) {
                     throw Errors.from(def, key, conflict);
@@ -281,6 +313,7 @@ public final class GenericRegistry {
                     .orElseThrow(() -> ApiException.notFound(def.group(), def.kind(), def.plural(), name));
             ObjectNode object = served(def, current);
             checkPreconditions(def, name, object, options);
+            namespaces.checkDelete(def, name);
             AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.DELETE, def, namespace, name,
                     "", null, object, options.user(), options.dryRun());
             admission.admit(admitted);
@@ -294,6 +327,7 @@ public final class GenericRegistry {
                     }
                     ObjectNode deleted = served(def, store.delete(key, current.revision()));
                     allocationsOf(def).release(object);
+                    notify("deleted", deleted, listener -> listener.deleted(def, deleted));
                     return new DeleteResult(deleted, true);
                 }
                 ObjectNode marked = object.deepCopy();
@@ -315,8 +349,10 @@ public final class GenericRegistry {
                 if (marked.equals(object) || options.dryRun()) {
                     return new DeleteResult(marked, false);
                 }
-                return new DeleteResult(served(def, store.update(key, def.conversion().toStorage(marked),
-                        current.revision())), false);
+                ObjectNode written = served(def, store.update(key, def.conversion().toStorage(marked),
+                        current.revision()));
+                notify("updated", written, listener -> listener.updated(def, written, object));
+                return new DeleteResult(written, false);
             } catch (StoreException.Conflict conflict) {
                 if (options.preconditionVersion() != null || attempt >= MAX_UPDATE_ATTEMPTS) {
                     throw Errors.from(def, key, conflict);

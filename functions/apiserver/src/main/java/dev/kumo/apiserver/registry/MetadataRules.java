@@ -7,7 +7,6 @@ import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apiserver.errors.FieldError;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,10 +24,8 @@ final class MetadataRules {
     static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final int TOTAL_ANNOTATION_BYTES = 256 * 1024;
 
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
     MetadataRules(Clock clock) {
@@ -41,12 +38,7 @@ final class MetadataRules {
         String name = metadata.path("name").asText("");
         String generateName = metadata.path("generateName").asText("");
         if (name.isEmpty() && !generateName.isEmpty()) {
-            StringBuilder generated = new StringBuilder(generateName.length() > 58
-                    ? generateName.substring(0, 58) : generateName);
-            for (int i = 0; i < 5; i++) {
-                generated.append(GENERATE_ALPHABET.charAt(random.nextInt(GENERATE_ALPHABET.length())));
-            }
-            metadata.put("name", generated.toString());
+            metadata.put("name", Names.generate(generateName));
         }
         metadata.put("uid", UUID.randomUUID().toString());
         metadata.put("creationTimestamp", now());

@@ -1,6 +1,8 @@
 package dev.kumo.apiserver.resources;
 
+import dev.kumo.apiserver.strategy.LimitRangeStrategy;
 import dev.kumo.apiserver.strategy.PodStrategy;
+import dev.kumo.apiserver.strategy.ResourceQuotaStrategy;
 import dev.kumo.apiserver.strategy.SimpleStrategies;
 import dev.kumo.apiserver.strategy.WorkloadStrategy;
 import dev.kumo.apiserver.table.BuiltinTables;
@@ -35,6 +37,10 @@ public final class BuiltinResources {
                         SimpleStrategies.plain(), BuiltinTables.serviceAccounts()),
                 core("events", "event", "Event", true, List.of("ev"), Set.of(),
                         SimpleStrategies.events(), BuiltinTables.events(clock)),
+                core("limitranges", "limitrange", "LimitRange", true, List.of("limits"), Set.of(),
+                        new LimitRangeStrategy(), BuiltinTables.limitRanges()),
+                core("resourcequotas", "resourcequota", "ResourceQuota", true, List.of("quota"), Set.of("status"),
+                        new ResourceQuotaStrategy(), BuiltinTables.resourceQuotas()),
                 new ResourceDefinition("apps", "v1", "deployments", "deployment", "Deployment", true,
                         List.of("deploy"), List.of("all"), Set.of("status", "scale"), "apps/deployments",
                         WorkloadStrategy.deployments(), BuiltinTables.deployments(), Conversion.IDENTITY),

@@ -15,17 +15,51 @@ import java.util.Set;
 /** Pods: the defaults kubectl users rely on, the basic validation, and graceful deletion once bound to a node. */
 public final class PodStrategy implements Strategy, GracefulDeletion {
 
+    /**
+     * Kubernetes' pod defaults: those of any pod template, requests taken from limits where only a limit is set
+     * ({@code SetDefaults_Pod}), and {@code serviceAccountName} from the deprecated {@code serviceAccount}.
+     */
+    @Override
+    public void applyDefaults(ObjectNode pod) {
+        ObjectNode spec = Json.object(pod, "spec");
+        if (spec.path("serviceAccountName").asText("").isEmpty() && !spec.path("serviceAccount").asText("").isEmpty()) {
+            spec.put("serviceAccountName", spec.path("serviceAccount").asText());
+        }
+        PodTemplateDefaults.apply(spec);
+        for (String list : List.of("initContainers", "containers")) {
+            for (ObjectNode container : Json.objects(spec, list)) {
+                if (container.path("resources").path("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
+                    ObjectNode requests = Json.object((ObjectNode) container.get("resources"), "requests");
+                    limits.fields().forEachRemaining(limit -> {
+                        if (!requests.has(limit.getKey())) {
+                            requests.set(limit.getKey(), limit.getValue().deepCopy());
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /** Runs after mutating admission, so the QoS class reflects the resources a LimitRange filled in. */
     @Override
     public void prepareForCreate(ObjectNode pod) {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
         status.put("qosClass", QualityOfService.of(pod.path("spec")));
-        PodTemplateDefaults.apply(Json.object(pod, "spec"));
+        mirrorServiceAccount(Json.object(pod, "spec"));
     }
 
     @Override
     public void prepareForUpdate(ObjectNode pod, ObjectNode old) {
-        PodTemplateDefaults.apply(Json.object(pod, "spec"));
+        applyDefaults(pod);
+        mirrorServiceAccount(Json.object(pod, "spec"));
+    }
+
+    /** The v1 form carries the service account twice: the deprecated field always equals the current one. */
+    private static void mirrorServiceAccount(ObjectNode spec) {
+        if (!spec.path("serviceAccountName").asText("").isEmpty()) {
+            spec.put("serviceAccount", spec.path("serviceAccountName").asText());
+        }
     }
 
     @Override

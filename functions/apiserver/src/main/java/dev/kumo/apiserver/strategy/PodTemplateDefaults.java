@@ -2,6 +2,7 @@ package dev.kumo.apiserver.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apiserver.errors.FieldError;
 
 import java.util.ArrayList;
@@ -29,12 +30,31 @@ public final class PodTemplateDefaults {
                 Json.defaultText(container, "terminationMessagePath", "/dev/termination-log");
                 Json.defaultText(container, "terminationMessagePolicy", "File");
                 Json.defaultText(container, "imagePullPolicy", pullPolicyFor(container.path("image").asText("")));
-                Json.object(container, "resources");
+                ObjectNode resources = Json.object(container, "resources");
+                ResourceQuantities.canonicalize(resources.path("requests"));
+                ResourceQuantities.canonicalize(resources.path("limits"));
                 for (ObjectNode port : Json.objects(container, "ports")) {
                     Json.defaultText(port, "protocol", "TCP");
                 }
             }
         }
+    }
+
+    /** Kubernetes' {@code ValidateResourceRequirements}: names, quantities, and no request above its limit. */
+    private static void validateResources(JsonNode resources, String path, List<FieldError> errors) {
+        for (String kind : List.of("limits", "requests")) {
+            resources.path(kind).fieldNames().forEachRemaining(name -> ResourceQuantities
+                    .validateContainerResourceName(name, path + "." + kind + "[" + name + "]", errors));
+            ResourceQuantities.validateValues(resources.path(kind), path + "." + kind, errors);
+        }
+        resources.path("requests").fields().forEachRemaining(entry -> {
+            Quantity request = ResourceQuantities.tryParse(entry.getValue());
+            Quantity limit = ResourceQuantities.tryParse(resources.path("limits").path(entry.getKey()));
+            if (request != null && limit != null && request.compareTo(limit) > 0) {
+                errors.add(FieldError.invalid(path + ".requests", request.toString(), "must be less than or equal to "
+                        + entry.getKey() + " limit of " + limit));
+            }
+        });
     }
 
     /** {@code Always} for {@code :latest} or untagged images, else {@code IfNotPresent}, as Kubernetes defaults. */
@@ -66,6 +86,7 @@ public final class PodTemplateDefaults {
                 if (container.path("image").asText("").isBlank()) {
                     errors.add(FieldError.required(at + ".image", ""));
                 }
+                validateResources(container.path("resources"), at + ".resources", errors);
                 int p = 0;
                 for (JsonNode port : container.path("ports")) {
                     long number = port.path("containerPort").asLong(0);

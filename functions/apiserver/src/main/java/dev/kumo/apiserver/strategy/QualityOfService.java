@@ -3,11 +3,11 @@ package dev.kumo.apiserver.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A pod's QoS class from its containers' requests and limits (Kubernetes' {@code GetPodQOS}). */
-final class QualityOfService {
+public final class QualityOfService {
     private QualityOfService() {
     }
 
-    static String of(JsonNode spec) {
+    public static String of(JsonNode spec) {
         boolean anySet = false;
         boolean guaranteed = true;
         for (String list : new String[]{"initContainers", "containers"}) {

@@ -13,6 +13,13 @@ import java.util.Map;
  */
 public interface Strategy {
 
+    /**
+     * The defaults Kubernetes applies when it decodes a request, before admission sees the object (e.g. a pod's
+     * requests from its limits); {@link #prepareForCreate} runs after admission.
+     */
+    default void applyDefaults(ObjectNode object) {
+    }
+
     /** Fills defaults and resets what a client may not set on create (status, when it has a subresource). */
     default void prepareForCreate(ObjectNode object) {
     }

@@ -98,6 +98,39 @@ public final class BuiltinTables {
         return new TableConvertor(List.of(integer("Secrets", "Number of secrets.", o -> o.path("secrets").size())));
     }
 
+    public static TableConvertor limitRanges() {
+        return TableConvertor.withoutAge(List.of(new TableColumn("Created At", "date", "", "CreationTimestamp is a "
+                + "timestamp representing the server time when this object was created.", 0,
+                o -> o.path("metadata").path("creationTimestamp").asText(""))));
+    }
+
+    /** kubectl's quota columns: {@code name: used/hard} per resource, limits.* under Limit, the rest under Request. */
+    public static TableConvertor resourceQuotas() {
+        return new TableConvertor(List.of(TableColumn.AGE,
+                of("Request", "Request represents a minimum amount of cpu/memory that a container may consume.",
+                        o -> quotaColumn(o, false)),
+                of("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent "
+                        + "of contention on the node.", o -> quotaColumn(o, true))));
+    }
+
+    private static String quotaColumn(ObjectNode quota, boolean limits) {
+        StringJoiner cells = new StringJoiner(", ");
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        quota.path("status").path("hard").fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            String[] pieces = name.split("\\.");
+            if ((pieces.length > 1 && pieces[0].equals("limits")) == limits) {
+                cells.add(name + ": " + quotaValue(quota.path("status").path("used").path(name)) + "/"
+                        + quotaValue(quota.path("status").path("hard").path(name)));
+            }
+        }
+        return cells.toString();
+    }
+
+    private static String quotaValue(JsonNode value) {
+        return value.isMissingNode() ? "0" : value.asText();
+    }
+
     public static TableConvertor leases() {
         return new TableConvertor(List.of(of("Holder", "The holder of the lease.",
                 o -> o.path("spec").path("holderIdentity").asText(""))));

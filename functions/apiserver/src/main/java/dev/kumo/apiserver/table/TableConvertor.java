@@ -14,9 +14,20 @@ import java.util.List;
  */
 public final class TableConvertor {
     private final List<TableColumn> columns;
+    private final boolean withAge;
 
     public TableConvertor(List<TableColumn> columns) {
+        this(columns, true);
+    }
+
+    private TableConvertor(List<TableColumn> columns, boolean age) {
         this.columns = List.copyOf(columns);
+        this.withAge = age;
+    }
+
+    /** For the few printers with no Age column (LimitRange's shows "Created At"). */
+    public static TableConvertor withoutAge(List<TableColumn> columns) {
+        return new TableConvertor(columns, false);
     }
 
     /** Name and Age, for kinds without columns of their own. */
@@ -38,7 +49,7 @@ public final class TableConvertor {
                         + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0,
                 o -> o.path("metadata").path("name").asText()));
         columns.forEach(column -> all.add(column == TableColumn.AGE ? age : column));
-        if (columns.stream().noneMatch(column -> column == TableColumn.AGE)) {
+        if (withAge && columns.stream().noneMatch(column -> column == TableColumn.AGE)) {
             all.add(age);
         }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RoundTripTest {
     @ParameterizedTest
     @ValueSource(strings = {"pod", "service", "secret", "deployment", "lease", "event", "core-event", "status",
-            "configmap-list", "delete-options", "binding", "scale", "endpoint-slice", "controller-revision", "namespace"})
+            "configmap-list", "delete-options", "binding", "scale", "endpoint-slice", "controller-revision", "namespace",
+            "resource-quota", "limit-range"})
     void jsonToProtobufAndBackIsTheSameObject(String name) {
         ObjectNode object = Fixtures.object(name);
 

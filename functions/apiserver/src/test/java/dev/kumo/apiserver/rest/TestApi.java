@@ -44,6 +44,8 @@ final class TestApi {
     static final String NODE_B_TOKEN = "test-node-b-token-" + UUID.randomUUID();
     /** The service-account signing key of every test server (generated once per test run). */
     static final Path SERVICE_ACCOUNT_KEY = serviceAccountKey();
+    /** The CA bundle the tests' API publishes as kube-root-ca.crt (its content is not checked by anyone). */
+    static final String ROOT_CA = "-----BEGIN CERTIFICATE-----\nTUlJQnRlc3Q=\n-----END CERTIFICATE-----\n";
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -92,7 +94,8 @@ final class TestApi {
             security = new Security(security.authenticator(), new AuthorizerChain(List.of(extraAuthorizer,
                     security.authorizer())), security.admission(), security.audit(), security.tokens());
         }
-        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security);
+        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security,
+                ROOT_CA);
         server.bootstrap();
     }
 
@@ -194,6 +197,22 @@ final class TestApi {
         }
         return out.toByteArray();
     }
+
+    /** Parsed JSON; with a tree, its re-parsed form (so numbers compare by value whatever node type built them). */
+    static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(JsonNode tree) {
+        return json(tree.toString());
+    }
+
+    /** A query selecting the config maps {@link #configMap} makes, not the namespace's own kube-root-ca.crt. */
+    static final String OWN_CONFIG_MAPS = "?labelSelector=app%3Ddemo";
 
     static String configMap(String name, String value) {
         return """

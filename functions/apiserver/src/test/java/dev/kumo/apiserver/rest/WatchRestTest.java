@@ -32,7 +32,7 @@ class WatchRestTest {
     void aWatchWithoutResourceVersionStartsWithTheCurrentObjects() throws Exception {
         api.call("POST", CM, TestApi.configMap("x", "1"));
 
-        List<JsonNode> events = events(api.call("GET", CM + "?watch=1", null).text());
+        List<JsonNode> events = events(api.call("GET", CM + TestApi.OWN_CONFIG_MAPS + "&watch=1", null).text());
 
         assertThat(events).extracting(e -> e.at("/object/metadata/name").asText()).containsExactly("x");
         assertThat(events.get(0).path("type").asText()).isEqualTo("ADDED");

@@ -19,7 +19,7 @@ final class ServedApis {
     static final boolean SERVER_ENFORCES_FIELD_VALIDATION = false;
 
     static final List<ServedGroupVersion> ALL = List.of(
-            new ServedGroupVersion("", "v1", Map.of(
+            new ServedGroupVersion("", "v1", union(Map.of(
                     "namespaces", Set.of(),
                     // pods/log: add here once the API server serves it. (nodes/token is kumo's own: no upstream path.)
                     "pods", Set.of("status", "binding"),
@@ -29,7 +29,9 @@ final class ServedApis {
                     "configmaps", Set.of(),
                     "secrets", Set.of(),
                     "serviceaccounts", Set.of("token"),
-                    "events", Set.of())),
+                    "events", Set.of()), Map.of(
+                    "limitranges", Set.of(),
+                    "resourcequotas", Set.of("status")))),
             new ServedGroupVersion("apps", "v1", Map.of(
                     "deployments", Set.of("status", "scale"),
                     "replicasets", Set.of("status", "scale"))),
@@ -38,5 +40,15 @@ final class ServedApis {
             new ServedGroupVersion("events.k8s.io", "v1", Map.of("events", Set.of())));
 
     private ServedApis() {
+    }
+
+    /** Core v1 is more than one {@code Map.of} holds. */
+    @SafeVarargs
+    private static Map<String, Set<String>> union(Map<String, Set<String>>... parts) {
+        Map<String, Set<String>> all = new java.util.HashMap<>();
+        for (Map<String, Set<String>> part : parts) {
+            all.putAll(part);
+        }
+        return all;
     }
 }
