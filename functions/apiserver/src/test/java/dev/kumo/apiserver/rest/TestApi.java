@@ -74,6 +74,24 @@ final class TestApi {
     }
 
     Answer call(String method, String pathAndQuery, String body, String contentType, Map<String, String> headers) {
+        ApiResponse response = respond(method, pathAndQuery, body, contentType, headers);
+        byte[] bytes = switch (response) {
+            case ApiResponse.Complete complete -> complete.body();
+            case ApiResponse.Streaming streaming -> collect(streaming, 1500);
+        };
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode json;
+        try {
+            json = text.startsWith("{") && !text.contains("}\n{") ? MAPPER.readTree(text) : null;
+        } catch (IOException e) {
+            json = null;
+        }
+        return new Answer(response.status(), response.headers(), json, text);
+    }
+
+    /** The server's answer as it is, a watch not yet run. */
+    ApiResponse respond(String method, String pathAndQuery, String body, String contentType,
+                        Map<String, String> headers) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -89,20 +107,8 @@ final class TestApi {
         if (body != null && contentType != null) {
             allHeaders.put("Content-Type", contentType);
         }
-        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders,
+        return server.handle(new ApiRequest(method, path, query, allHeaders,
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
-        byte[] bytes = switch (response) {
-            case ApiResponse.Complete complete -> complete.body();
-            case ApiResponse.Streaming streaming -> collect(streaming, 1500);
-        };
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        JsonNode json;
-        try {
-            json = text.startsWith("{") && !text.contains("}\n{") ? MAPPER.readTree(text) : null;
-        } catch (IOException e) {
-            json = null;
-        }
-        return new Answer(response.status(), response.headers(), json, text);
     }
 
     /** Runs a streaming answer (a watch) for at most {@code millis} and returns what it wrote. */
