@@ -46,7 +46,7 @@ public final class ApiFront implements AutoCloseable {
 
     private void serve(HttpExchange exchange) {
         long started = System.nanoTime();
-        int status = 0;
+        int status = 0; // stays 0 when the handler gave no answer
         try (exchange) {
             APIGatewayV2HTTPEvent event = PayloadFormat2.toEvent(exchange, "127.0.0.1");
             ApiResponse response = handler.handle(event);
@@ -93,6 +93,7 @@ public final class ApiFront implements AutoCloseable {
                         .addKeyValue("path", exchange.getRequestURI().getPath()).log("request failed in the front");
             }
         } finally {
+            // A watch is logged when it ends: its duration is how long it streamed.
             LOG.atDebug().addKeyValue("method", exchange.getRequestMethod())
                     .addKeyValue("uri", exchange.getRequestURI())
                     .addKeyValue("remote", exchange.getRemoteAddress())
