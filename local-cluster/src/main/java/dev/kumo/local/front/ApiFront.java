@@ -45,9 +45,12 @@ public final class ApiFront implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) {
+        long started = System.nanoTime();
+        int status = 0; // stays 0 when the handler gave no answer
         try (exchange) {
             APIGatewayV2HTTPEvent event = PayloadFormat2.toEvent(exchange, "127.0.0.1");
             ApiResponse response = handler.handle(event);
+            status = response.status();
             response.headers().forEach((name, value) -> {
                 if (!name.equalsIgnoreCase("Transfer-Encoding")) {
                     exchange.getResponseHeaders().set(name, value);
@@ -89,6 +92,14 @@ public final class ApiFront implements AutoCloseable {
                 LOG.atError().setCause(e).addKeyValue("method", exchange.getRequestMethod())
                         .addKeyValue("path", exchange.getRequestURI().getPath()).log("request failed in the front");
             }
+        } finally {
+            // A watch is logged when it ends: its duration is how long it streamed.
+            LOG.atDebug().addKeyValue("method", exchange.getRequestMethod())
+                    .addKeyValue("uri", exchange.getRequestURI())
+                    .addKeyValue("remote", exchange.getRemoteAddress())
+                    .addKeyValue("status", status)
+                    .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000)
+                    .log("request served");
         }
     }
 

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,10 +52,6 @@ class InformerTest {
     }
 
     @Test
-    @Disabled("kumo bug, open: after the test's TCP proxy drops the informer's connections, fabric8's informer "
-            + "keeps the state it had (one update seen) and never catches up with later writes within 30 s; "
-            + "the same informer without dropped connections converges (test above). Not yet diagnosed: "
-            + "whether the re-watch from the last resourceVersion or the relist after it fails.")
     void theCacheFollowsWritesOfOtherThreadsAcrossDroppedConnections() throws Exception {
         String ns = cluster.newNamespace("informer");
         for (int i = 0; i < 5; i++) {

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -112,8 +113,9 @@ public final class ResourceHandler {
                     + "use an HTTP watch (GET with watch=true)", null);
         }
         ListRequest listRequest = listRequest(request, def);
-        long timeoutMillis = request.param("timeoutSeconds") == null ? Long.MAX_VALUE
-                : parseLong(request.param("timeoutSeconds"), "timeoutSeconds") * 1000;
+        String timeoutSeconds = request.param("timeoutSeconds");
+        long timeoutMillis = WatchTimeout.of(timeoutSeconds == null ? null : parseLong(timeoutSeconds,
+                "timeoutSeconds"), ThreadLocalRandom.current()).toMillis();
         UnaryOperator<ObjectNode> encoding = responses.wantsTable(request)
                 ? new TableWatchEvents(mapper, def, includeObject(request), clock) : UnaryOperator.identity();
         WatchStream stream = new WatchStream(mapper, registry, def, path.namespace(), listRequest,

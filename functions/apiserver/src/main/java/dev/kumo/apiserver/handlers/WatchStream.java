@@ -25,12 +25,15 @@ import java.util.function.UnaryOperator;
  * Streams a watch: one JSON line per event ({@code {"type":"ADDED","object":{...}}}), filtered by namespace and
  * selectors. An object that stops matching a selector is reported DELETED and one that starts matching ADDED, as
  * kube-apiserver does. The stream ends when the client leaves, {@code timeoutSeconds} pass, or the host's deadline
- * (API Gateway's 30 s) nears; with bookmarks allowed, a BOOKMARK tells the client where to resume. The objects of
- * ADDED, MODIFIED and DELETED events go through an encoding (e.g. into tables); bookmarks and errors do not.
+ * (API Gateway's 30 s) nears; with bookmarks allowed, a BOOKMARK tells the client where to resume, and one at least
+ * every minute ({@link BookmarkSchedule}) also lets a streaming host notice that the client of an idle watch left.
+ * The objects of ADDED, MODIFIED and DELETED events go through an encoding (e.g. into tables); bookmarks and errors
+ * do not.
  */
 public final class WatchStream implements ApiResponse.StreamBody {
     private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
-    private static final long BOOKMARK_INTERVAL_MILLIS = 10_000;
+    /** The longest one read of the store waits for events. */
+    private static final long MAX_WAIT_MILLIS = 5_000;
 
     private final ObjectMapper mapper;
     private final GenericRegistry registry;
@@ -74,14 +77,18 @@ public final class WatchStream implements ApiResponse.StreamBody {
             cursor = parse(rv);
         }
         long lastSent = cursor;
-        long lastBookmarkNanos = System.nanoTime();
+        BookmarkSchedule schedule = BookmarkSchedule.startingAt(System.nanoTime());
         // A bounded host (API Gateway) sets the sink's deadline with room to flush the last bookmark; the stream
         // reads at least once even when little time is left, so a short poll still reports what happened.
         do {
             long remaining = Math.max(0, Math.min((end - System.nanoTime()) / 1_000_000, sink.remainingMillis()));
+            long wait = Math.min(remaining, MAX_WAIT_MILLIS);
+            if (bookmarks) {
+                wait = Math.min(wait, schedule.untilHeartbeat(System.nanoTime()).toMillis());
+            }
             WatchBatch batch;
             try {
-                batch = store.watch(def.storageResource(), cursor, Duration.ofMillis(Math.min(remaining, 5_000)));
+                batch = store.watch(def.storageResource(), cursor, Duration.ofMillis(wait));
             } catch (StoreException.Expired expired) {
                 sendError(sink, ApiException.gone(expired.getMessage()));
                 return;
@@ -92,11 +99,15 @@ public final class WatchStream implements ApiResponse.StreamBody {
                 }
             }
             cursor = batch.throughRevision();
-            if (bookmarks && cursor > lastSent
-                    && (System.nanoTime() - lastBookmarkNanos) / 1_000_000 > BOOKMARK_INTERVAL_MILLIS) {
-                sendBookmark(sink, cursor);
-                lastSent = cursor;
-                lastBookmarkNanos = System.nanoTime();
+            long now = System.nanoTime();
+            if (bookmarks && schedule.due(now, cursor > lastSent)) {
+                // A bookmark at revision 0 would read as "any" to a client resuming from it; a type never written
+                // has nothing to resume from anyway.
+                if (cursor > 0) {
+                    sendBookmark(sink, cursor);
+                    lastSent = cursor;
+                }
+                schedule.sent(now);
             }
         } while (sink.isOpen() && System.nanoTime() < end);
         if (bookmarks && sink.connected() && cursor > lastSent) {

@@ -157,6 +157,30 @@ final class TestApi {
     /** With a binary body (protobuf). */
     Answer callBytes(String method, String pathAndQuery, byte[] body, String contentType,
                      Map<String, String> headers) {
+        ApiResponse response = respond(method, pathAndQuery, body, contentType, headers);
+        byte[] bytes = switch (response) {
+            case ApiResponse.Complete complete -> complete.body();
+            case ApiResponse.Streaming streaming -> collect(streaming, 1500);
+        };
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode json;
+        try {
+            json = text.startsWith("{") && !text.contains("}\n{") ? MAPPER.readTree(text) : null;
+        } catch (IOException e) {
+            json = null;
+        }
+        return new Answer(response.status(), response.headers(), json, text);
+    }
+
+    /** The server's answer as it is, a watch not yet run. */
+    ApiResponse respond(String method, String pathAndQuery, String body, String contentType,
+                        Map<String, String> headers) {
+        return respond(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                contentType, headers);
+    }
+
+    ApiResponse respond(String method, String pathAndQuery, byte[] body, String contentType,
+                        Map<String, String> headers) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -172,19 +196,7 @@ final class TestApi {
         if (body != null && contentType != null) {
             allHeaders.put("Content-Type", contentType);
         }
-        ApiResponse response = server.handle(new ApiRequest(method, path, query, allHeaders, body));
-        byte[] bytes = switch (response) {
-            case ApiResponse.Complete complete -> complete.body();
-            case ApiResponse.Streaming streaming -> collect(streaming, 1500);
-        };
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        JsonNode json;
-        try {
-            json = text.startsWith("{") && !text.contains("}\n{") ? MAPPER.readTree(text) : null;
-        } catch (IOException e) {
-            json = null;
-        }
-        return new Answer(response.status(), response.headers(), json, text);
+        return server.handle(new ApiRequest(method, path, query, allHeaders, body));
     }
 
     /** Runs a streaming answer (a watch) for at most {@code millis} and returns what it wrote. */
