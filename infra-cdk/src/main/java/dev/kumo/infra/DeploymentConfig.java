@@ -4,6 +4,8 @@ import software.amazon.awscdk.Environment;
 import software.constructs.Construct;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -14,12 +16,14 @@ import java.util.regex.Pattern;
  *                     account can hold several clusters
  * @param env          account and region, or null when neither is known (an environment-agnostic template)
  * @param apiserverJar the Lambda jar of {@code functions/apiserver}
+ * @param admins       IAM role or user ARNs that administer the cluster ({@value #ADMINS}, comma-separated)
  */
-public record DeploymentConfig(String cluster, Environment env, Path apiserverJar) {
+public record DeploymentConfig(String cluster, Environment env, Path apiserverJar, List<String> admins) {
     public static final String CLUSTER = "kumo:cluster";
     public static final String APISERVER_JAR = "kumo:apiserverJar";
     public static final String ACCOUNT = "kumo:account";
     public static final String REGION = "kumo:region";
+    public static final String ADMINS = "kumo:admins";
     private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
 
     /**
@@ -41,7 +45,9 @@ public record DeploymentConfig(String cluster, Environment env, Path apiserverJa
         String region = context(app, REGION, environment.get("CDK_DEFAULT_REGION"));
         Environment env = account == null && region == null ? null
                 : Environment.builder().account(account).region(region).build();
-        return new DeploymentConfig(cluster, env, Path.of(jar));
+        List<String> admins = Arrays.stream(context(app, ADMINS, "").split(","))
+                .map(String::strip).filter(arn -> !arn.isEmpty()).toList();
+        return new DeploymentConfig(cluster, env, Path.of(jar), admins);
     }
 
     /** The id (and CloudFormation name) of one of the cluster's stacks. */

@@ -26,6 +26,9 @@ public final class KumoApp {
         new ControlPlaneStack(app, config.stackId("control-plane"), ControlPlaneStackProps.builder()
                 .env(config.env())
                 .store(state.store())
+                .keys(state.keys())
+                .cluster(config.cluster())
+                .admins(config.admins())
                 .apiserverJar(config.apiserverJar())
                 .build());
         app.synth();

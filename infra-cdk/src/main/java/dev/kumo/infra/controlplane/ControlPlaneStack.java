@@ -20,6 +20,7 @@ import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,12 @@ import java.util.Map;
 public final class ControlPlaneStack extends Stack {
     public static final String API_HANDLER = "dev.kumo.apiserver.lambda.ApiGatewayHandler::handleRequest";
     public static final String COMPACTION_HANDLER = "dev.kumo.apiserver.lambda.CompactionHandler::handleRequest";
+    /** Read by apiserver's {@code AwsIamAuthenticator}: the cluster id IAM tokens must be signed for. */
+    public static final String ENV_CLUSTER_NAME = "KUMO_CLUSTER_NAME";
+    /** Read by apiserver's {@code AwsIamAuthenticator}: IAM identities and the users they are. */
+    public static final String ENV_IAM_MAPPINGS = "KUMO_IAM_MAPPINGS";
+    /** Read by apiserver's {@code AuditSinks}: "-" is standard output, the function's log group. */
+    public static final String ENV_AUDIT_LOG = "KUMO_AUDIT_LOG";
     /** Read by {@code CompactionHandler}. */
     public static final String ENV_COMPACTION_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
     /**
@@ -62,12 +69,18 @@ public final class ControlPlaneStack extends Stack {
 
     /** SnapStart on: a cold start is a kubectl user (or a node agent) waiting. */
     private HttpApi apiServer(ControlPlaneStackProps props, Code code) {
+        Map<String, String> environment = new HashMap<>(props.keys().environment());
+        environment.put(ENV_CLUSTER_NAME, props.cluster());
+        environment.put(ENV_IAM_MAPPINGS, IamMappings.admins(props.admins()));
+        environment.put(ENV_AUDIT_LOG, "-"); // one JSON line per event in the function's log group
         KumoFunction server = new KumoFunction(this, "ApiServer", onStore(props, code, API_HANDLER)
                 .description("kumo API server (Kubernetes REST) behind the HTTP API")
                 .memoryMb(props.apiMemoryMb())
                 .timeout(API_TIMEOUT)
+                .environment(environment)
                 .snapStart(true)
                 .build());
+        props.keys().grantApiServer(server.function());
         HttpApi http = HttpApi.Builder.create(this, "Api")
                 .apiName(getStackName())
                 .description("kumo: the Kubernetes API")

@@ -1,11 +1,13 @@
 package dev.kumo.infra.controlplane;
 
+import dev.kumo.infra.state.ClusterKeys;
 import dev.kumo.infra.state.ClusterStore;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Objects;
  *
  * @param env                 account and region, or null for an environment-agnostic template
  * @param store               the state stack's tables
+ * @param keys                the state stack's keys (secrets at rest, token signing)
+ * @param cluster             the cluster's name
+ * @param admins              IAM ARNs mapped to the cluster's admins
  * @param apiserverJar        the shaded Lambda jar of {@code functions/apiserver} (its handlers)
  * @param apiMemoryMb         the API server function's memory
  * @param compactionMemoryMb  the compaction function's memory
@@ -20,12 +25,16 @@ import java.util.Objects;
  *                            resourceVersions answer 410 Gone
  * @param logRetention        of every function's log group
  */
-public record ControlPlaneStackProps(Environment env, ClusterStore store, Path apiserverJar, int apiMemoryMb,
+public record ControlPlaneStackProps(Environment env, ClusterStore store, ClusterKeys keys, String cluster,
+                                     List<String> admins, Path apiserverJar, int apiMemoryMb,
                                      int compactionMemoryMb, Duration compactionRetention,
                                      RetentionDays logRetention) {
 
     public ControlPlaneStackProps {
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(cluster, "cluster");
+        admins = List.copyOf(admins);
         Objects.requireNonNull(apiserverJar, "apiserverJar");
         Objects.requireNonNull(compactionRetention, "compactionRetention");
         Objects.requireNonNull(logRetention, "logRetention");
@@ -38,6 +47,9 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Path a
     public static final class Builder {
         private Environment env;
         private ClusterStore store;
+        private ClusterKeys keys;
+        private String cluster = "kumo";
+        private List<String> admins = List.of();
         private Path apiserverJar;
         private int apiMemoryMb = 1024;
         private int compactionMemoryMb = 512;
@@ -54,6 +66,23 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Path a
 
         public Builder store(ClusterStore store) {
             this.store = store;
+            return this;
+        }
+
+        public Builder keys(ClusterKeys keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        /** The cluster's name: IAM tokens carry it ({@code x-k8s-aws-id}), so a token for another cluster fails. */
+        public Builder cluster(String cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /** IAM role or user ARNs that are the cluster's admins (system:masters), as EKS maps its creator. */
+        public Builder admins(List<String> admins) {
+            this.admins = admins;
             return this;
         }
 
@@ -87,7 +116,8 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Path a
         }
 
         public ControlPlaneStackProps build() {
-            return new ControlPlaneStackProps(env, store, apiserverJar, apiMemoryMb, compactionMemoryMb,
+            return new ControlPlaneStackProps(env, store, keys, cluster, admins, apiserverJar, apiMemoryMb,
+                    compactionMemoryMb,
                     compactionRetention, logRetention);
         }
     }

@@ -11,11 +11,13 @@ import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.kms.KeySpec;
+import software.amazon.awscdk.services.kms.KeyUsage;
 import software.constructs.Construct;
 
 /**
  * The cluster's state, etcd's role: the store's two tables (see apimachinery's {@code StoreTables}, whose schema
- * the local cluster creates) under a customer managed key. Everything here outlives the stack: deleting the stack
+ * the local cluster creates) under a customer managed key, and the API server's keys ({@link ClusterKeys}). Everything here outlives the stack: deleting the stack
  * or replacing a table keeps the data, and point-in-time recovery restores the whole cluster state to any second
  * of the last 35 days.
  */
@@ -28,6 +30,7 @@ public final class StateStack extends Stack {
     static final String REVISION = "rv";
 
     private final ClusterStore store;
+    private final ClusterKeys keys;
 
     public StateStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -44,10 +47,27 @@ public final class StateStack extends Stack {
                 .stream(StreamViewType.NEW_IMAGE)
                 .build();
         this.store = new ClusterStore(objects, log, key);
+        this.keys = new ClusterKeys(
+                Key.Builder.create(this, "SecretsKey")
+                        .description("Wraps the data keys of kumo's Secrets, encrypted at rest by the API server")
+                        .enableKeyRotation(true)
+                        .removalPolicy(RemovalPolicy.RETAIN)
+                        .build(),
+                // Rotating would invalidate every token in use; a new key is a new kid (not automated yet).
+                Key.Builder.create(this, "TokenSigningKey")
+                        .description("Signs kumo's service-account and node tokens (RS256)")
+                        .keySpec(KeySpec.RSA_2048)
+                        .keyUsage(KeyUsage.SIGN_VERIFY)
+                        .removalPolicy(RemovalPolicy.RETAIN)
+                        .build());
     }
 
     public ClusterStore store() {
         return store;
+    }
+
+    public ClusterKeys keys() {
+        return keys;
     }
 
     private Table.Builder table(String id, Key key, Attribute sortKey) {

@@ -3,6 +3,10 @@ package dev.kumo.infra.controlplane;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
+import dev.kumo.apiserver.audit.AuditSinks;
+import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
+import dev.kumo.apiserver.auth.authn.aws.IamIdentityMapper;
+import dev.kumo.infra.state.ClusterKeys;
 import dev.kumo.infra.state.StateStack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,9 @@ class ControlPlaneStackTest {
         StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
         ControlPlaneStack planeStack = new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()
                 .store(stateStack.store())
+                .keys(stateStack.keys())
+                .cluster("prod")
+                .admins(List.of("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:user/alice"))
                 .apiserverJar(standInJar(dir))
                 .build());
         state = Template.fromStack(stateStack);
@@ -71,11 +78,21 @@ class ControlPlaneStackTest {
         }
     }
 
-    /** The API server may read and write items of the two tables and write its own logs; nothing else. */
+    /**
+     * The API server may read and write items of the two tables, use its two keys for what it does with them, and
+     * write its own logs; nothing else.
+     */
     @Test
-    void apiServerMayOnlyReadAndWriteItemsOfTheTwoTables() {
+    void apiServerMayOnlyReadAndWriteItemsOfTheTwoTablesAndUseItsKeys() {
         List<Map<String, Object>> statements = statements(roleOf(API_HANDLER));
-        assertThat(statements).hasSize(3);
+        assertThat(statements).hasSize(5);
+
+        Map<String, Object> secrets = statementWith(statements, List.of("kms:GenerateDataKey", "kms:Decrypt"));
+        assertThat(resolveImport(state, secrets.get("Resource"))).isEqualTo(arn(key(Map.of("Description", Match.stringLikeRegexp("Secrets")))));
+        Map<String, Object> signing = statementWith(statements, List.of("kms:Sign", "kms:GetPublicKey"));
+        assertThat(resolveImport(state, signing.get("Resource"))).isEqualTo(arn(key(Map.of(
+                "KeySpec", "RSA_2048", "KeyUsage", "SIGN_VERIFY"))));
+        statements = statements.stream().filter(s -> s != secrets && s != signing).toList();
 
         Map<String, Object> items = statement(statements, "dynamodb:");
         assertThat(items.get("Action")).asInstanceOf(LIST).containsExactlyInAnyOrder(
@@ -86,8 +103,7 @@ class ControlPlaneStackTest {
         assertThat(items).doesNotContainKey("Condition");
 
         Map<String, Object> key = statement(statements, "kms:");
-        assertThat(resolveImport(state, key.get("Resource")))
-                .isEqualTo(arn(only(state, "AWS::KMS::Key", Map.of()).getKey()));
+        assertThat(resolveImport(state, key.get("Resource"))).isEqualTo(arn(storeKey()));
         assertThat(key.get("Condition")).asInstanceOf(MAP).extractingByKey("StringEquals").asInstanceOf(MAP)
                 .containsOnlyKeys("kms:ViaService");
 
@@ -156,6 +172,7 @@ class ControlPlaneStackTest {
         StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
         Template custom = Template.fromStack(new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()
                 .store(stateStack.store())
+                .keys(stateStack.keys())
                 .apiserverJar(standInJar(jarDir))
                 .apiMemoryMb(2048)
                 .compactionMemoryMb(256)
@@ -166,6 +183,49 @@ class ControlPlaneStackTest {
         custom.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", COMPACTION_HANDLER, "MemorySize", 256,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(CompactionHandler.ENV_RETENTION_SECONDS, "600")))));
         custom.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 7));
+    }
+
+    @Test
+    void apiServerKnowsItsKeysItsClusterNameItsAdminsAndAuditsToItsLog() {
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) function(API_HANDLER).get("Environment")).get("Variables");
+        assertThat(resolveImport(state, variables.get(ClusterKeys.ENV_SECRETS_KEY))).isEqualTo(arn(key(Map.of("Description", Match.stringLikeRegexp("Secrets")))));
+        assertThat(resolveImport(state, variables.get(ClusterKeys.ENV_TOKEN_SIGNING_KEY)))
+                .isEqualTo(arn(key(Map.of("KeySpec", "RSA_2048"))));
+        assertThat(variables.get(AwsIamAuthenticator.ENV_CLUSTER_NAME)).isEqualTo("prod");
+        assertThat(variables.get(AuditSinks.ENV_PATH)).isEqualTo("-");
+        // Read back with the API server's own parser: what the template says is what the API will map.
+        assertThat(IamIdentityMapper.parseMappings((String) variables.get(AwsIamAuthenticator.ENV_MAPPINGS)).stream()
+                .map(m -> m.arn() + " -> " + m.username() + " " + m.groups()).toList()).containsExactly(
+                "arn:aws:iam::123456789012:role/admin -> kumo-admin:{{SessionName}} [system:masters]",
+                "arn:aws:iam::123456789012:user/alice -> kumo-admin:alice [system:masters]");
+    }
+
+    @Test
+    void theStateKeepsBothKeysAndRotatesTheSymmetricOne() {
+        state.hasResource("AWS::KMS::Key", Map.of("DeletionPolicy", "Retain",
+                "Properties", Map.of("EnableKeyRotation", true, "Description", Match.stringLikeRegexp("Secrets"))));
+        state.hasResource("AWS::KMS::Key", Map.of("DeletionPolicy", "Retain",
+                "Properties", Match.objectLike(Map.of("KeySpec", "RSA_2048", "KeyUsage", "SIGN_VERIFY"))));
+    }
+
+    /** The KMS key (other than the store's) whose properties match. */
+    private static String key(Map<String, Object> properties) {
+        var keys = state.findResources("AWS::KMS::Key", Map.of("Properties", Match.objectLike(properties)));
+        List<String> ids = keys.keySet().stream().filter(id -> !id.equals(storeKey())).toList();
+        assertThat(ids).as("keys like %s", properties).hasSize(1);
+        return ids.getFirst();
+    }
+
+    private static String storeKey() {
+        return only(state, "AWS::KMS::Key", Map.of("Description", Match.stringLikeRegexp("store"))).getKey();
+    }
+
+    private static Map<String, Object> statementWith(List<Map<String, Object>> statements, List<String> actions) {
+        List<Map<String, Object>> found = statements.stream()
+                .filter(s -> s.get("Action") instanceof List<?> list && list.containsAll(actions)
+                        && list.size() == actions.size()).toList();
+        assertThat(found).as("statements allowing exactly %s", actions).hasSize(1);
+        return found.getFirst();
     }
 
     private static Map<String, Object> function(String handler) {

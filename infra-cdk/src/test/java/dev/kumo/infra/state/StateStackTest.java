@@ -67,7 +67,8 @@ class StateStackTest {
 
     @Test
     void everyTableIsRecoverableEncryptedWithTheClusterKeyAndOutlivesTheStack() {
-        String key = only(template, "AWS::KMS::Key", Map.of("EnableKeyRotation", true)).getKey();
+        String key = only(template, "AWS::KMS::Key", Map.of("EnableKeyRotation", true,
+                "Description", Match.stringLikeRegexp("store"))).getKey();
         Map<String, Map<String, Object>> tables = template.findResources("AWS::DynamoDB::Table");
         assertThat(tables).hasSize(2);
         tables.forEach((id, table) -> {

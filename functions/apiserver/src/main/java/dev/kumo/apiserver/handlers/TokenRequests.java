@@ -3,6 +3,7 @@ package dev.kumo.apiserver.handlers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apiserver.admission.AdmissionRequest;
 import dev.kumo.apiserver.auth.authn.NodeTokenAuthenticator;
 import dev.kumo.apiserver.auth.tokens.ServiceAccountClaims;
 import dev.kumo.apiserver.auth.tokens.ServiceAccountClaims.ObjectRef;
@@ -76,9 +77,11 @@ public final class TokenRequests {
     private ApiResponse serviceAccountToken(ApiRequest request, ResourcePath path) {
         String namespace = path.namespace();
         String name = path.name();
-        TokenRequestSpec spec = TokenRequestSpec.parse(bodies.object(request), name, namespace,
+        ObjectNode body = bodies.object(request);
+        TokenRequestSpec spec = TokenRequestSpec.parse(body, name, namespace,
                 TokenRequestSpec.DEFAULT_EXPIRATION_SECONDS).withAudiences(issuer.settings().apiAudiences());
         spec.validate();
+        admit(request, "serviceaccounts", namespace, name, body);
         ObjectNode serviceAccount = registry.get(definition("serviceaccounts"), namespace, name);
         ServiceAccountClaims unbound = ServiceAccountClaims.forServiceAccount(namespace,
                 new ObjectRef(name, Meta.uid(serviceAccount)));
@@ -138,9 +141,11 @@ public final class TokenRequests {
 
     private ApiResponse nodeToken(ApiRequest request, ResourcePath path) {
         String node = path.name();
-        TokenRequestSpec spec = TokenRequestSpec.parse(bodies.object(request), node, "",
+        ObjectNode body = bodies.object(request);
+        TokenRequestSpec spec = TokenRequestSpec.parse(body, node, "",
                 DEFAULT_NODE_EXPIRATION_SECONDS).withAudiences(issuer.settings().apiAudiences());
         spec.validate();
+        admit(request, "nodes", "", node, body);
         List<FieldError> errors = new ArrayList<>();
         if (!NodeTokenAuthenticator.isNodeName(node)) {
             errors.add(FieldError.invalid("metadata.name", node, "a node name must be a lowercase RFC 1123 "
@@ -166,6 +171,12 @@ public final class TokenRequests {
                 .addKeyValue("jti", token.id()).addKeyValue("user", request.requireUser().name())
                 .log("issued a node credential");
         return answer(request, new ObjectRef(node, ""), "", capped, token, headers);
+    }
+
+    /** Admission sees a TokenRequest as kube-apiserver shows it: a create of the {@code token} subresource. */
+    private void admit(ApiRequest request, String resource, String namespace, String name, ObjectNode body) {
+        registry.admit(new AdmissionRequest(AdmissionRequest.Operation.CREATE, definition(resource), namespace, name,
+                "token", body, null, request.requireUser(), false));
     }
 
     /** Longer than the server allows is shortened, with a warning, as kube-apiserver does. */

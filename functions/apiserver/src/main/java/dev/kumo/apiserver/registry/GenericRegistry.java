@@ -56,6 +56,15 @@ public final class GenericRegistry {
         this.namespaces = new NamespaceLifecycle(store, clock);
     }
 
+    /**
+     * Runs admission (mutating, then validating) for a write that creates nothing stored, such as a TokenRequest
+     * (Kubernetes admits those as a create of the subresource).
+     */
+    public void admit(AdmissionRequest request) {
+        admission.admit(request);
+        admission.validate(request);
+    }
+
     public Store store() {
         return store;
     }

@@ -28,6 +28,7 @@ class NodeAuthorizationTest {
         for (String name : List.of("s-a", "s-b", "unused")) {
             admin("POST", NS + "/secrets", "{\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"k\":\"dg==\"}}");
         }
+        admin("POST", NS + "/serviceaccounts", "{\"metadata\":{\"name\":\"runner-a\"}}");
         for (String name : List.of("cm-a", "cm-b")) {
             admin("POST", NS + "/configmaps", TestApi.configMap(name, "v"));
         }
@@ -228,6 +229,31 @@ class NodeAuthorizationTest {
         assertThat(asA("GET", "/api/v1/namespaces", null).status()).isEqualTo(403);
         assertThat(asA("POST", NS + "/services", "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"ports\":[{\"port\":80}]}}")
                 .status()).isEqualTo(403);
+    }
+
+    @Test
+    void aNodeGetsTokensOnlyForItsOwnPodsAndOnlyItsOwnNodeCredential() {
+        String podA = admin("GET", NS + "/pods/pa", null).at("/metadata/uid").asText();
+        String podB = admin("GET", NS + "/pods/pb", null).at("/metadata/uid").asText();
+
+        assertThat(asA("POST", NS + "/serviceaccounts/runner-a/token", tokenRequest("pa", podA)).status())
+                .isEqualTo(201);
+        TestApi.Answer others = asA("POST", NS + "/serviceaccounts/default/token", tokenRequest("pb", podB));
+        assertThat(others.status()).as(others.text()).isEqualTo(403);
+        assertThat(asA("POST", NS + "/serviceaccounts/runner-a/token",
+                "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{}}")
+                .status()).isEqualTo(403);
+
+        String renewal = "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{}}";
+        assertThat(asA("POST", "/api/v1/nodes/a/token", renewal).status()).isEqualTo(201);
+        assertThat(asA("POST", "/api/v1/nodes/b/token", renewal).status()).isEqualTo(403);
+    }
+
+    private static String tokenRequest(String pod, String uid) {
+        return """
+                {"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest",
+                 "spec":{"boundObjectRef":{"apiVersion":"v1","kind":"Pod","name":"%s","uid":"%s"}}}"""
+                .formatted(pod, uid);
     }
 
     private TestApi.Answer asA(String method, String path, String body) {

@@ -43,6 +43,10 @@ class NodeAuthorizerStoreTest {
 
     @BeforeEach
     void onePodOnNodeAAmongPodsOnOtherNodes() {
+        for (String serviceAccount : java.util.List.of("runner-a", "runner-b")) {
+            assertThat(api.call("POST", "/api/v1/namespaces/default/serviceaccounts",
+                    "{\"metadata\":{\"name\":\"" + serviceAccount + "\"}}").status()).isEqualTo(201);
+        }
         for (int i = 0; i < OTHER_PODS; i++) {
             api.call("POST", "/api/v1/namespaces/default/pods", pod("other-" + i, "b", "runner-b", "s-b"));
         }

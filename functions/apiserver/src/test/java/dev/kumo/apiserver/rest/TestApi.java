@@ -157,7 +157,7 @@ final class TestApi {
     /** With a binary body (protobuf). */
     Answer callBytes(String method, String pathAndQuery, byte[] body, String contentType,
                      Map<String, String> headers) {
-        ApiResponse response = respond(method, pathAndQuery, body, contentType, headers);
+        ApiResponse response = respondBytes(method, pathAndQuery, body, contentType, headers);
         byte[] bytes = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, 1500);
@@ -175,12 +175,12 @@ final class TestApi {
     /** The server's answer as it is, a watch not yet run. */
     ApiResponse respond(String method, String pathAndQuery, String body, String contentType,
                         Map<String, String> headers) {
-        return respond(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        return respondBytes(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
                 contentType, headers);
     }
 
-    ApiResponse respond(String method, String pathAndQuery, byte[] body, String contentType,
-                        Map<String, String> headers) {
+    ApiResponse respondBytes(String method, String pathAndQuery, byte[] body, String contentType,
+                             Map<String, String> headers) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         Map<String, List<String>> query = new LinkedHashMap<>();

@@ -128,6 +128,7 @@ class TokenRequestTest {
     @Test
     void badTokenRequestsGetKubernetesStatuses() {
         serviceAccount("app");
+        serviceAccount("someone-else");
         pod("other-pod", "someone-else");
         String token = NS + "/serviceaccounts/app/token";
 
