@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.audit.AuditEvent;
+import dev.kumo.apiserver.auth.Impersonation;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.UserInfo;
 import dev.kumo.apiserver.auth.authz.Decision;
 import dev.kumo.apiserver.auth.authz.Forbidden;
 import dev.kumo.apiserver.auth.authz.RequestInfo;
 import dev.kumo.apiserver.auth.authz.RequestInfoResolver;
+import dev.kumo.apiserver.auth.rbac.BootstrapPolicy;
+import dev.kumo.apiserver.auth.rbac.PolicyReconciler;
+import dev.kumo.apiserver.auth.rbac.RbacResources;
+import dev.kumo.apiserver.auth.review.AccessReviews;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.handlers.CreateOnlyHandler;
 import dev.kumo.apiserver.handlers.Discovery;
 import dev.kumo.apiserver.handlers.PatchApplier;
 import dev.kumo.apiserver.handlers.ResourceHandler;
@@ -62,6 +68,8 @@ public final class ApiServer {
     private final OpenApiEndpoints openApi;
     private final ServiceCidr serviceCidr;
     private final Security security;
+    private final Impersonation impersonation;
+    private final CreateOnlyHandler createOnly;
     private final Clock clock;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
@@ -82,13 +90,20 @@ public final class ApiServer {
         this.resourceHandler = new ResourceHandler(mapper, registry, bodies, responses,
                 new PatchApplier(registry, bodies), clock);
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
+        this.impersonation = new Impersonation(security.authorizer());
+        this.createOnly = new CreateOnlyHandler(bodies, responses,
+                new AccessReviews(mapper, security.authorizer(), clock)::review);
     }
 
     /**
-     * Creates what every cluster has: the system namespaces and the {@code kubernetes} service on the first
-     * address of the service CIDR (kube-apiserver's bootstrap controller does the same).
+     * Creates what every cluster has: the system namespaces, the {@code kubernetes} service on the first
+     * address of the service CIDR (kube-apiserver's bootstrap controller does the same), and the default RBAC
+     * roles and bindings (kube-apiserver's RBAC bootstrap hook).
      */
     public void bootstrap() {
+        new PolicyReconciler(registry, resources.find(RbacResources.GROUP, "v1", "clusterroles").orElseThrow(),
+                resources.find(RbacResources.GROUP, "v1", "clusterrolebindings").orElseThrow())
+                .reconcile(new BootstrapPolicy(mapper));
         ResourceDefinition namespaces = resources.find("", "v1", "namespaces").orElseThrow();
         for (String name : SYSTEM_NAMESPACES) {
             if (registry.find(namespaces, "", name).isEmpty()) {
@@ -136,6 +151,7 @@ public final class ApiServer {
         String failure = "";
         try {
             user = security.authenticator().authenticate(request);
+            user = impersonation.actingUser(request, user);
             Decision decision = security.authorizer().authorize(user, info);
             if (!decision.allowed()) {
                 LOG.atInfo().addKeyValue("user", user.name()).addKeyValue("verb", info.verb())
@@ -245,6 +261,9 @@ public final class ApiServer {
                 .orElseThrow(() -> ApiException.notFoundPath("the server could not find the requested resource ("
                         + target.resource() + (target.group().isEmpty() ? "" : "." + target.group()) + ")"));
         responses.checkAcceptable(request);
+        if (!def.stored()) {
+            return createOnly.handle(request, target, def);
+        }
         return resourceHandler.handle(request, target, def);
     }
 

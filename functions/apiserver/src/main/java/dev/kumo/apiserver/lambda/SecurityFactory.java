@@ -9,6 +9,9 @@ import dev.kumo.apiserver.auth.authn.TokenAuthenticator;
 import dev.kumo.apiserver.auth.authz.AlwaysAllowPathsAuthorizer;
 import dev.kumo.apiserver.auth.authz.AuthorizerChain;
 import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
+import dev.kumo.apiserver.auth.rbac.EscalationCheck;
+import dev.kumo.apiserver.auth.rbac.RbacAuthorizer;
+import dev.kumo.apiserver.auth.rbac.StorePolicySource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +35,12 @@ public final class SecurityFactory {
         if (tokenFile != null && !tokenFile.isEmpty()) {
             authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(tokenFile)));
         }
-        return new Security(new RequestAuthenticator(authenticators),
-                new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer())),
-                AdmissionChain.NONE,
+        RbacAuthorizer rbac = new RbacAuthorizer(new StorePolicySource(store));
+        // kube-apiserver's order: open paths, system:masters, the Node authorizer (to come), RBAC.
+        AuthorizerChain authorizer = new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(),
+                new PrivilegedGroupAuthorizer(), rbac));
+        return new Security(new RequestAuthenticator(authenticators), authorizer,
+                new AdmissionChain(List.of(new EscalationCheck(authorizer, rbac))),
                 event -> AUDIT.atInfo().addKeyValue("user", event.user().name())
                         .addKeyValue("verb", event.request().verb()).addKeyValue("uri", event.requestUri())
                         .addKeyValue("code", event.responseCode()).log("audit"));

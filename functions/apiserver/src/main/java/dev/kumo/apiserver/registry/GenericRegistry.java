@@ -77,7 +77,7 @@ public final class GenericRegistry {
         AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.CREATE, def, namespace,
                 Meta.name(object), "", object, null, options.user(), options.dryRun());
         admission.admit(admitted);
-        requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy().namesAreLabels()),
+        requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy()),
                 def.strategy().validate(object));
         admission.validate(admitted);
         if (!options.applied()) {
@@ -261,7 +261,7 @@ public final class GenericRegistry {
         AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.UPDATE, def,
                 Meta.namespace(old), Meta.name(old), subresource, next, old, options.user(), options.dryRun());
         admission.admit(admitted);
-        requireValid(def, next, metadataRules.validate(next, def.namespaced(), def.strategy().namesAreLabels()),
+        requireValid(def, next, metadataRules.validate(next, def.namespaced(), def.strategy()),
                 def.strategy().validateUpdate(next, old));
         admission.validate(admitted);
         return next;

@@ -7,6 +7,7 @@ import dev.kumo.apiserver.table.BuiltinTables;
 import dev.kumo.apiserver.table.TableConvertor;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -16,7 +17,7 @@ public final class BuiltinResources {
     }
 
     public static ResourceRegistry create(Clock clock) {
-        return new ResourceRegistry(List.of(
+        List<ResourceDefinition> all = new ArrayList<>(List.of(
                 core("namespaces", "namespace", "Namespace", false, List.of("ns"), Set.of("status", "finalize"),
                         SimpleStrategies.namespaces(), BuiltinTables.namespaces()),
                 core("pods", "pod", "Pod", true, List.of("po"), Set.of("status", "binding"),
@@ -50,6 +51,9 @@ public final class BuiltinResources {
                 new ResourceDefinition("events.k8s.io", "v1", "events", "event", "Event", true,
                         List.of("ev"), List.of(), Set.of(), "events",
                         SimpleStrategies.plain(), TableConvertor.defaultColumns(), new EventConversion())));
+        all.addAll(AuthorizationResources.rbac());
+        all.addAll(AuthorizationResources.reviews());
+        return new ResourceRegistry(all);
     }
 
     private static ResourceDefinition core(String plural, String singular, String kind, boolean namespaced,

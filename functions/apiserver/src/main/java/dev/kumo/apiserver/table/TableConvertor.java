@@ -14,14 +14,30 @@ import java.util.List;
  */
 public final class TableConvertor {
     private final List<TableColumn> columns;
+    private final boolean withAge;
 
     public TableConvertor(List<TableColumn> columns) {
+        this(columns, true);
+    }
+
+    private TableConvertor(List<TableColumn> columns, boolean withAge) {
         this.columns = List.copyOf(columns);
+        this.withAge = withAge;
     }
 
     /** Name and Age, for kinds without columns of their own. */
     public static TableConvertor defaultColumns() {
         return new TableConvertor(List.of());
+    }
+
+    /**
+     * Name and Created At (RFC 3339), kube-apiserver's default table for kinds without a printer of their own,
+     * such as Roles and ClusterRoles.
+     */
+    public static TableConvertor nameAndCreatedAt() {
+        return new TableConvertor(List.of(new TableColumn("Created At", "date", "", "CreationTimestamp is a "
+                + "timestamp representing the server time when this object was created.", 0,
+                o -> o.path("metadata").path("creationTimestamp").asText(""))), false);
     }
 
     /** What a row carries besides its cells ({@code includeObject}). */
@@ -38,7 +54,7 @@ public final class TableConvertor {
                         + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0,
                 o -> o.path("metadata").path("name").asText()));
         columns.forEach(column -> all.add(column == TableColumn.AGE ? age : column));
-        if (columns.stream().noneMatch(column -> column == TableColumn.AGE)) {
+        if (withAge && columns.stream().noneMatch(column -> column == TableColumn.AGE)) {
             all.add(age);
         }
 

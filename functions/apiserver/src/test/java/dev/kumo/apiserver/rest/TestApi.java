@@ -32,6 +32,9 @@ final class TestApi {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** The bearer token of the tests' admin, a member of system:masters. */
     static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
+    /** Users without privileges of their own: jane in no group, bob in the group "developers". */
+    static final String JANE_TOKEN = "test-jane-token-" + UUID.randomUUID();
+    static final String BOB_TOKEN = "test-bob-token-" + UUID.randomUUID();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
@@ -58,7 +61,8 @@ final class TestApi {
         try {
             Path file = Files.createTempFile("kumo-tokens", ".csv");
             file.toFile().deleteOnExit();
-            Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n");
+            Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n"
+                    + JANE_TOKEN + ",jane,jane-uid\n" + BOB_TOKEN + ",bob,bob-uid,\"developers\"\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,6 +75,11 @@ final class TestApi {
 
     Answer call(String method, String pathAndQuery, String body) {
         return call(method, pathAndQuery, body, "application/json", Map.of());
+    }
+
+    /** A call with another user's bearer token. */
+    Answer callAs(String token, String method, String pathAndQuery, String body) {
+        return call(method, pathAndQuery, body, "application/json", Map.of("Authorization", "Bearer " + token));
     }
 
     Answer call(String method, String pathAndQuery, String body, String contentType, Map<String, String> headers) {
