@@ -417,7 +417,8 @@ public final class GenericRegistry {
         return copy;
     }
 
-    private static void checkKind(ResourceDefinition def, ObjectNode object) {
+    /** Refuses a body of another kind or version; fills in the definition's when the body names none. */
+    public static void checkKind(ResourceDefinition def, ObjectNode object) {
         String kind = object.path("kind").asText("");
         String apiVersion = object.path("apiVersion").asText("");
         if (!kind.isEmpty() && !kind.equals(def.kind())) {

@@ -40,7 +40,22 @@ final class TestApi {
     final ApiServer server;
     final DynamoStore store;
 
+    final StoreTables tables;
+
     TestApi() {
+        this(freshTables());
+    }
+
+    private TestApi(StoreTables tables) {
+        this.tables = tables;
+        store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
+                new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
+        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
+                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
+        server.bootstrap();
+    }
+
+    private static StoreTables freshTables() {
         synchronized (TestApi.class) {
             if (dynamo == null) {
                 dynamo = DynamoDBEmbedded.create(true);
@@ -49,11 +64,12 @@ final class TestApi {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         StoreTables tables = new StoreTables("objects-" + suffix, "log-" + suffix);
         tables.createIfMissing(dynamo.dynamoDbClient());
-        store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
-                new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()));
-        server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
-                SecurityFactory.create(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString()), store));
-        server.bootstrap();
+        return tables;
+    }
+
+    /** Another API server process on the same tables, with caches of its own (as a second Lambda instance). */
+    TestApi otherProcess() {
+        return new TestApi(tables);
     }
 
     /** A token file naming the admin, as the local cluster writes one. */

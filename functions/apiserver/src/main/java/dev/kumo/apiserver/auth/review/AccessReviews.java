@@ -11,6 +11,7 @@ import dev.kumo.apiserver.auth.authz.RequestInfo;
 import dev.kumo.apiserver.auth.authz.SubjectRules;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.errors.FieldError;
+import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class AccessReviews {
      * @param namespace the request's namespace (LocalSubjectAccessReview only)
      */
     public ObjectNode review(ResourceDefinition def, String namespace, ObjectNode review, UserInfo user) {
-        checkKind(def, review);
+        GenericRegistry.checkKind(def, review);
         return switch (def.kind()) {
             case "SelfSubjectAccessReview" -> selfSubjectAccessReview(review, user);
             case "SubjectAccessReview" -> subjectAccessReview(review);
@@ -231,20 +232,6 @@ public final class AccessReviews {
             String group = review.path("apiVersion").asText("").split("/")[0];
             throw ApiException.invalid(group, review.path("kind").asText(""), "", errors);
         }
-    }
-
-    private static void checkKind(ResourceDefinition def, ObjectNode review) {
-        String kind = review.path("kind").asText("");
-        String apiVersion = review.path("apiVersion").asText("");
-        if (!kind.isEmpty() && !kind.equals(def.kind())) {
-            throw ApiException.badRequest("the kind of the provided object (" + kind + ") does not match the "
-                    + "resource " + def.plural() + " (" + def.kind() + ")");
-        }
-        if (!apiVersion.isEmpty() && !apiVersion.equals(def.apiVersion())) {
-            throw ApiException.badRequest("the API version in the data (" + apiVersion + ") does not match the "
-                    + "expected API version (" + def.apiVersion() + ")");
-        }
-        review.put("kind", def.kind()).put("apiVersion", def.apiVersion());
     }
 
     private ObjectNode answer(ResourceDefinition def) {
