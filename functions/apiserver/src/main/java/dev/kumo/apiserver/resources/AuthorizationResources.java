@@ -20,7 +20,8 @@ final class AuthorizationResources {
     private AuthorizationResources() {
     }
 
-    static List<ResourceDefinition> rbac() {
+    /** @param clusterRoles how ClusterRoles are served: with their aggregated rules, or as stored */
+    static List<ResourceDefinition> rbac(Conversion clusterRoles) {
         return List.of(
                 new ResourceDefinition(RbacResources.GROUP, "v1", "clusterrolebindings", "clusterrolebinding",
                         "ClusterRoleBinding", false, List.of(), List.of(), Set.of(),
@@ -28,7 +29,7 @@ final class AuthorizationResources {
                         RbacTables.clusterRoleBindings(), Conversion.IDENTITY),
                 new ResourceDefinition(RbacResources.GROUP, "v1", "clusterroles", "clusterrole", "ClusterRole",
                         false, List.of(), List.of(), Set.of(), RbacResources.CLUSTER_ROLES,
-                        RbacStrategies.clusterRoles(), RbacTables.roles(), Conversion.IDENTITY),
+                        RbacStrategies.clusterRoles(), RbacTables.roles(), clusterRoles),
                 new ResourceDefinition(RbacResources.GROUP, "v1", "rolebindings", "rolebinding", "RoleBinding",
                         true, List.of(), List.of(), Set.of(), RbacResources.ROLE_BINDINGS,
                         RbacStrategies.roleBindings(), RbacTables.roleBindings(), Conversion.IDENTITY),

@@ -16,7 +16,17 @@ public final class BuiltinResources {
     private BuiltinResources() {
     }
 
+    /** The resources as stored, for tools that need their storage keys only (compaction). */
     public static ResourceRegistry create(Clock clock) {
+        return create(clock, Conversion.IDENTITY);
+    }
+
+    /**
+     * The resources as the API serves them.
+     *
+     * @param clusterRoles how ClusterRoles are read: with the rules their aggregationRule gathers
+     */
+    public static ResourceRegistry create(Clock clock, Conversion clusterRoles) {
         List<ResourceDefinition> all = new ArrayList<>(List.of(
                 core("namespaces", "namespace", "Namespace", false, List.of("ns"), Set.of("status", "finalize"),
                         SimpleStrategies.namespaces(), BuiltinTables.namespaces()),
@@ -51,7 +61,7 @@ public final class BuiltinResources {
                 new ResourceDefinition("events.k8s.io", "v1", "events", "event", "Event", true,
                         List.of("ev"), List.of(), Set.of(), "events",
                         SimpleStrategies.plain(), TableConvertor.defaultColumns(), new EventConversion())));
-        all.addAll(AuthorizationResources.rbac());
+        all.addAll(AuthorizationResources.rbac(clusterRoles));
         all.addAll(AuthorizationResources.reviews());
         return new ResourceRegistry(all);
     }

@@ -124,6 +124,35 @@ class RbacResourcesTest {
     }
 
     @Test
+    void anAggregatedClusterRoleIsServedWithTheRulesItGathersAtOnce() {
+        JsonNode view = api.call("GET", RBAC + "/clusterroles/view", null).body();
+        assertThat(view.path("rules").toString()).contains("\"configmaps\"", "\"deployments\"")
+                .doesNotContain("\"widgets\"");
+        assertThat(api.call("GET", RBAC + "/clusterroles/admin", null).body().path("rules").toString())
+                .as("admin gathers edit, which gathers view").contains("\"rolebindings\"", "\"configmaps\"",
+                        "\"impersonate\"");
+
+        assertThat(api.call("POST", RBAC + "/clusterroles", """
+                {"metadata":{"name":"widget-viewer","labels":{"rbac.authorization.k8s.io/aggregate-to-view":"true"}},
+                 "rules":[{"apiGroups":["example.com"],"resources":["widgets"],"verbs":["get"]}]}""").status())
+                .isEqualTo(201);
+
+        JsonNode list = api.call("GET", RBAC + "/clusterroles", null).body();
+        for (JsonNode role : list.path("items")) {
+            if (java.util.List.of("view", "edit", "admin").contains(role.at("/metadata/name").asText())) {
+                assertThat(role.path("rules").toString()).as(role.at("/metadata/name").asText())
+                        .contains("\"widgets\"");
+            }
+        }
+        String binding = """
+                {"metadata":{"name":"jane-views"},"roleRef":{"kind":"ClusterRole","name":"view"},
+                 "subjects":[{"kind":"User","name":"jane"}]}""";
+        assertThat(api.call("POST", RBAC + "/clusterrolebindings", binding).status()).isEqualTo(201);
+        assertThat(api.callAs(TestApi.JANE_TOKEN, "GET", "/apis/example.com/v1/widgets/w1", null).status())
+                .as("allowed, and then not found as kumo serves no widgets").isEqualTo(404);
+    }
+
+    @Test
     void reconcilingAgainWritesNothingRestoresWhatIsMissingAndLeavesProtectedObjectsAlone() {
         String viewVersion = api.call("GET", RBAC + "/clusterroles/system:aggregate-to-view", null).body()
                 .at("/metadata/resourceVersion").asText();
