@@ -142,10 +142,47 @@ class RbacKubectlTest {
     }
 
     @ForEachKubectl
+    void kubectlAppliesRbacObjectsAndReportsARoleRefChange(String version) {
+        Kubectl kubectl = cluster.kubectl(version);
+        String ns = cluster.newNamespace("apply-rbac-" + version);
+        String role = """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: app, namespace: %s}
+                rules:
+                - {apiGroups: [""], resources: [configmaps], verbs: [get]}
+                """.formatted(ns);
+        String binding = """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: app, namespace: %s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: %s, name: %s}
+                subjects:
+                - {kind: ServiceAccount, name: app}
+                """;
+
+        assertThat(kubectl.runWithInput(role, "apply", "-f", "-").ok().out())
+                .contains("role.rbac.authorization.k8s.io/app created");
+        kubectl.runWithInput(binding.formatted(ns, "Role", "app"), "apply", "-f", "-").ok();
+        assertThat(kubectl.runWithInput(role + "- {apiGroups: [\"\"], resources: [secrets], verbs: [list]}\n",
+                "apply", "-f", "-").ok().out()).contains("role.rbac.authorization.k8s.io/app configured");
+        String serviceAccount = "--as=system:serviceaccount:" + ns + ":app";
+        assertThat(kubectl.run("auth", "can-i", "list", "secrets", "-n", ns, serviceAccount).ok().out().strip())
+                .isEqualTo("yes");
+
+        Kubectl.Result changed = kubectl.runWithInput(binding.formatted(ns, "ClusterRole", "view"), "apply", "-f",
+                "-").failed();
+        assertThat(changed.err()).contains("The RoleBinding \"app\" is invalid: roleRef: "
+                + "Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"ClusterRole\", "
+                + "Name:\"view\"}: cannot change roleRef");
+    }
+
+    @ForEachKubectl
     void theSchedulersOwnCredentialMayBindPodsButNotReadSecrets(String version) {
         Kubectl scheduler = cluster.kubectl(version).withKubeconfig(componentKubeconfig("kube-scheduler"));
 
-        assertThat(scheduler.run("auth", "can-i", "create", "pods", "--subresource=binding", "-n", "default").ok().out().strip())
+        assertThat(scheduler.run("auth", "can-i", "create", "pods", "--subresource=binding", "-n", "default").ok()
+                .out().strip())
                 .isEqualTo("yes");
         assertThat(scheduler.run("auth", "can-i", "list", "nodes").ok().out().strip()).isEqualTo("yes");
         assertThat(scheduler.run("auth", "can-i", "get", "secrets", "-n", "default").out().strip()).isEqualTo("no");

@@ -51,8 +51,9 @@ public final class Impersonation {
         Map<String, List<String>> extraAsked = extras(request);
         if (userHeader.isEmpty()) {
             if (!groupsAsked.isEmpty() || !uid.isEmpty() || !extraAsked.isEmpty()) {
-                throw ApiException.internal("an internal error occurred: requested impersonation of groups, uid "
-                        + "or extra without impersonating a user");
+                // kube-apiserver answers 500 here; it is the client's mistake, so kumo says 400.
+                throw ApiException.badRequest("requested impersonation of groups, uid or extra without "
+                        + "impersonating a user (" + USER_HEADER + ")");
             }
             return requester;
         }

@@ -37,6 +37,10 @@ public final class CreateOnlyHandler {
                     "the server does not allow this method on the requested resource",
                     new ApiException.Details(path.name(), def.group(), def.plural(), null, null));
         }
+        if (def.namespaced() && path.namespace().isEmpty()) {
+            throw ApiException.notFoundPath("the server could not find the requested resource (" + def.plural()
+                    + " are created within a namespace: /namespaces/<namespace>/" + def.plural() + ")");
+        }
         ObjectNode answer = creator.create(def, path.namespace(), bodies.object(request), request.requireUser());
         return responses.negotiated(request, 201, answer);
     }

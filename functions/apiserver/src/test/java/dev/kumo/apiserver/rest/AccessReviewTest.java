@@ -165,6 +165,23 @@ class AccessReviewTest {
     }
 
     @Test
+    void impersonatingGroupsWithoutAUserIsABadRequest() {
+        TestApi.Answer answer = api.call("GET", "/api/v1/namespaces/team/pods", null, null,
+                Map.of("Impersonate-Group", "system:masters"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body().path("message").asText()).isEqualTo("requested impersonation of groups, uid or "
+                + "extra without impersonating a user (Impersonate-User)");
+    }
+
+    @Test
+    void aLocalReviewOutsideANamespaceIsNotFound() {
+        assertThat(api.call("POST", AUTHORIZATION + "/localsubjectaccessreviews", """
+                {"spec":{"user":"jane","resourceAttributes":{"verb":"list","resource":"pods"}}}""").status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void impersonationNeedsTheImpersonateVerb() {
         TestApi.Answer refused = api.call("GET", "/api/v1/namespaces/team/pods", null, null,
                 Map.of("Authorization", "Bearer " + TestApi.JANE_TOKEN, "Impersonate-User", "bob"));

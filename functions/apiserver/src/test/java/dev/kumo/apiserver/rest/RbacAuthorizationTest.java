@@ -92,6 +92,24 @@ class RbacAuthorizationTest {
     }
 
     @Test
+    void subresourcesAreAuthorizedApartFromTheirResource() {
+        bind("jane-views", "view", "jane");
+        assertThat(api.call("POST", "/apis/apps/v1/namespaces/team/deployments", TestApi.deployment("web", 1))
+                .status()).isEqualTo(201);
+
+        assertThat(api.callAs(TestApi.JANE_TOKEN, "GET", "/apis/apps/v1/namespaces/team/deployments/web/scale",
+                null).status()).isEqualTo(200);
+        TestApi.Answer scale = api.callAs(TestApi.JANE_TOKEN, "PUT",
+                "/apis/apps/v1/namespaces/team/deployments/web/scale",
+                "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":\"web\"},"
+                        + "\"spec\":{\"replicas\":3}}");
+        assertThat(scale.status()).isEqualTo(403);
+        assertThat(scale.body().path("message").asText()).isEqualTo("deployments.apps \"web\" is forbidden: User "
+                + "\"jane\" cannot update resource \"deployments/scale\" in API group \"apps\" in the namespace "
+                + "\"team\"");
+    }
+
+    @Test
     void anEditBindingAllowsWritesThroughTheAggregatedRules() {
         bind("bob-edits", "edit", "bob");
 
@@ -124,7 +142,8 @@ class RbacAuthorizationTest {
         assertThat(other.callAs(TestApi.JANE_TOKEN, "GET", PODS, null).status()).isEqualTo(200);
         // A change to the role itself counts too: the rules are read again in every process.
         String narrowed = """
-                {"metadata":{"name":"narrow"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]}]}""";
+                {"metadata":{"name":"narrow"},
+                 "rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]}]}""";
         assertThat(api.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles", narrowed).status())
                 .isEqualTo(201);
         String binding = """

@@ -126,7 +126,8 @@ class RbacEscalationTest {
     @Test
     void anAggregationRuleNeedsEveryRight() {
         created(api.call("POST", RBAC + "/clusterroles", role("cluster-role-writer",
-                "{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"clusterroles\"],\"verbs\":[\"create\"]}")));
+                "{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"clusterroles\"],"
+                        + "\"verbs\":[\"create\"]}")));
         String binding = """
                 {"metadata":{"name":"jane-writes-cluster-roles"},"roleRef":{"kind":"ClusterRole",
                  "name":"cluster-role-writer"},"subjects":[{"kind":"User","name":"jane"}]}""";

@@ -10,8 +10,8 @@ import java.util.TreeSet;
  * Whether one set of rules grants everything another does, as RBAC's escalation check decides it
  * ({@code validation.Covers}): each rule is broken down into single verb/group/resource/name rules (and
  * verb/URL rules), each of which some owner rule must cover; {@code *} covers anything in its dimension,
- * <code>&#42;/sub</code> covers that subresource of any resource, a URL ending in {@code *} covers the URLs it prefixes,
- * and a rule limited to names covers only those names.
+ * <code>&#42;/sub</code> covers that subresource of any resource, a URL ending in {@code *} covers the URLs
+ * it prefixes, and a rule limited to names covers only those names.
  */
 public final class RuleCoverage {
     private RuleCoverage() {

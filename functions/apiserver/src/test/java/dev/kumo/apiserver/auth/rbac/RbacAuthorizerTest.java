@@ -53,7 +53,8 @@ class RbacAuthorizerTest {
 
         assertThat(inNamespace.allowed()).isTrue();
         assertThat(inNamespace.reason())
-                .isEqualTo("RBAC: allowed by ClusterRoleBinding \"readers\" of ClusterRole \"pod-reader\" to User \"jane\"");
+                .isEqualTo("RBAC: allowed by ClusterRoleBinding \"readers\" of ClusterRole \"pod-reader\" to User "
+                        + "\"jane\"");
         assertThat(clusterWide.allowed()).isTrue();
         assertThat(rbac.authorize(JANE, RequestInfo.resource("delete", "", "team-a", "pods", "", "p")).kind())
                 .isEqualTo(Decision.Kind.NO_OPINION);
@@ -72,7 +73,8 @@ class RbacAuthorizerTest {
         Decision read = rbac.authorize(JANE, RequestInfo.resource("get", "", "team-a", "pods", "", "p"));
         assertThat(read.allowed()).isTrue();
         assertThat(read.reason())
-                .isEqualTo("RBAC: allowed by RoleBinding \"read/team-a\" of ClusterRole \"pod-reader\" to User \"jane\"");
+                .isEqualTo("RBAC: allowed by RoleBinding \"read/team-a\" of ClusterRole \"pod-reader\" to User "
+                        + "\"jane\"");
         assertThat(rbac.authorize(JANE, RequestInfo.resource("create", "", "team-a", "secrets", "", "")).reason())
                 .isEqualTo("RBAC: allowed by RoleBinding \"write/team-a\" of Role \"secret-writer\" to User \"jane\"");
         assertThat(rbac.authorize(JANE, RequestInfo.resource("get", "", "team-b", "pods", "", "p")).allowed())
