@@ -99,6 +99,23 @@ class RbacEscalationTest {
     }
 
     @Test
+    void aNamespaceAdminMayGrantAdminInTheNamespaceButNotClusterWide() {
+        created(api.call("POST", ROLE_BINDINGS, binding("bob-admin", "ClusterRole", "admin", "bob")));
+
+        created(api.callAs(TestApi.BOB_TOKEN, "POST", ROLE_BINDINGS, binding("jane-admin", "ClusterRole", "admin",
+                "jane")));
+        TestApi.Answer clusterWide = api.callAs(TestApi.BOB_TOKEN, "POST", RBAC + "/clusterrolebindings", """
+                {"metadata":{"name":"jane-admin"},"roleRef":{"kind":"ClusterRole","name":"admin"},
+                 "subjects":[{"kind":"User","name":"jane"}]}""");
+
+        assertThat(api.callAs(TestApi.JANE_TOKEN, "GET", "/api/v1/namespaces/team/secrets", null).status())
+                .isEqualTo(200);
+        assertThat(clusterWide.status()).isEqualTo(403);
+        assertThat(clusterWide.body().path("message").asText()).startsWith("clusterrolebindings.rbac.authorization"
+                + ".k8s.io is forbidden: User \"bob\" cannot create resource \"clusterrolebindings\"");
+    }
+
+    @Test
     void theBindVerbAllowsBindingARoleTheUserDoesNotHold() {
         created(api.call("POST", ROLES, role("may-bind-edit", """
                 {"apiGroups":["rbac.authorization.k8s.io"],"resources":["clusterroles"],"verbs":["bind"],

@@ -69,7 +69,7 @@ public final class StorePolicySource implements PolicySource {
                 default -> throw new IllegalStateException("not an RBAC kind: " + kind.getKey());
             };
             revisions.put(kind.getKey(), page.revision());
-            LOG.atDebug().addKeyValue("resource", kind.getKey()).addKeyValue("revision", page.revision())
+            LOG.atInfo().addKeyValue("resource", kind.getKey()).addKeyValue("revision", page.revision())
                     .addKeyValue("objects", page.items().size()).log("relisted RBAC objects");
         }
         snapshot = new Snapshot(policy, Map.copyOf(revisions));
