@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.audit.AuditEvent;
+import dev.kumo.apiserver.auth.Impersonation;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.UserInfo;
 import dev.kumo.apiserver.auth.authz.Decision;
@@ -11,7 +12,14 @@ import dev.kumo.apiserver.auth.authz.Forbidden;
 import dev.kumo.apiserver.auth.authz.RequestInfo;
 import dev.kumo.apiserver.auth.authz.RequestInfoResolver;
 import dev.kumo.apiserver.auth.tokens.IssuerDiscovery;
+import dev.kumo.apiserver.auth.rbac.AggregatedRulesConversion;
+import dev.kumo.apiserver.auth.rbac.BootstrapPolicy;
+import dev.kumo.apiserver.auth.rbac.PolicyReconciler;
+import dev.kumo.apiserver.auth.rbac.RbacResources;
+import dev.kumo.apiserver.auth.rbac.StorePolicySource;
+import dev.kumo.apiserver.auth.review.AccessReviews;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.handlers.CreateOnlyHandler;
 import dev.kumo.apiserver.handlers.Discovery;
 import dev.kumo.apiserver.handlers.PatchApplier;
 import dev.kumo.apiserver.handlers.ResourceHandler;
@@ -72,6 +80,8 @@ public final class ApiServer {
     private final ServiceCidr serviceCidr;
     private final Security security;
     private final IssuerDiscovery issuerDiscovery;
+    private final Impersonation impersonation;
+    private final CreateOnlyHandler createOnly;
     private final Clock clock;
     /** What every namespace holds, made right after a namespace is created (the control loops' job later). */
     private final List<Reconciler> namespaceContents;
@@ -90,7 +100,7 @@ public final class ApiServer {
         this.security = security;
         this.clock = clock;
         this.serviceCidr = serviceCidr;
-        this.resources = BuiltinResources.create(clock);
+        this.resources = BuiltinResources.create(clock, new AggregatedRulesConversion(new StorePolicySource(store)));
         this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
@@ -123,13 +133,20 @@ public final class ApiServer {
                 new TokenRequests(mapper, registry, resources, bodies, responses, security.tokens()));
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
         this.issuerDiscovery = security.tokens() == null ? null : new IssuerDiscovery(security.tokens());
+        this.impersonation = new Impersonation(security.authorizer());
+        this.createOnly = new CreateOnlyHandler(bodies, responses,
+                new AccessReviews(mapper, security.authorizer(), clock)::review);
     }
 
     /**
-     * Creates what every cluster has: the system namespaces and the {@code kubernetes} service on the first
-     * address of the service CIDR (kube-apiserver's bootstrap controller does the same).
+     * Creates what every cluster has: the system namespaces, the {@code kubernetes} service on the first
+     * address of the service CIDR (kube-apiserver's bootstrap controller does the same), and the default RBAC
+     * roles and bindings (kube-apiserver's RBAC bootstrap hook).
      */
     public void bootstrap() {
+        new PolicyReconciler(registry, resources.find(RbacResources.GROUP, "v1", "clusterroles").orElseThrow(),
+                resources.find(RbacResources.GROUP, "v1", "clusterrolebindings").orElseThrow())
+                .reconcile(new BootstrapPolicy(mapper));
         ResourceDefinition namespaces = resources.find("", "v1", "namespaces").orElseThrow();
         for (String name : SYSTEM_NAMESPACES) {
             if (registry.find(namespaces, "", name).isEmpty()) {
@@ -180,6 +197,7 @@ public final class ApiServer {
         String failure = "";
         try {
             user = security.authenticator().authenticate(request);
+            user = impersonation.actingUser(request, user);
             Decision decision = security.authorizer().authorize(user, info);
             if (!decision.allowed()) {
                 LOG.atInfo().addKeyValue("user", user.name()).addKeyValue("verb", info.verb())
@@ -294,6 +312,9 @@ public final class ApiServer {
                 .orElseThrow(() -> ApiException.notFoundPath("the server could not find the requested resource ("
                         + target.resource() + (target.group().isEmpty() ? "" : "." + target.group()) + ")"));
         responses.checkAcceptable(request);
+        if (!def.stored()) {
+            return createOnly.handle(request, target, def);
+        }
         return resourceHandler.handle(request, target, def);
     }
 

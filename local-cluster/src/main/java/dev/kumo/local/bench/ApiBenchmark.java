@@ -57,6 +57,7 @@ public final class ApiBenchmark {
             warmUp(client);
             sequential(client, samples);
             capacity(client);
+            rbac(client, samples);
             concurrent(client, writers, seconds);
         } finally {
             try (Stream<Path> files = Files.walk(home)) {
@@ -120,6 +121,68 @@ public final class ApiBenchmark {
                 create.writeUnits() / n, create.readUnits() / n, (double) create.calls() / n);
         System.out.printf("  get pod:    %.1f write units, %.1f read units, %.1f calls%n",
                 get.writeUnits() / n, get.readUnits() / n, (double) get.calls() / n);
+    }
+
+    /**
+     * What RBAC costs: the same reads by the admin (system:masters, decided without RBAC) and by a user with an
+     * {@code edit} RoleBinding (reached by impersonation), whose every request first checks the RBAC revision
+     * counters; and the first request after an RBAC write, which relists the changed kind.
+     */
+    private static void rbac(BenchClient admin, int samples) throws Exception {
+        expect(admin.send("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", """
+                {"metadata":{"name":"bench-edit"},"roleRef":{"kind":"ClusterRole","name":"edit"},
+                 "subjects":[{"kind":"User","name":"bench-user"}]}"""), 201);
+        BenchClient user = admin.as("bench-user");
+        expect(admin.send("POST", "/api/v1/namespaces/default/pods", Pods.pod("rbac-0", 0)), 201);
+        String pod = "/api/v1/namespaces/default/pods/rbac-0";
+        expect(user.send("GET", pod, null), 200);
+        Latencies asAdmin = new Latencies();
+        Latencies asUser = new Latencies();
+        for (int i = 0; i < samples; i++) {
+            long t0 = System.nanoTime();
+            expect(admin.send("GET", pod, null), 200);
+            asAdmin.add(System.nanoTime() - t0);
+            t0 = System.nanoTime();
+            expect(user.send("GET", pod, null), 200);
+            asUser.add(System.nanoTime() - t0);
+        }
+        int n = 20;
+        ConsumedCapacityMeter.Totals adminCost = cost(n, () -> expect(admin.send("GET", pod, null), 200));
+        ConsumedCapacityMeter.Totals userCost = cost(n, () -> expect(user.send("GET", pod, null), 200));
+        ConsumedCapacityMeter.Totals afterWrite = cost(n, () -> {
+            expect(admin.send("PATCH", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/bench-edit",
+                    "{\"metadata\":{\"labels\":{\"round\":\"" + System.nanoTime() + "\"}}}",
+                    "application/merge-patch+json"), 200);
+            expect(user.send("GET", pod, null), 200);
+        });
+        ConsumedCapacityMeter.Totals patchOnly = cost(n, () -> expect(admin.send("PATCH",
+                "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/bench-edit",
+                "{\"metadata\":{\"labels\":{\"round\":\"" + System.nanoTime() + "\"}}}",
+                "application/merge-patch+json"), 200));
+        System.out.printf("%nRBAC: get pod by the admin (system:masters) and by a user with an edit RoleBinding, "
+                + "%d samples each (ms):%n", samples);
+        System.out.println("  operation         p50      p99");
+        System.out.println(asAdmin.row("get (admin)"));
+        System.out.println(asUser.row("get (RBAC)"));
+        System.out.printf("  DynamoDB per get pod, admin: %.1f read units, %.1f calls; RBAC user: %.1f read units, "
+                        + "%.1f calls%n", adminCost.readUnits() / n, (double) adminCost.calls() / n,
+                userCost.readUnits() / n, (double) userCost.calls() / n);
+        System.out.printf("  first RBAC request after a RoleBinding write (relists the rolebindings): %.1f read "
+                        + "units, %.1f calls more than the write alone%n",
+                (afterWrite.readUnits() - patchOnly.readUnits()) / n,
+                (double) (afterWrite.calls() - patchOnly.calls()) / n);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static ConsumedCapacityMeter.Totals cost(int times, Step step) throws Exception {
+        ConsumedCapacityMeter.Totals before = ServerFactory.CAPACITY.totals();
+        for (int i = 0; i < times; i++) {
+            step.run();
+        }
+        return ServerFactory.CAPACITY.totals().minus(before);
     }
 
     private static void concurrent(BenchClient client, int writers, int seconds) throws Exception {

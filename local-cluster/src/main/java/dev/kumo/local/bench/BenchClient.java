@@ -25,11 +25,18 @@ final class BenchClient {
     private final HttpClient http;
     private final String server;
     private final String token;
+    private final String impersonated;
 
-    private BenchClient(HttpClient http, String server, String token) {
+    private BenchClient(HttpClient http, String server, String token, String impersonated) {
         this.http = http;
         this.server = server;
         this.token = token;
+        this.impersonated = impersonated;
+    }
+
+    /** This client acting as {@code user} ({@code Impersonate-User}), so that RBAC decides its requests. */
+    BenchClient as(String user) {
+        return new BenchClient(http, server, token, user);
     }
 
     static BenchClient fromKubeconfig(Path kubeconfig) throws Exception {
@@ -47,18 +54,26 @@ final class BenchClient {
         HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         return new BenchClient(http, cluster.path("server").asText(),
-                config.path("users").get(0).path("user").path("token").asText());
+                config.path("users").get(0).path("user").path("token").asText(), null);
     }
 
     HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body, "application/json");
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .timeout(Duration.ofSeconds(30));
+        if (impersonated != null) {
+            request.header("Impersonate-User", impersonated);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -46,6 +46,11 @@ public final class Kubectl {
         return version;
     }
 
+    /** This release with another kubeconfig (another user's credentials), sharing the discovery cache. */
+    public Kubectl withKubeconfig(Path otherKubeconfig) {
+        return new Kubectl(version, otherKubeconfig, workDirectory);
+    }
+
     public boolean installed() {
         return Files.isExecutable(binary);
     }

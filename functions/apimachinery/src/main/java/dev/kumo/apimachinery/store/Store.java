@@ -3,6 +3,9 @@ package dev.kumo.apimachinery.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +52,16 @@ public interface Store {
 
     /** The latest revision of {@code resource} (0 if it was never written). */
     long currentRevision(String resource);
+
+    /**
+     * The latest revisions of several resources, read together (one round trip where the store can), so that a
+     * per-request freshness check of a few cached resources stays cheap.
+     */
+    default Map<String, Long> currentRevisions(Collection<String> resources) {
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        resources.forEach(resource -> revisions.put(resource, currentRevision(resource)));
+        return revisions;
+    }
 
     /** Forgets history up to {@code revision}: older revisions answer {@link StoreException.Expired}. */
     void compact(String resource, long revision);

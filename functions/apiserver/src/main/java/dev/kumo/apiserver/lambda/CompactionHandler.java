@@ -36,7 +36,7 @@ public final class CompactionHandler implements RequestHandler<ScheduledEvent, S
     public CompactionHandler(Map<String, String> environment) {
         this.store = ServerFactory.store(environment, new ObjectMapper());
         this.retention = Duration.ofSeconds(Long.parseLong(environment.getOrDefault(ENV_RETENTION_SECONDS, "300")));
-        BuiltinResources.create(Clock.systemUTC()).all().stream()
+        BuiltinResources.create(Clock.systemUTC()).all().stream().filter(ResourceDefinition::stored)
                 .map(ResourceDefinition::storageResource).forEach(resources::add);
     }
 

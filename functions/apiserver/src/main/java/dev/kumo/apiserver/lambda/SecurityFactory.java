@@ -19,6 +19,9 @@ import dev.kumo.apiserver.auth.authz.PrivilegedGroupAuthorizer;
 import dev.kumo.apiserver.auth.node.BoundPods;
 import dev.kumo.apiserver.auth.node.NodeAuthorizer;
 import dev.kumo.apiserver.auth.tokens.TokenIssuer;
+import dev.kumo.apiserver.auth.rbac.EscalationCheck;
+import dev.kumo.apiserver.auth.rbac.RbacAuthorizer;
+import dev.kumo.apiserver.auth.rbac.StorePolicySource;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,9 +41,11 @@ public final class SecurityFactory {
      * The admission plugins in kube-apiserver's order (NamespaceLifecycle, which comes first, is part of the
      * registry); ResourceQuota stays last, so that it charges for the object as the others left it.
      */
-    static AdmissionChain admission(Store store, BoundPods boundPods) {
+    static AdmissionChain admission(Store store, BoundPods boundPods, AuthorizerChain authorizer,
+                                    RbacAuthorizer rbac) {
         Clock clock = Clock.systemUTC();
         return new AdmissionChain(List.of(
+                new EscalationCheck(authorizer, rbac),
                 new LimitRanger(new NamespacedObjects(store, "limitranges", clock)),
                 new ServiceAccountAdmission(store, clock),
                 new NodeRestriction(boundPods),
@@ -57,10 +62,11 @@ public final class SecurityFactory {
         authenticators.addAll(TokenFactory.authenticators(env, tokens, store, Clock.systemUTC()));
         AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         BoundPods boundPods = new BoundPods(store);
-        return new Security(new RequestAuthenticator(authenticators),
-                new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(), new PrivilegedGroupAuthorizer(),
-                        new NodeAuthorizer(boundPods))),
-                admission(store, boundPods),
-                AuditSinks.fromEnvironment(env), tokens);
+        RbacAuthorizer rbac = new RbacAuthorizer(new StorePolicySource(store));
+        // kube-apiserver's order: open paths, system:masters, the Node authorizer, RBAC.
+        AuthorizerChain authorizer = new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(),
+                new PrivilegedGroupAuthorizer(), new NodeAuthorizer(boundPods), rbac));
+        return new Security(new RequestAuthenticator(authenticators), authorizer,
+                admission(store, boundPods, authorizer, rbac), AuditSinks.fromEnvironment(env), tokens);
     }
 }

@@ -34,6 +34,7 @@ final class CustomTypes {
             case INT_OR_STRING -> readIntOrString(message, path);
             case RAW_EXTENSION -> readEmbedded(message, protobufObject, path);
             case FIELDS_V1 -> readEmbedded(message, null, path);
+            case STRING_LIST -> readStringList(message, path);
             default -> throw new IllegalArgumentException(type + " is no custom type");
         };
     }
@@ -45,8 +46,35 @@ final class CustomTypes {
             case QUANTITY -> writeQuantity(value, path);
             case INT_OR_STRING -> writeIntOrString(value, path);
             case RAW_EXTENSION, FIELDS_V1 -> writeEmbedded(type, value, path);
+            case STRING_LIST -> writeStringList(value, path);
             default -> throw new IllegalArgumentException(type + " is no custom type");
         };
+    }
+
+    /** A {@code +protobuf.nullable} string list: its items field, as the bare JSON array. */
+    private static JsonNode readStringList(WireReader list, String path) {
+        com.fasterxml.jackson.databind.node.ArrayNode items = NODES.arrayNode();
+        while (!list.atEnd()) {
+            WireReader.Tag tag = list.tag();
+            if (tag.fieldNumber() == 1) {
+                tag.expect(WireReader.LENGTH_DELIMITED, path + "[" + items.size() + "]");
+                items.add(list.string());
+            } else {
+                list.skip(tag.wireType());
+            }
+        }
+        return items;
+    }
+
+    private static WireWriter writeStringList(JsonNode value, String path) {
+        if (!value.isArray()) {
+            throw JsonValues.mismatch(path, "an array", value);
+        }
+        WireWriter list = new WireWriter();
+        for (int i = 0; i < value.size(); i++) {
+            list.string(1, JsonValues.text(value.get(i), path + "[" + i + "]"));
+        }
+        return list;
     }
 
     /** Time keeps whole seconds and MicroTime microseconds, as their Go Unmarshal do. */

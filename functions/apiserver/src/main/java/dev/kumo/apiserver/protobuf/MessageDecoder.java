@@ -122,7 +122,7 @@ final class MessageDecoder {
                 decodeInto(schema.message(message), in.message(), object, path);
                 yield object;
             }
-            case TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1 ->
+            case TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1, STRING_LIST ->
                     CustomTypes.read(type, in.message(), path, this::decodeObject);
             case BOOL, INT32, INT64 -> throw new IllegalStateException("varint types are handled above");
         };
@@ -159,6 +159,7 @@ final class MessageDecoder {
             case QUANTITY -> NODES.textNode("0");
             case MESSAGE -> NODES.objectNode();
             case TIME, MICRO_TIME, RAW_EXTENSION, FIELDS_V1 -> NODES.nullNode();
+            case STRING_LIST -> NODES.arrayNode();
         };
     }
 }

@@ -128,7 +128,7 @@ final class MessageEncoder {
                 encodeInto(schema.message(message), (ObjectNode) value, nested, path);
                 out.message(number, nested);
             }
-            case TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1 ->
+            case TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1, STRING_LIST ->
                     out.message(number, CustomTypes.write(type, value, path));
         }
     }

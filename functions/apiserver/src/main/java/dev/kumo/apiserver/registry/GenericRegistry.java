@@ -109,7 +109,7 @@ public final class GenericRegistry {
                 Meta.name(object), "", object, null, options.user(), options.dryRun());
         admission.admit(admitted);
         def.strategy().prepareForCreate(object);
-        requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy().namesAreLabels()),
+        requireValid(def, object, metadataRules.validate(object, def.namespaced(), def.strategy()),
                 def.strategy().validate(object));
         admission.validate(admitted);
         if (!options.applied()) {
@@ -308,7 +308,7 @@ public final class GenericRegistry {
         AdmissionRequest admitted = new AdmissionRequest(AdmissionRequest.Operation.UPDATE, def,
                 Meta.namespace(old), Meta.name(old), subresource, next, old, options.user(), options.dryRun());
         admission.admit(admitted);
-        requireValid(def, next, metadataRules.validate(next, def.namespaced(), def.strategy().namesAreLabels()),
+        requireValid(def, next, metadataRules.validate(next, def.namespaced(), def.strategy()),
                 def.strategy().validateUpdate(next, old));
         admission.validate(admitted);
         return next;
@@ -468,7 +468,8 @@ public final class GenericRegistry {
         return copy;
     }
 
-    private static void checkKind(ResourceDefinition def, ObjectNode object) {
+    /** Refuses a body of another kind or version; fills in the definition's when the body names none. */
+    public static void checkKind(ResourceDefinition def, ObjectNode object) {
         String kind = object.path("kind").asText("");
         String apiVersion = object.path("apiVersion").asText("");
         if (!kind.isEmpty() && !kind.equals(def.kind())) {

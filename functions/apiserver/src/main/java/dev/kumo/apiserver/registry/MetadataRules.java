@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apiserver.errors.FieldError;
+import dev.kumo.apiserver.strategy.Strategy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,14 +65,15 @@ final class MetadataRules {
         return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    List<FieldError> validate(ObjectNode object, boolean namespaced, boolean namesAreLabels) {
+    List<FieldError> validate(ObjectNode object, boolean namespaced, Strategy strategy) {
         List<FieldError> errors = new ArrayList<>();
         JsonNode metadata = object.path("metadata");
         String name = metadata.path("name").asText("");
         if (name.isEmpty()) {
             errors.add(FieldError.required("metadata.name", "name or generateName is required"));
         } else {
-            errors.addAll(validateName("metadata.name", name, namesAreLabels));
+            errors.addAll(strategy.namesArePathSegments() ? validatePathSegmentName("metadata.name", name)
+                    : validateName("metadata.name", name, strategy.namesAreLabels()));
         }
         String namespace = metadata.path("namespace").asText("");
         if (namespaced && namespace.isEmpty()) {
@@ -81,6 +83,20 @@ final class MetadataRules {
         }
         validateStringMap(metadata.path("labels"), "metadata.labels", true, errors);
         validateStringMap(metadata.path("annotations"), "metadata.annotations", false, errors);
+        return errors;
+    }
+
+    /** {@code path.IsValidPathSegmentName}: any name that can be one segment of a URL path. */
+    static List<FieldError> validatePathSegmentName(String field, String name) {
+        if (name.equals(".") || name.equals("..")) {
+            return List.of(FieldError.invalid(field, name, "may not be '" + name + "'"));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (String illegal : List.of("/", "%")) {
+            if (name.contains(illegal)) {
+                errors.add(FieldError.invalid(field, name, "may not contain '" + illegal + "'"));
+            }
+        }
         return errors;
     }
 

@@ -29,4 +29,8 @@ public final class Names {
     public static List<FieldError> validateSubdomain(String field, String name) {
         return MetadataRules.validateName(field, name, false);
     }
+
+    public static List<FieldError> validatePathSegment(String field, String name) {
+        return MetadataRules.validatePathSegmentName(field, name);
+    }
 }

@@ -9,6 +9,7 @@ import dev.kumo.apiserver.table.BuiltinTables;
 import dev.kumo.apiserver.table.TableConvertor;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -17,8 +18,18 @@ public final class BuiltinResources {
     private BuiltinResources() {
     }
 
+    /** The resources as stored, for tools that need their storage keys only (compaction). */
     public static ResourceRegistry create(Clock clock) {
-        return new ResourceRegistry(List.of(
+        return create(clock, Conversion.IDENTITY);
+    }
+
+    /**
+     * The resources as the API serves them.
+     *
+     * @param clusterRoles how ClusterRoles are read: with the rules their aggregationRule gathers
+     */
+    public static ResourceRegistry create(Clock clock, Conversion clusterRoles) {
+        List<ResourceDefinition> all = new ArrayList<>(List.of(
                 core("namespaces", "namespace", "Namespace", false, List.of("ns"), Set.of("status", "finalize"),
                         SimpleStrategies.namespaces(), BuiltinTables.namespaces()),
                 core("pods", "pod", "Pod", true, List.of("po"), Set.of("status", "binding"),
@@ -56,6 +67,9 @@ public final class BuiltinResources {
                 new ResourceDefinition("events.k8s.io", "v1", "events", "event", "Event", true,
                         List.of("ev"), List.of(), Set.of(), "events",
                         SimpleStrategies.plain(), TableConvertor.defaultColumns(), new EventConversion())));
+        all.addAll(AuthorizationResources.rbac(clusterRoles));
+        all.addAll(AuthorizationResources.reviews());
+        return new ResourceRegistry(all);
     }
 
     private static ResourceDefinition core(String plural, String singular, String kind, boolean namespaced,

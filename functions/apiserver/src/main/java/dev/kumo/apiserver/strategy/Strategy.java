@@ -48,6 +48,14 @@ public interface Strategy {
         return false;
     }
 
+    /**
+     * Whether names need only be valid URL path segments ({@code path.IsValidPathSegmentName}) rather than DNS
+     * names: RBAC's kinds, whose names such as {@code system:node} hold colons.
+     */
+    default boolean namesArePathSegments() {
+        return false;
+    }
+
     /** Values of the fields a field selector may name, beyond metadata.name and metadata.namespace. */
     default Map<String, String> selectableFields(ObjectNode object) {
         return Map.of();

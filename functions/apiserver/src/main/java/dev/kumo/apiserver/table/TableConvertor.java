@@ -35,6 +35,16 @@ public final class TableConvertor {
         return new TableConvertor(List.of());
     }
 
+    /**
+     * Name and Created At (RFC 3339), kube-apiserver's default table for kinds without a printer of their own,
+     * such as Roles and ClusterRoles.
+     */
+    public static TableConvertor nameAndCreatedAt() {
+        return new TableConvertor(List.of(new TableColumn("Created At", "date", "", "CreationTimestamp is a "
+                + "timestamp representing the server time when this object was created.", 0,
+                o -> o.path("metadata").path("creationTimestamp").asText(""))), false);
+    }
+
     /** What a row carries besides its cells ({@code includeObject}). */
     public enum IncludeObject { NONE, METADATA, OBJECT }
 

@@ -18,8 +18,9 @@ class OpenApiDocumentsTest {
 
     @Test
     void servesADocumentPerServedGroupVersion() {
-        assertThat(documents.v3Paths()).containsExactly("api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1",
-                "apis/discovery.k8s.io/v1", "apis/events.k8s.io/v1");
+        assertThat(documents.v3Paths()).containsExactly("api/v1", "apis/apps/v1", "apis/authentication.k8s.io/v1",
+                "apis/authorization.k8s.io/v1", "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1",
+                "apis/events.k8s.io/v1", "apis/rbac.authorization.k8s.io/v1");
         assertThat(documents.v3Document("apis/batch/v1")).isEmpty();
         assertThat(documents.hash("apis/batch/v1")).isEmpty();
     }

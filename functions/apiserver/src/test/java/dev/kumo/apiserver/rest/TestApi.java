@@ -46,11 +46,17 @@ final class TestApi {
     static final Path SERVICE_ACCOUNT_KEY = serviceAccountKey();
     /** The CA bundle the tests' API publishes as kube-root-ca.crt (its content is not checked by anyone). */
     static final String ROOT_CA = "-----BEGIN CERTIFICATE-----\nTUlJQnRlc3Q=\n-----END CERTIFICATE-----\n";
+    /** Users without privileges of their own: jane in no group, bob in the group "developers". */
+    static final String JANE_TOKEN = "test-jane-token-" + UUID.randomUUID();
+    static final String BOB_TOKEN = "test-bob-token-" + UUID.randomUUID();
     private static AmazonDynamoDBLocal dynamo;
 
     final ApiServer server;
     final DynamoStore store;
     final StoreTables tables;
+    private final Map<String, String> environment;
+    private final ResourceTransformers transformers;
+    private final Authorizer extraAuthorizer;
 
     TestApi() {
         this(Map.of(), ResourceTransformers.NONE, null);
@@ -74,15 +80,15 @@ final class TestApi {
      * @param extraAuthorizer consulted first when not null
      */
     TestApi(Map<String, String> environment, ResourceTransformers transformers, Authorizer extraAuthorizer) {
-        synchronized (TestApi.class) {
-            if (dynamo == null) {
-                dynamo = DynamoDBEmbedded.create(true);
-            }
-        }
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        StoreTables tables = new StoreTables("objects-" + suffix, "log-" + suffix);
-        tables.createIfMissing(dynamo.dynamoDbClient());
+        this(freshTables(), environment, transformers, extraAuthorizer);
+    }
+
+    private TestApi(StoreTables tables, Map<String, String> environment, ResourceTransformers transformers,
+                    Authorizer extraAuthorizer) {
         this.tables = tables;
+        this.environment = environment;
+        this.transformers = transformers;
+        this.extraAuthorizer = extraAuthorizer;
         store = new DynamoStore(dynamo.dynamoDbClient(), tables, MAPPER,
                 new DynamoStore.Options(Duration.ofMillis(200), Duration.ofMillis(50), Clock.systemUTC()), transformers);
         Map<String, String> env = new HashMap<>(Map.of(SecurityFactory.ENV_TOKEN_FILE, tokenFile().toString(),
@@ -97,6 +103,23 @@ final class TestApi {
         server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security,
                 ROOT_CA);
         server.bootstrap();
+    }
+
+    private static StoreTables freshTables() {
+        synchronized (TestApi.class) {
+            if (dynamo == null) {
+                dynamo = DynamoDBEmbedded.create(true);
+            }
+        }
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        StoreTables tables = new StoreTables("objects-" + suffix, "log-" + suffix);
+        tables.createIfMissing(dynamo.dynamoDbClient());
+        return tables;
+    }
+
+    /** Another API server process on the same tables, with caches of its own (as a second Lambda instance). */
+    TestApi otherProcess() {
+        return new TestApi(tables, environment, transformers, extraAuthorizer);
     }
 
     /** The DynamoDB client of the tables, to read them raw. */
@@ -134,7 +157,8 @@ final class TestApi {
             file.toFile().deleteOnExit();
             Files.writeString(file, ADMIN_TOKEN + ",test-admin,test-admin,\"system:masters\"\n"
                     + NODE_A_TOKEN + ",system:node:a,node-a,\"system:nodes\"\n"
-                    + NODE_B_TOKEN + ",system:node:b,node-b,\"system:nodes\"\n");
+                    + NODE_B_TOKEN + ",system:node:b,node-b,\"system:nodes\"\n"
+                    + JANE_TOKEN + ",jane,jane-uid\n" + BOB_TOKEN + ",bob,bob-uid,\"developers\"\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -147,6 +171,11 @@ final class TestApi {
 
     Answer call(String method, String pathAndQuery, String body) {
         return call(method, pathAndQuery, body, "application/json", Map.of());
+    }
+
+    /** A call with another user's bearer token. */
+    Answer callAs(String token, String method, String pathAndQuery, String body) {
+        return call(method, pathAndQuery, body, "application/json", Map.of("Authorization", "Bearer " + token));
     }
 
     Answer call(String method, String pathAndQuery, String body, String contentType, Map<String, String> headers) {

@@ -221,6 +221,11 @@ public final class DynamoStore implements Store {
     }
 
     @Override
+    public Map<String, Long> currentRevisions(java.util.Collection<String> resources) {
+        return counter.readRevisions(resources);
+    }
+
+    @Override
     public void compact(String resource, long revision) {
         compactor.compact(resource, revision);
     }

@@ -2,9 +2,15 @@ package dev.kumo.apimachinery.store.dynamodb;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +20,7 @@ import java.util.Map;
  */
 final class RevisionCounter {
     private static final String SORT_KEY = "~";
+    private static final String PREFIX = "~rev/";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -48,6 +55,32 @@ final class RevisionCounter {
                 Attr.longOf(item, Attr.VISIBLE));
     }
 
+    /**
+     * The latest revisions of several resources in one strongly consistent BatchGetItem (a resource never written
+     * reads 0); keys DynamoDB leaves unprocessed under throttling are asked for again.
+     */
+    Map<String, Long> readRevisions(Collection<String> resources) {
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String resource : resources) {
+            revisions.put(resource, 0L);
+            keys.add(key(resource));
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                .consistentRead(true).projectionExpression("#r, #rev")
+                .expressionAttributeNames(Map.of("#r", Attr.RESOURCE, "#rev", Attr.COUNTER)).build());
+        while (!request.isEmpty() && !keys.isEmpty()) {
+            Map<String, KeysAndAttributes> pending = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(pending));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                String resource = Attr.stringOf(item, Attr.RESOURCE).substring(PREFIX.length());
+                revisions.put(resource, Attr.longOf(item, Attr.COUNTER));
+            }
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return revisions;
+    }
+
     /** Raises the compacted revision; returns false if it already was at or above {@code revision}. */
     boolean raiseCompacted(String resource, long revision) {
         return raise(resource, Attr.COMPACTED, revision);
@@ -73,6 +106,6 @@ final class RevisionCounter {
     }
 
     private static Map<String, AttributeValue> key(String resource) {
-        return Map.of(Attr.RESOURCE, Attr.s("~rev/" + resource), Attr.KEY, Attr.s(SORT_KEY));
+        return Map.of(Attr.RESOURCE, Attr.s(PREFIX + resource), Attr.KEY, Attr.s(SORT_KEY));
     }
 }

@@ -30,4 +30,14 @@ public final class AuthorizerChain implements Authorizer {
         }
         return Decision.noOpinion(String.join(", ", reasons));
     }
+
+    /** The union of every authorizer's rules (kube-apiserver's union rule resolver). */
+    @Override
+    public SubjectRules rulesFor(UserInfo user, String namespace) {
+        SubjectRules rules = SubjectRules.NONE;
+        for (Authorizer authorizer : authorizers) {
+            rules = rules.and(authorizer.rulesFor(user, namespace));
+        }
+        return rules;
+    }
 }

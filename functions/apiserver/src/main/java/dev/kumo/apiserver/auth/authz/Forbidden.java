@@ -15,9 +15,10 @@ public final class Forbidden {
                     + request.verb() + " path \"" + request.path() + "\"" + suffix);
         }
         String resource = request.resourceWithSubresource();
+        // The object is named by its resource alone; the subresource shows in what the user cannot do.
         String subject = request.name().isEmpty()
-                ? qualified(resource, request.apiGroup())
-                : qualified(resource, request.apiGroup()) + " \"" + request.name() + "\"";
+                ? qualified(request.resource(), request.apiGroup())
+                : qualified(request.resource(), request.apiGroup()) + " \"" + request.name() + "\"";
         String scope = request.namespace().isEmpty() ? "at the cluster scope"
                 : "in the namespace \"" + request.namespace() + "\"";
         return ApiException.forbidden(request.apiGroup(), request.resource(), request.name(), subject

@@ -37,7 +37,18 @@ final class ServedApis {
                     "replicasets", Set.of("status", "scale"))),
             new ServedGroupVersion("coordination.k8s.io", "v1", Map.of("leases", Set.of())),
             new ServedGroupVersion("discovery.k8s.io", "v1", Map.of("endpointslices", Set.of())),
-            new ServedGroupVersion("events.k8s.io", "v1", Map.of("events", Set.of())));
+            new ServedGroupVersion("events.k8s.io", "v1", Map.of("events", Set.of())),
+            new ServedGroupVersion("rbac.authorization.k8s.io", "v1", Map.of(
+                    "clusterrolebindings", Set.of(),
+                    "clusterroles", Set.of(),
+                    "rolebindings", Set.of(),
+                    "roles", Set.of())),
+            new ServedGroupVersion("authentication.k8s.io", "v1", Map.of("selfsubjectreviews", Set.of())),
+            new ServedGroupVersion("authorization.k8s.io", "v1", Map.of(
+                    "localsubjectaccessreviews", Set.of(),
+                    "selfsubjectaccessreviews", Set.of(),
+                    "selfsubjectrulesreviews", Set.of(),
+                    "subjectaccessreviews", Set.of())));
 
     private ServedApis() {
     }

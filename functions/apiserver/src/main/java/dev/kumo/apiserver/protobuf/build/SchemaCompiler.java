@@ -100,7 +100,7 @@ final class SchemaCompiler {
         }
         if (proto.getDocumentation().contains("+protobuf.nullable=true")) {
             throw new IllegalStateException(name + " wraps a named Go slice or map (+protobuf.nullable), "
-                    + "whose JSON is the bare list; the codec does not map those yet");
+                    + "whose JSON is the bare list; the codec maps only string lists (" + ValueType.STRING_LIST + ")");
         }
         Map<Integer, GoField> goFields = goStructs.get(name);
         if (goFields == null) {
@@ -150,6 +150,14 @@ final class SchemaCompiler {
         return new Field(go.number(), jsonName, cardinality, valueType, message, keepsZero);
     }
 
+    /** A named Go {@code []string} with {@code +protobuf.nullable}: one {@code repeated string items = 1}. */
+    private static boolean isStringList(com.squareup.wire.schema.MessageType message) {
+        List<com.squareup.wire.schema.Field> fields = message.getFieldsAndOneOfFields();
+        return message.getDocumentation().contains("+protobuf.nullable=true") && fields.size() == 1
+                && fields.get(0).getTag() == 1 && fields.get(0).getName().equals("items")
+                && fields.get(0).getLabel() == Label.REPEATED && ProtoType.STRING.equals(fields.get(0).getType());
+    }
+
     private ValueType valueType(ProtoType type, String where) {
         if (type.isScalar()) {
             ValueType scalar = SCALARS.get(type);
@@ -166,6 +174,9 @@ final class SchemaCompiler {
         Type resolved = protos.getType(type);
         if (resolved != null && !(resolved instanceof com.squareup.wire.schema.MessageType)) {
             throw new IllegalStateException(where + ": " + name + " is an enum, which Kubernetes protos never use");
+        }
+        if (resolved instanceof com.squareup.wire.schema.MessageType message && isStringList(message)) {
+            return ValueType.STRING_LIST;
         }
         return SPECIAL.getOrDefault(name, ValueType.MESSAGE);
     }

@@ -32,7 +32,10 @@ final class ServedPackages {
             new ApiPackage("autoscaling/v1", "k8s.io/api/autoscaling/v1"),
             new ApiPackage("coordination.k8s.io/v1", "k8s.io/api/coordination/v1"),
             new ApiPackage("discovery.k8s.io/v1", "k8s.io/api/discovery/v1"),
-            new ApiPackage("events.k8s.io/v1", "k8s.io/api/events/v1"));
+            new ApiPackage("events.k8s.io/v1", "k8s.io/api/events/v1"),
+            new ApiPackage("rbac.authorization.k8s.io/v1", "k8s.io/api/rbac/v1"),
+            new ApiPackage("authentication.k8s.io/v1", "k8s.io/api/authentication/v1"),
+            new ApiPackage("authorization.k8s.io/v1", "k8s.io/api/authorization/v1"));
 
     /**
      * Registered kinds no API endpoint returns or accepts: core/v1 List (a Go type defined as metav1.List) holds

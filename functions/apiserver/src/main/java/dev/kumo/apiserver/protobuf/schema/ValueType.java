@@ -1,7 +1,7 @@
 package dev.kumo.apiserver.protobuf.schema;
 
 /**
- * What one value of a field is, on the wire and in JSON. The last six are Kubernetes messages whose JSON form is
+ * What one value of a field is, on the wire and in JSON. The last seven are Kubernetes messages whose JSON form is
  * not their proto form (Go types with their own JSON marshalling).
  */
 public enum ValueType {
@@ -24,5 +24,10 @@ public enum ValueType {
     /** {@code runtime.RawExtension}: {raw} on the wire, the embedded JSON value in JSON. */
     RAW_EXTENSION,
     /** {@code meta.v1.FieldsV1}: {Raw} on the wire, the embedded JSON object in JSON. */
-    FIELDS_V1
+    FIELDS_V1,
+    /**
+     * A named Go {@code []string} marked {@code +protobuf.nullable} (the reviews' and UserInfo's
+     * {@code ExtraValue}): {repeated string items = 1} on the wire, the bare array in JSON.
+     */
+    STRING_LIST
 }

@@ -54,7 +54,10 @@ class GeneratedDocumentsTest {
                 OpenApiResources.v3Document("api/v1"), OpenApiResources.v3Document("apis/apps/v1"),
                 OpenApiResources.v3Document("apis/coordination.k8s.io/v1"),
                 OpenApiResources.v3Document("apis/discovery.k8s.io/v1"),
-                OpenApiResources.v3Document("apis/events.k8s.io/v1"));
+                OpenApiResources.v3Document("apis/events.k8s.io/v1"),
+                OpenApiResources.v3Document("apis/rbac.authorization.k8s.io/v1"),
+                OpenApiResources.v3Document("apis/authentication.k8s.io/v1"),
+                OpenApiResources.v3Document("apis/authorization.k8s.io/v1"));
     }
 
     @Test

@@ -1,0 +1,37 @@
+package dev.kumo.apiserver.auth.rbac;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.apimachinery.selection.Labels;
+import dev.kumo.apimachinery.selection.LabelSelector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Role (namespace set) or ClusterRole (namespace empty), reduced to what authorization needs: its rules, its
+ * labels (which aggregation selects on) and, for an aggregated ClusterRole, its {@code clusterRoleSelectors}.
+ *
+ * @param aggregationSelectors empty unless the role has an {@code aggregationRule}
+ */
+public record Role(String namespace, String name, Map<String, String> labels, List<PolicyRule> rules,
+                   List<LabelSelector> aggregationSelectors) {
+    public Role {
+        labels = Map.copyOf(labels);
+        rules = List.copyOf(rules);
+        aggregationSelectors = List.copyOf(aggregationSelectors);
+    }
+
+    public static Role fromJson(JsonNode role) {
+        JsonNode metadata = role.path("metadata");
+        List<LabelSelector> selectors = new ArrayList<>();
+        role.path("aggregationRule").path("clusterRoleSelectors")
+                .forEach(selector -> selectors.add(LabelSelectors.fromJson(selector)));
+        return new Role(metadata.path("namespace").asText(""), metadata.path("name").asText(""),
+                Labels.of(role), PolicyRule.listFromJson(role.path("rules")), selectors);
+    }
+
+    public boolean aggregated() {
+        return !aggregationSelectors.isEmpty();
+    }
+}
