@@ -35,6 +35,7 @@ import dev.kumo.apiserver.openapi.OpenApiEndpoints;
 import dev.kumo.apiserver.openapi.OpenApiRequest;
 import dev.kumo.apiserver.registry.FieldManagement;
 import dev.kumo.apiserver.registry.GenericRegistry;
+import dev.kumo.apiserver.registry.NodeReservations;
 import dev.kumo.apiserver.registry.ServiceAllocations;
 import dev.kumo.apiserver.registry.ServiceCidr;
 import dev.kumo.apiserver.registry.WriteListener;
@@ -105,7 +106,8 @@ public final class ApiServer {
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
                 .collect(java.util.stream.Collectors.toSet())),
-                Map.of("services", new ServiceAllocations(store, mapper, serviceCidr)), security.admission());
+                Map.of("services", new ServiceAllocations(store, mapper, serviceCidr),
+                        "pods", new NodeReservations(store, mapper)), security.admission());
         if (security.admission() instanceof WriteListener admissionState) {
             registry.addListener(admissionState);
         }

@@ -15,6 +15,14 @@ public interface Allocations {
     /** Reserves what an update adds and releases what it drops. */
     void reallocate(ObjectNode object, ObjectNode old);
 
+    /**
+     * The update that {@link #reallocate(ObjectNode, ObjectNode)} reserved for was not written (a conflict to retry,
+     * or a failure): gives back what it reserved for {@code attempted}. By default nothing, for allocations whose
+     * reservations are owned by the object and repaired by the next attempt.
+     */
+    default void undo(ObjectNode attempted, ObjectNode old) {
+    }
+
     /** Releases what the object held (after it was deleted, or when its create failed). */
     void release(ObjectNode object);
 

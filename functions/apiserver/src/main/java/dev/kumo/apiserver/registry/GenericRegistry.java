@@ -254,8 +254,13 @@ public final class GenericRegistry {
                     return deleted;
                 }
                 allocationsOf(def).reallocate(next, old);
-                ObjectNode written = served(def, store.update(key, def.conversion().toStorage(next),
-                        current.revision()));
+                ObjectNode written;
+                try {
+                    written = served(def, store.update(key, def.conversion().toStorage(next), current.revision()));
+                } catch (RuntimeException notWritten) {
+                    allocationsOf(def).undo(next, old); // a retry reserves again if it still needs to
+                    throw notWritten;
+                }
                 notify("updated", written, listener -> listener.updated(def, written, old));
                 return written;
             } catch (StoreException.Conflict conflict) {
