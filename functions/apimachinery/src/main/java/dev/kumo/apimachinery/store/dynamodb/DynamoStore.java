@@ -261,6 +261,19 @@ public final class DynamoStore implements Store {
         }
     }
 
+    /**
+     * The change one item of the event log records, as a watch delivers it: for readers of the log's stream (the
+     * control loops' fan-out), whose new images are these items. Large values are read back from their chunks and
+     * encrypted ones decrypted, as for any read. Empty for the fillers of failed writes, which change nothing.
+     */
+    public Optional<WatchEvent> decodeLogItem(Map<String, AttributeValue> item) {
+        LogEntry entry = LogEntry.of(item);
+        if (entry.isFiller()) {
+            return Optional.empty();
+        }
+        return Optional.of(toEvents(Attr.stringOf(item, Attr.RESOURCE), List.of(entry)).getFirst());
+    }
+
     private List<WatchEvent> toEvents(String resource, List<LogEntry> entries) {
         List<WatchEvent> events = new ArrayList<>(entries.size());
         for (LogEntry entry : entries) {

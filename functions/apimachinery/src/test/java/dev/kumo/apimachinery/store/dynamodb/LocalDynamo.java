@@ -27,6 +27,12 @@ final class LocalDynamo {
         return INSTANCE.get().dynamoDbClient();
     }
 
+    /** The streams client of the same emulator (the log table's stream of new images). */
+    static synchronized software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams() {
+        client();
+        return INSTANCE.get().dynamoDbStreamsClient();
+    }
+
     /** Fresh tables for one test, so tests do not see each other's revisions. */
     static StoreTables freshTables() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
