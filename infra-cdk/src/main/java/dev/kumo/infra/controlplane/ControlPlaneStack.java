@@ -38,6 +38,8 @@ public final class ControlPlaneStack extends Stack {
     public static final String ENV_IAM_MAPPINGS = "KUMO_IAM_MAPPINGS";
     /** Read by apiserver's {@code AuditSinks}: "-" is standard output, the function's log group. */
     public static final String ENV_AUDIT_LOG = "KUMO_AUDIT_LOG";
+    /** Read by apiserver's {@code ServerFactory}: which of the runtime's trusted roots pods should trust. */
+    public static final String ENV_ROOT_CA_FROM_JVM = "KUMO_ROOT_CA_FROM_JVM_TRUST";
     /** Read by {@code CompactionHandler}. */
     public static final String ENV_COMPACTION_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
     /**
@@ -73,6 +75,8 @@ public final class ControlPlaneStack extends Stack {
         environment.put(ENV_CLUSTER_NAME, props.cluster());
         environment.put(ENV_IAM_MAPPINGS, IamMappings.admins(props.admins()));
         environment.put(ENV_AUDIT_LOG, "-"); // one JSON line per event in the function's log group
+        // kube-root-ca.crt: pods trust the API through Amazon's roots, which sign API Gateway's certificates.
+        environment.put(ENV_ROOT_CA_FROM_JVM, "CN=Amazon Root CA");
         KumoFunction server = new KumoFunction(this, "ApiServer", onStore(props, code, API_HANDLER)
                 .description("kumo API server (Kubernetes REST) behind the HTTP API")
                 .memoryMb(props.apiMemoryMb())

@@ -4,6 +4,7 @@ import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.audit.AuditSinks;
+import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authn.aws.IamIdentityMapper;
 import dev.kumo.infra.state.ClusterKeys;
@@ -193,6 +194,7 @@ class ControlPlaneStackTest {
                 .isEqualTo(arn(key(Map.of("KeySpec", "RSA_2048"))));
         assertThat(variables.get(AwsIamAuthenticator.ENV_CLUSTER_NAME)).isEqualTo("prod");
         assertThat(variables.get(AuditSinks.ENV_PATH)).isEqualTo("-");
+        assertThat(variables.get(ServerFactory.ENV_ROOT_CA_FROM_JVM)).isEqualTo("CN=Amazon Root CA");
         // Read back with the API server's own parser: what the template says is what the API will map.
         assertThat(IamIdentityMapper.parseMappings((String) variables.get(AwsIamAuthenticator.ENV_MAPPINGS)).stream()
                 .map(m -> m.arn() + " -> " + m.username() + " " + m.groups()).toList()).containsExactly(

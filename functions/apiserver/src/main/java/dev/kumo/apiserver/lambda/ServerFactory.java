@@ -32,6 +32,11 @@ public final class ServerFactory {
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
     /** PEM file of the CA clients trust for the API, published as ConfigMap kube-root-ca.crt in every namespace. */
     public static final String ENV_ROOT_CA_FILE = "KUMO_ROOT_CA_FILE";
+    /**
+     * Instead of a file: the JVM's trusted roots whose subject contains this text (in AWS "CN=Amazon Root CA",
+     * the roots of API Gateway's certificates).
+     */
+    public static final String ENV_ROOT_CA_FROM_JVM = "KUMO_ROOT_CA_FROM_JVM_TRUST";
     /** DynamoDB capacity consumed by this process, for cost figures (benchmarks, logs). */
     public static final ConsumedCapacityMeter CAPACITY = new ConsumedCapacityMeter();
 
@@ -48,6 +53,10 @@ public final class ServerFactory {
 
     static String rootCaBundle(Map<String, String> env) {
         String file = env.get(ENV_ROOT_CA_FILE);
+        String jvmRoots = env.get(ENV_ROOT_CA_FROM_JVM);
+        if ((file == null || file.isEmpty()) && jvmRoots != null && !jvmRoots.isEmpty()) {
+            return TrustedRoots.pemBundle(jvmRoots);
+        }
         if (file == null || file.isEmpty()) {
             return "";
         }
