@@ -139,10 +139,12 @@ public final class ClusterSnapshot {
         public ClusterSnapshot build() {
             List<NodeInfo> infos = nodeTreeOrder(nodes.stream().map(NodeInfo::of).toList());
             ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(infos), Map.copyOf(namespaces), workloads);
+            Set<String> seen = new java.util.HashSet<>();
             for (ObjectNode pod : pods) {
                 PodInfo info = PodInfo.of(pod);
                 NodeInfo node = snapshot.get(info.nodeName());
-                if (node != null && !isFinished(pod)) {
+                // A pod listed twice (say, from two pages of a list that moved) is one pod.
+                if (node != null && !isFinished(pod) && seen.add(info.identity())) {
                     node.addPod(info);
                 }
             }
