@@ -59,7 +59,7 @@ public final class Scheduler {
         NodeInfo node = snapshot.get(scheduled.nodeName());
         Resource before = node.requested();
         PodInfo placed = snapshot.assume(scheduled.pod(), scheduled.nodeName());
-        Assignment assignment = new Assignment(placed, node.name(), placed.requests().plus(ONE_POD),
+        Assignment assignment = new Assignment(placed, node.name(), placed.requests().plus(Resource.ONE_POD),
                 node.allocatable(), before);
         Reservation.Result result = reservation.reserve(assignment);
         if (result.isReserved()) {
@@ -70,8 +70,6 @@ public final class Scheduler {
                 .addKeyValue("node", node.name()).addKeyValue("reason", result.reason()).log();
         return new ScheduleOutcome.ReservationRejected(placed, assignment, result.reason());
     }
-
-    private static final Resource ONE_POD = new Resource(0, 0, 0, 1, java.util.Map.of());
 
     private static void log(ScheduleOutcome outcome) {
         switch (outcome) {

@@ -13,6 +13,8 @@ import dev.kumo.controllers.scheduler.framework.PreFilterResult;
 import dev.kumo.controllers.scheduler.framework.PreScorePlugin;
 import dev.kumo.controllers.scheduler.framework.ScorePlugin;
 import dev.kumo.controllers.scheduler.framework.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +29,7 @@ import java.util.random.RandomGenerator;
  * PreScore, Score, NormalizeScore and weights over the feasible nodes, and the best total wins.
  */
 final class SchedulingCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingCycle.class);
     /** kube-scheduler's {@code minFeasibleNodesToFind} and {@code minFeasibleNodesPercentageToFind}. */
     static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -82,6 +85,8 @@ final class SchedulingCycle {
         } catch (PluginError e) {
             return new ScheduleOutcome.Failed(pod, e.getMessage());
         } catch (RuntimeException e) {
+            // A plugin bug must not stop the other pods: this attempt fails, loudly, and the next one runs.
+            LOG.atError().setMessage("scheduling cycle failed").addKeyValue("pod", pod.key()).setCause(e).log();
             return new ScheduleOutcome.Failed(pod, "scheduling pod " + pod.key() + ": " + e);
         }
     }

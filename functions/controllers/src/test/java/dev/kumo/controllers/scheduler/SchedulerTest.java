@@ -116,6 +116,49 @@ class SchedulerTest {
     }
 
     @Test
+    void aPluginErrorFailsTheAttemptWithItsMessage() {
+        ClusterSnapshot snapshot = ClusterSnapshot.builder().nodes(identicalNodes(2)).build();
+        ObjectNode pod = MakePod.pod("p").spec("topologySpreadConstraints", """
+                [{"maxSkew":1,"topologyKey":"zone","whenUnsatisfiable":"DoNotSchedule",
+                  "labelSelector":{"matchExpressions":[{"key":"app","operator":"Near","values":["x"]}]}}]""").obj();
+
+        ScheduleOutcome outcome = new Scheduler(Profile.defaults(), null).schedule(pod, snapshot);
+
+        assertThat(outcome).isInstanceOf(ScheduleOutcome.Failed.class);
+        assertThat(((ScheduleOutcome.Failed) outcome).message()).isEqualTo("running PreFilter plugin "
+                + "\"PodTopologySpread\": get constraints from pod: obtaining pod's hard topology spread constraints: "
+                + "\"Near\" is not a valid label selector operator");
+    }
+
+    @Test
+    void aFailingPluginFailsOnlyThatAttempt() {
+        ClusterSnapshot snapshot = ClusterSnapshot.builder().nodes(identicalNodes(2)).build();
+        Profile profile = Profile.builder().add(new dev.kumo.controllers.scheduler.framework.FilterPlugin() {
+            @Override
+            public String name() {
+                return "Broken";
+            }
+
+            @Override
+            public dev.kumo.controllers.scheduler.framework.Status filter(CycleState state, PodInfo pod,
+                                                                          NodeInfo node) {
+                if (pod.name().equals("bad")) {
+                    throw new IllegalStateException("boom");
+                }
+                return dev.kumo.controllers.scheduler.framework.Status.SUCCESS;
+            }
+        }).build();
+        Scheduler scheduler = new Scheduler(profile, null);
+
+        ScheduleOutcome bad = scheduler.schedule(MakePod.pod("bad").obj(), snapshot);
+        ScheduleOutcome good = scheduler.schedule(MakePod.pod("good").obj(), snapshot);
+
+        assertThat(bad).isEqualTo(new ScheduleOutcome.Failed(bad.pod(),
+                "scheduling pod default/bad: java.lang.IllegalStateException: boom"));
+        assertThat(good).isInstanceOf(ScheduleOutcome.Scheduled.class);
+    }
+
+    @Test
     void withoutNodesTheAttemptFails() {
         ScheduleOutcome outcome = new Scheduler(Profile.defaults(), null)
                 .schedule(MakePod.pod("p").obj(), ClusterSnapshot.builder().build());

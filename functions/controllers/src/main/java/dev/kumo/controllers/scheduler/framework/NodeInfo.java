@@ -70,7 +70,7 @@ public final class NodeInfo {
             podsWithRequiredAntiAffinity.add(pod);
         }
         usedPorts.addAll(pod.hostPorts());
-        requested = requested.plus(pod.requests()).plus(ONE_POD);
+        requested = requested.plus(pod.requests()).plus(Resource.ONE_POD);
         nonZeroMilliCpu += pod.nonZeroMilliCpu();
         nonZeroMemory += pod.nonZeroMemory();
     }
@@ -84,7 +84,7 @@ public final class NodeInfo {
                 podsWithAffinity.remove(placed);
                 podsWithRequiredAntiAffinity.remove(placed);
                 placed.hostPorts().forEach(usedPorts::remove);
-                requested = requested.minus(placed.requests()).minus(ONE_POD);
+                requested = requested.minus(placed.requests()).minus(Resource.ONE_POD);
                 nonZeroMilliCpu -= placed.nonZeroMilliCpu();
                 nonZeroMemory -= placed.nonZeroMemory();
                 return true;
@@ -92,8 +92,6 @@ public final class NodeInfo {
         }
         return false;
     }
-
-    private static final Resource ONE_POD = new Resource(0, 0, 0, 1, Map.of());
 
     public ObjectNode node() {
         return node;

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  */
 public record Resource(long milliCpu, long memory, long ephemeralStorage, long pods, Map<String, Long> scalars) {
     public static final Resource ZERO = new Resource(0, 0, 0, 0, Map.of());
+    /** One pod and nothing else: what a placement adds to a node's pod count. */
+    public static final Resource ONE_POD = new Resource(0, 0, 0, 1, Map.of());
 
     public static final String CPU = "cpu";
     public static final String MEMORY = "memory";
