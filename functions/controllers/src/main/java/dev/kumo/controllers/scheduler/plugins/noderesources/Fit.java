@@ -1,0 +1,122 @@
+package dev.kumo.controllers.scheduler.plugins.noderesources;
+
+import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
+import dev.kumo.controllers.scheduler.framework.CycleState;
+import dev.kumo.controllers.scheduler.framework.FilterPlugin;
+import dev.kumo.controllers.scheduler.framework.NodeInfo;
+import dev.kumo.controllers.scheduler.framework.PodInfo;
+import dev.kumo.controllers.scheduler.framework.PreFilterPlugin;
+import dev.kumo.controllers.scheduler.framework.PreFilterResult;
+import dev.kumo.controllers.scheduler.framework.PreScorePlugin;
+import dev.kumo.controllers.scheduler.framework.Resource;
+import dev.kumo.controllers.scheduler.framework.ResourceNames;
+import dev.kumo.controllers.scheduler.framework.ScorePlugin;
+import dev.kumo.controllers.scheduler.framework.Status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * NodeResourcesFit: the pod's requests must fit in what the node's allocatable leaves after the placed pods' requests
+ * (cpu, memory, ephemeral-storage, extended and other scalar resources), and the node must allow one more pod.
+ * Scores with the LeastAllocated strategy: the more stays free, the better.
+ */
+public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+    public static final String NAME = "NodeResourcesFit";
+
+    private final Set<String> ignoredResources;
+    private final Set<String> ignoredResourceGroups;
+    private final ResourceAllocationScorer scorer;
+
+    /** The default configuration: nothing ignored, LeastAllocated over cpu and memory with weight 1 each. */
+    public Fit() {
+        this(Set.of(), Set.of(), ResourceSpec.DEFAULT);
+    }
+
+    /**
+     * @param ignoredResources extended resources not to check ({@code NodeResourcesFitArgs.IgnoredResources})
+     * @param ignoredResourceGroups domains of extended resources not to check ({@code IgnoredResourceGroups})
+     */
+    public Fit(Set<String> ignoredResources, Set<String> ignoredResourceGroups, List<ResourceSpec> scoringResources) {
+        this.ignoredResources = Set.copyOf(ignoredResources);
+        this.ignoredResourceGroups = Set.copyOf(ignoredResourceGroups);
+        this.scorer = new ResourceAllocationScorer(NAME, scoringResources, false,
+                new LeastAllocated(scoringResources));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The requests are parsed once per pod already ({@link PodInfo#requests()}); nothing more to prepare. */
+    @Override
+    public PreFilterResult preFilter(CycleState state, PodInfo pod, ClusterSnapshot snapshot) {
+        return PreFilterResult.ALL_NODES;
+    }
+
+    @Override
+    public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+        List<InsufficientResource> insufficient = fits(pod.requests(), node);
+        if (insufficient.isEmpty()) {
+            return Status.SUCCESS;
+        }
+        return Status.unschedulable(insufficient.stream().map(InsufficientResource::reason).toArray(String[]::new));
+    }
+
+    /** A resource the node lacks for the pod ({@code InsufficientResource}). */
+    public record InsufficientResource(String resourceName, String reason, long requested, long used, long capacity) {
+    }
+
+    /** Every resource the node cannot spare for {@code request} ({@code fitsRequest}). */
+    public List<InsufficientResource> fits(Resource request, NodeInfo node) {
+        List<InsufficientResource> insufficient = new ArrayList<>(2);
+        Resource allocatable = node.allocatable();
+        Resource requested = node.requested();
+        if (node.pods().size() + 1 > allocatable.pods()) {
+            insufficient.add(new InsufficientResource(Resource.PODS, "Too many pods", 1, node.pods().size(),
+                    allocatable.pods()));
+        }
+        if (request.isEmptyRequest()) {
+            return insufficient;
+        }
+        check(insufficient, Resource.CPU, request.milliCpu(), requested.milliCpu(), allocatable.milliCpu());
+        check(insufficient, Resource.MEMORY, request.memory(), requested.memory(), allocatable.memory());
+        check(insufficient, Resource.EPHEMERAL_STORAGE, request.ephemeralStorage(), requested.ephemeralStorage(),
+                allocatable.ephemeralStorage());
+        for (String name : new TreeSet<>(request.scalars().keySet())) {
+            if (!isIgnored(name)) {
+                check(insufficient, name, request.scalar(name), requested.scalar(name), allocatable.scalar(name));
+            }
+        }
+        return insufficient;
+    }
+
+    /** A request of zero always fits, even on a node already over its allocatable. */
+    private static void check(List<InsufficientResource> insufficient, String name, long request, long used,
+                              long capacity) {
+        if (request > 0 && request > capacity - used) {
+            insufficient.add(new InsufficientResource(name, "Insufficient " + name, request, used, capacity));
+        }
+    }
+
+    private boolean isIgnored(String name) {
+        if (!ResourceNames.isExtended(name)) {
+            return false;
+        }
+        return ignoredResources.contains(name) || ignoredResourceGroups.contains(name.split("/", 2)[0]);
+    }
+
+    @Override
+    public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes, ClusterSnapshot snapshot) {
+        scorer.preScore(state, pod);
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public long score(CycleState state, PodInfo pod, NodeInfo node) {
+        return scorer.score(state, node);
+    }
+}
