@@ -91,8 +91,14 @@ public final class KumoCluster implements ExtensionContext.Store.CloseableResour
         }
     }
 
+    /** Stops the cluster and removes its home (data, keys, logs): each run starts from a new temporary one. */
     @Override
     public void close() {
         cluster.close();
+        try (var paths = Files.walk(workDirectory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove the test cluster's home " + workDirectory, e);
+        }
     }
 }
