@@ -15,6 +15,11 @@ import java.util.TreeSet;
 public record LabelSelector(List<Requirement> requirements) {
 
     public static final LabelSelector EVERYTHING = new LabelSelector(List.of());
+    /**
+     * Selects nothing ({@code labels.Nothing()}): one requirement on the empty key, which no label has, with no
+     * allowed value. Not {@link #isEverything()}, as Go's nothing selector is not {@code Empty()}.
+     */
+    public static final LabelSelector NOTHING = new LabelSelector(List.of(new Requirement("", Operator.IN, Set.of())));
 
     public enum Operator { EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
 
@@ -45,6 +50,48 @@ public record LabelSelector(List<Requirement> requirements) {
     /** Matches an object's {@code metadata.labels}. */
     public boolean matches(JsonNode object) {
         return matches(Labels.of(object));
+    }
+
+    /**
+     * A {@code metav1.LabelSelector} object ({@code matchLabels}, {@code matchExpressions}) as
+     * {@code LabelSelectorAsSelector} reads it: an absent selector selects nothing, an empty one everything.
+     * Throws {@link SelectorException} with Kubernetes' message for an unknown operator or values that do not fit it.
+     */
+    public static LabelSelector fromJson(JsonNode selector) {
+        if (selector == null || selector.isMissingNode() || selector.isNull()) {
+            return NOTHING;
+        }
+        List<Requirement> requirements = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            requirements.add(new Requirement(label.getKey(), Operator.EQUALS, Set.of(label.getValue().asText())));
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            requirements.add(expressionRequirement(expression));
+        }
+        return new LabelSelector(requirements);
+    }
+
+    private static Requirement expressionRequirement(JsonNode expression) {
+        String key = expression.path("key").asText("");
+        Set<String> values = new java.util.TreeSet<>();
+        expression.path("values").forEach(value -> values.add(value.asText()));
+        String operator = expression.path("operator").asText("");
+        Operator parsed = switch (operator) {
+            case "In" -> Operator.IN;
+            case "NotIn" -> Operator.NOT_IN;
+            case "Exists" -> Operator.EXISTS;
+            case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+            default -> throw new SelectorException("\"" + operator + "\" is not a valid label selector operator");
+        };
+        if ((parsed == Operator.IN || parsed == Operator.NOT_IN) && values.isEmpty()) {
+            throw new SelectorException("values: Invalid value: []: for 'in', 'notin' operators, "
+                    + "values set can't be empty");
+        }
+        if ((parsed == Operator.EXISTS || parsed == Operator.DOES_NOT_EXIST) && !values.isEmpty()) {
+            throw new SelectorException("values: Invalid value: " + values
+                    + ": values set must be empty for exists and does not exist");
+        }
+        return new Requirement(key, parsed, values);
     }
 
     /** Parses the selector; throws {@link SelectorException} naming the problem. */

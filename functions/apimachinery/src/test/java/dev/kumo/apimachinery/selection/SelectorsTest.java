@@ -65,4 +65,25 @@ class SelectorsTest {
     void labelKeysFollowTheQualifiedNameRules(String key, boolean valid) {
         assertThat(Labels.isValidKey(key)).isEqualTo(valid);
     }
+
+    @org.junit.jupiter.api.Test
+    void aSelectorObjectReadsAsKubernetesReadsIt() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        LabelSelector selector = LabelSelector.fromJson(json.readTree("""
+                {"matchLabels":{"app":"web"},
+                 "matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]},
+                                     {"key":"canary","operator":"DoesNotExist"}]}"""));
+
+        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "b"))).isTrue();
+        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "b", "canary", "1"))).isFalse();
+        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "c"))).isFalse();
+        assertThat(LabelSelector.fromJson(json.readTree("{}")).isEverything()).isTrue();
+        assertThat(LabelSelector.fromJson(null).matches(java.util.Map.of())).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
+                "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Gt\",\"values\":[\"1\"]}]}")))
+                .isInstanceOf(SelectorException.class).hasMessage("\"Gt\" is not a valid label selector operator");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
+                "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\"}]}")))
+                .isInstanceOf(SelectorException.class).hasMessageContaining("values set can't be empty");
+    }
 }

@@ -6,40 +6,15 @@ import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apiserver.errors.FieldError;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** A {@code metav1.LabelSelector} object ({@code matchLabels}, {@code matchExpressions}): reading and checking it. */
+/**
+ * Validation of a {@code metav1.LabelSelector} object ({@code matchLabels}, {@code matchExpressions}) with field
+ * errors; {@link LabelSelector#fromJson} reads one.
+ */
 public final class LabelSelectors {
     private LabelSelectors() {
-    }
-
-    /**
-     * The selector an object describes; an empty one selects everything ({@code LabelSelectorAsSelector}). Call
-     * {@link #validate} first: unknown operators are read as selecting nothing.
-     */
-    public static LabelSelector fromJson(JsonNode selector) {
-        List<LabelSelector.Requirement> requirements = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
-            requirements.add(new LabelSelector.Requirement(label.getKey(), LabelSelector.Operator.EQUALS,
-                    Set.of(label.getValue().asText())));
-        }
-        for (JsonNode expression : selector.path("matchExpressions")) {
-            Set<String> values = new LinkedHashSet<>();
-            expression.path("values").forEach(value -> values.add(value.asText()));
-            String key = expression.path("key").asText("");
-            requirements.add(switch (expression.path("operator").asText("")) {
-                case "In" -> new LabelSelector.Requirement(key, LabelSelector.Operator.IN, values);
-                case "NotIn" -> new LabelSelector.Requirement(key, LabelSelector.Operator.NOT_IN, values);
-                case "Exists" -> new LabelSelector.Requirement(key, LabelSelector.Operator.EXISTS, Set.of());
-                case "DoesNotExist" -> new LabelSelector.Requirement(key, LabelSelector.Operator.DOES_NOT_EXIST,
-                        Set.of());
-                default -> new LabelSelector.Requirement(key, LabelSelector.Operator.IN, Set.of());
-            });
-        }
-        return new LabelSelector(requirements);
     }
 
     /** {@code ValidateLabelSelector}: label keys and values, and operators with the values they need. */

@@ -3,6 +3,7 @@ package dev.kumo.apiserver.auth.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apimachinery.selection.LabelSelector;
+import dev.kumo.apimachinery.selection.SelectorException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,18 @@ public record Role(String namespace, String name, Map<String, String> labels, Li
         JsonNode metadata = role.path("metadata");
         List<LabelSelector> selectors = new ArrayList<>();
         role.path("aggregationRule").path("clusterRoleSelectors")
-                .forEach(selector -> selectors.add(LabelSelectors.fromJson(selector)));
+                .forEach(selector -> selectors.add(aggregationSelector(selector)));
         return new Role(metadata.path("namespace").asText(""), metadata.path("name").asText(""),
                 Labels.of(role), PolicyRule.listFromJson(role.path("rules")), selectors);
+    }
+
+    /** A stored role was validated on write; one that still does not parse aggregates nothing. */
+    private static LabelSelector aggregationSelector(JsonNode selector) {
+        try {
+            return LabelSelector.fromJson(selector);
+        } catch (SelectorException e) {
+            return LabelSelector.NOTHING;
+        }
     }
 
     public boolean aggregated() {
