@@ -16,7 +16,6 @@ import dev.kumo.apiserver.auth.rbac.AggregatedRulesConversion;
 import dev.kumo.apiserver.auth.rbac.BootstrapPolicy;
 import dev.kumo.apiserver.auth.rbac.PolicyReconciler;
 import dev.kumo.apiserver.auth.rbac.RbacResources;
-import dev.kumo.apiserver.auth.rbac.StorePolicySource;
 import dev.kumo.apiserver.auth.review.AccessReviews;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.handlers.CreateOnlyHandler;
@@ -101,7 +100,7 @@ public final class ApiServer {
         this.security = security;
         this.clock = clock;
         this.serviceCidr = serviceCidr;
-        this.resources = BuiltinResources.create(clock, new AggregatedRulesConversion(new StorePolicySource(store)));
+        this.resources = BuiltinResources.create(clock, new AggregatedRulesConversion(security.rbacPolicies()));
         this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)

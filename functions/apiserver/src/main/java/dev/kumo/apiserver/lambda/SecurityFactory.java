@@ -62,11 +62,13 @@ public final class SecurityFactory {
         authenticators.addAll(TokenFactory.authenticators(env, tokens, store, Clock.systemUTC()));
         AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         BoundPods boundPods = new BoundPods(store);
-        RbacAuthorizer rbac = new RbacAuthorizer(new StorePolicySource(store));
+        StorePolicySource policies = new StorePolicySource(store);
+        RbacAuthorizer rbac = new RbacAuthorizer(policies);
         // kube-apiserver's order: open paths, system:masters, the Node authorizer, RBAC.
         AuthorizerChain authorizer = new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(),
                 new PrivilegedGroupAuthorizer(), new NodeAuthorizer(boundPods), rbac));
         return new Security(new RequestAuthenticator(authenticators), authorizer,
-                admission(store, boundPods, authorizer, rbac), AuditSinks.fromEnvironment(env), tokens);
+                admission(store, boundPods, authorizer, rbac), AuditSinks.fromEnvironment(env), tokens,
+                policies);
     }
 }

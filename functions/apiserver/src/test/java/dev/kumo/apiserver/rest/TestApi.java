@@ -98,7 +98,8 @@ final class TestApi {
         Security security = SecurityFactory.create(env, store);
         if (extraAuthorizer != null) {
             security = new Security(security.authenticator(), new AuthorizerChain(List.of(extraAuthorizer,
-                    security.authorizer())), security.admission(), security.audit(), security.tokens());
+                    security.authorizer())), security.admission(), security.audit(), security.tokens(),
+                    security.rbacPolicies());
         }
         server = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"), security,
                 ROOT_CA);
