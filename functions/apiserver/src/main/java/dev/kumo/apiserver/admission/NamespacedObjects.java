@@ -2,7 +2,6 @@ package dev.kumo.apiserver.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.ListOptions;
-import dev.kumo.apimachinery.store.ListPage;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoredObject;
 import dev.kumo.apiserver.registry.WriteListener;
@@ -10,7 +9,6 @@ import dev.kumo.apiserver.resources.ResourceDefinition;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,13 +42,7 @@ public final class NamespacedObjects implements WriteListener {
         if (entry != null && entry.untilMillis() > now) {
             return entry.items();
         }
-        List<StoredObject> items = new ArrayList<>();
-        String continueToken = null;
-        do {
-            ListPage page = store.list(resource, new ListOptions(namespace, 0, continueToken, 0, null));
-            items.addAll(page.items());
-            continueToken = page.continueToken();
-        } while (continueToken != null);
+        List<StoredObject> items = store.list(resource, ListOptions.all(namespace)).items(); // no limit: all pages
         if (cache.size() > 10_000) {
             cache.values().removeIf(e -> e.untilMillis() <= now);
         }

@@ -6,7 +6,6 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apimachinery.store.ListOptions;
-import dev.kumo.apimachinery.store.ListPage;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
@@ -138,14 +137,7 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
     }
 
     private List<StoredObject> list(String resource, String namespace) {
-        List<StoredObject> items = new ArrayList<>();
-        String continueToken = null;
-        do {
-            ListPage page = store.list(resource, new ListOptions(namespace, 0, continueToken, 0, null));
-            items.addAll(page.items());
-            continueToken = page.continueToken();
-        } while (continueToken != null);
-        return items;
+        return store.list(resource, ListOptions.all(namespace)).items(); // no limit: the store reads every page
     }
 
     /** Whether a quota in the object's namespace counts objects of this kind. */
