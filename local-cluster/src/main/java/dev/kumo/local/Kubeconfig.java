@@ -1,10 +1,11 @@
 package dev.kumo.local;
 
+import dev.kumo.local.pki.OwnerOnlyFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 
 /** Writes a kubeconfig of the local cluster: the API's address, its CA, and one user's bearer token. */
@@ -38,11 +39,6 @@ final class Kubeconfig {
                     namespace: default
                 current-context: kumo-local
                 """.formatted(server, ca, user, token, user);
-        Files.createDirectories(path.getParent());
-        Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.writeString(temporary, yaml);
-        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-        Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.write(path, yaml);
     }
 }

@@ -3,7 +3,6 @@ package dev.kumo.local.pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -54,7 +53,7 @@ public final class LocalCredentials {
                     .append(",\"\"\n");
         }
         Path tokens = directory.resolve("tokens.csv");
-        writePrivate(tokens, lines.toString());
+        OwnerOnlyFiles.write(tokens, lines.toString());
         return new LocalCredentials(tokens, admin, components);
     }
 
@@ -77,16 +76,8 @@ public final class LocalCredentials {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             token = HexFormat.of().formatHex(random);
-            writePrivate(file, token + "\n");
+            OwnerOnlyFiles.write(file, token + "\n");
         }
         return token;
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 }

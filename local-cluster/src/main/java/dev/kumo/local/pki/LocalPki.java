@@ -32,7 +32,6 @@ import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -177,9 +176,10 @@ public final class LocalPki {
     }
 
     private static void writePem(Path path, Object object, boolean secret) throws IOException {
-        Files.writeString(path, pem(object));
         if (secret) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            OwnerOnlyFiles.write(path, pem(object)); // never readable by others, not even for a moment
+        } else {
+            Files.writeString(path, pem(object));
         }
     }
 
