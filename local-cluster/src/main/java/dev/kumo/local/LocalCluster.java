@@ -14,7 +14,7 @@ import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
 import dev.kumo.local.lambda.ScheduleRule;
-import dev.kumo.local.front.ApiFront;
+import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.local.pki.LocalCredentials;
 import dev.kumo.local.pki.LocalPki;
 import org.elasticmq.rest.sqs.SQSRestServer;

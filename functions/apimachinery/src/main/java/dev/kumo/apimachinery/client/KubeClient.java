@@ -136,6 +136,11 @@ public final class KubeClient {
         if (preconditionUid != null) {
             options.putObject("preconditions").put("uid", preconditionUid);
         }
+        return delete(type, namespace, name, options);
+    }
+
+    /** Deletes with the given {@code DeleteOptions} (grace period, preconditions, propagation). */
+    public boolean delete(ResourceType type, String namespace, String name, ObjectNode options) {
         try {
             send("DELETE", type.objectPath(namespace, name), options, "application/json");
             return true;

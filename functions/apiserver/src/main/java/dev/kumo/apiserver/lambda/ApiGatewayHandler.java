@@ -42,7 +42,8 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
         this(ServerFactory.create(environment));
     }
 
-    ApiGatewayHandler(ApiServer server) {
+    /** Around a server its host built (tests serving the API to clients through the local front). */
+    public ApiGatewayHandler(ApiServer server) {
         this.server = server;
     }
 

@@ -1,7 +1,8 @@
-package dev.kumo.local.front;
+package dev.kumo.apiserver.front;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.kumo.apiserver.http.ApiResponse;
@@ -19,19 +20,27 @@ import java.util.concurrent.Executors;
 /**
  * The local stand-in for API Gateway: an HTTPS server that turns each request into a payload-format-2.0 event for
  * the API handler (the class CDK deploys). Unlike API Gateway it streams watches to the client as they happen.
+ * The local cluster serves it over TLS; tests of API clients (the control loops') may serve it in plain HTTP on
+ * loopback.
  */
 public final class ApiFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiFront.class);
 
-    private final HttpsServer server;
+    private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ApiGatewayHandler handler;
     private volatile boolean closing;
 
+    /** Serves HTTPS with {@code tls}, or plain HTTP when it is null. */
     public ApiFront(InetSocketAddress address, SSLContext tls, ApiGatewayHandler handler) throws IOException {
         this.handler = handler;
-        this.server = HttpsServer.create(address, 128);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        if (tls == null) {
+            this.server = HttpServer.create(address, 128);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 128);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::serve);
     }

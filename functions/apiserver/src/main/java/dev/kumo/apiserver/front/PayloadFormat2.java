@@ -1,4 +1,4 @@
-package dev.kumo.local.front;
+package dev.kumo.apiserver.front;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,0 +1,122 @@
+package dev.kumo.controllers.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.ApiError;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes core/v1 Events about objects, as client-go's event recorder does for kube-controller-manager and
+ * kube-scheduler: named {@code <object>.<hex nanoseconds>}, in the object's namespace ({@code default} for
+ * cluster-scoped ones), with {@code source.component} and {@code reportingComponent}. A repeat of the same event
+ * (object, type, reason, message) seen by this process bumps the first one's {@code count} and
+ * {@code lastTimestamp} instead of adding another, like client-go's correlator; its memory is per process (a Lambda
+ * instance), so a repeat seen by another instance is a new Event, as it would be from a restarted controller.
+ * A failure to record is logged, never thrown: an event is a report, not part of the work.
+ */
+public final class EventRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+    private static final int REMEMBERED = 4096;
+
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
+
+    private final KubeClient client;
+    private final String component;
+    private final Clock clock;
+    private final Map<String, Recorded> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    private record Recorded(String namespace, String name, int count) {
+    }
+
+    public EventRecorder(KubeClient client, String component, Clock clock) {
+        this.client = client;
+        this.component = component;
+        this.clock = clock;
+    }
+
+    /** Records an event about {@code object} (a full object as the API returned it). */
+    public void event(JsonNode object, String type, String reason, String message) {
+        JsonNode metadata = object.path("metadata");
+        String namespace = metadata.path("namespace").asText("");
+        String eventNamespace = namespace.isEmpty() ? "default" : namespace;
+        String name = metadata.path("name").asText();
+        String correlation = metadata.path("uid").asText() + "\u0000" + type + "\u0000" + reason + "\u0000" + message;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        try {
+            Recorded previous;
+            synchronized (recent) {
+                previous = recent.get(correlation);
+            }
+            if (previous != null && bump(previous, now)) {
+                synchronized (recent) {
+                    recent.put(correlation, new Recorded(previous.namespace(), previous.name(),
+                            previous.count() + 1));
+                }
+                return;
+            }
+            ObjectNode event = client.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "Event");
+            String eventName = name + "." + Long.toHexString(System.currentTimeMillis() * 1_000_000L
+                    + System.nanoTime() % 1_000_000L);
+            event.putObject("metadata").put("name", eventName).put("namespace", eventNamespace);
+            ObjectNode involved = event.putObject("involvedObject")
+                    .put("apiVersion", object.path("apiVersion").asText())
+                    .put("kind", object.path("kind").asText())
+                    .put("name", name)
+                    .put("uid", metadata.path("uid").asText())
+                    .put("resourceVersion", metadata.path("resourceVersion").asText());
+            if (!namespace.isEmpty()) {
+                involved.put("namespace", namespace);
+            }
+            event.put("reason", reason).put("message", message).put("type", type)
+                    .put("firstTimestamp", now.toString()).put("lastTimestamp", now.toString()).put("count", 1)
+                    .put("reportingComponent", component).put("reportingInstance", component);
+            event.putObject("source").put("component", component);
+            client.create(ResourceType.EVENTS, eventNamespace, event);
+            synchronized (recent) {
+                recent.put(correlation, new Recorded(eventNamespace, eventName, 1));
+            }
+        } catch (ApiError | java.io.UncheckedIOException e) {
+            LOG.atWarn().setCause(e).addKeyValue("kind", object.path("kind").asText())
+                    .addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("reason", reason)
+                    .log("could not record an event");
+        }
+    }
+
+    public void normal(JsonNode object, String reason, String message) {
+        event(object, NORMAL, reason, message);
+    }
+
+    public void warning(JsonNode object, String reason, String message) {
+        event(object, WARNING, reason, message);
+    }
+
+    /** Bumps the count of an event recorded before; false when it is gone (expired, deleted). */
+    private boolean bump(Recorded previous, Instant now) {
+        ObjectNode patch = client.mapper().createObjectNode().put("count", previous.count() + 1)
+                .put("lastTimestamp", now.toString());
+        try {
+            client.mergePatch(ResourceType.EVENTS, previous.namespace(), previous.name(), "", patch);
+            return true;
+        } catch (ApiError e) {
+            if (e.isNotFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

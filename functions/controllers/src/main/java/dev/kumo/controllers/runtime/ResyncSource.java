@@ -1,0 +1,16 @@
+package dev.kumo.controllers.runtime;
+
+import dev.kumo.apimachinery.store.ObjectKey;
+
+import java.util.List;
+
+/**
+ * The keys a loop wants looked at on the scheduled tick (every minute): periodic resync and time-based work, such
+ * as a node whose lease went silent. Lists through the API; empty when a loop needs no resync.
+ */
+@FunctionalInterface
+public interface ResyncSource {
+    ResyncSource NONE = List::of;
+
+    List<ObjectKey> keys() throws Exception;
+}
