@@ -9,17 +9,19 @@ import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.apiserver.lambda.CompactionHandler;
 import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
+import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.apiserver.lambda.TokenFactory;
+import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
 import dev.kumo.local.lambda.ScheduleRule;
-import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.local.pki.LocalCredentials;
 import dev.kumo.local.pki.LocalPki;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
     private Path kubeconfig;
     private String dynamoEndpoint;
     private LocalAwsClients awsClients;
+    private DeadLetterMonitor deadLetters;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -96,8 +99,8 @@ public final class LocalCluster implements AutoCloseable {
                 "AWS_REGION", "us-east-1");
 
         progress.accept("starting the Lambda host (compaction every minute)");
-        LocalLambdaHost host = new LocalLambdaHost(AwsLocation.LOCAL, closing(awsClients.streams()),
-                closing(awsClients.sqs(sqsPort)));
+        SqsClient sqsClient = closing(awsClients.sqs(sqsPort));
+        LocalLambdaHost host = new LocalLambdaHost(AwsLocation.LOCAL, closing(awsClients.streams()), sqsClient);
         started.push(host);
         host.createFunction(FunctionConfiguration.of("kumo-compaction", CompactionHandler.class.getName())
                 .withEnvironment(environment).withReservedConcurrentExecutions(1)
@@ -122,6 +125,15 @@ public final class LocalCluster implements AutoCloseable {
         front.start();
         started.push(front);
         server = "https://" + hostOf(settings.listen()) + ":" + front.address().getPort();
+
+        progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
+        LocalControlLoops loops;
+        try (DynamoDbClient client = awsClients.dynamo()) {
+            loops = LocalControlLoops.start(host, sqsClient, client, environment, "http://127.0.0.1:" + sqsPort,
+                    server, pki.caCertificatePath().toString(), credentials);
+        }
+        deadLetters = new DeadLetterMonitor(sqsClient, loops.deadLetterQueues());
+        started.push(deadLetters);
 
         kubeconfig = settings.home().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), credentials.adminToken());
@@ -149,6 +161,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /** Messages in each control loop's dead-letter queue, by loop. */
+    public Map<String, Integer> deadLetterDepths() {
+        return deadLetters.depths();
     }
 
     public String dynamoEndpoint() {

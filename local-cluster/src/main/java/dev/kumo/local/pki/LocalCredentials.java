@@ -65,6 +65,17 @@ public final class LocalCredentials {
         return adminToken;
     }
 
+    /** The file holding a component's bearer token (what its functions read, as {@code KUMO_API_TOKEN_FILE}). */
+    public Path componentTokenFile(Component component) {
+        return tokenFile.resolveSibling(component.fileName() + ".token");
+    }
+
+    /** The component named {@code fileName} ({@code kube-scheduler}, ...). */
+    public static Component component(String fileName) {
+        return COMPONENTS.stream().filter(c -> c.fileName().equals(fileName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no component " + fileName));
+    }
+
     /** Each control-plane component's bearer token. */
     public Map<Component, String> componentTokens() {
         return componentTokens;

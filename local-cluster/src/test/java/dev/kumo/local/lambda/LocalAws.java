@@ -47,6 +47,7 @@ final class LocalAws implements ExtensionContext.Store.CloseableResource {
     private final LocalDynamoDBServerHandler dynamoDbHandler;
     private final SQSRestServer sqsServer;
     private final DynamoDbClient dynamoDb;
+    private final String dynamoDbEndpoint;
     private final DynamoDbStreamsClient streams;
     private final SqsClient sqs;
 
@@ -56,6 +57,7 @@ final class LocalAws implements ExtensionContext.Store.CloseableResource {
         this.dynamoDbHandler = dynamoDbHandler;
         this.sqsServer = sqsServer;
         URI dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
+        this.dynamoDbEndpoint = dynamoDbEndpoint.toString();
         URI sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         Region region = Region.of(LOCATION.region());
@@ -103,6 +105,11 @@ final class LocalAws implements ExtensionContext.Store.CloseableResource {
             }
         }
         throw new IllegalStateException("No " + marker + " native library on the classpath");
+    }
+
+    /** DynamoDB Local's URL, for functions that build their own clients from their environment. */
+    String dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
     }
 
     DynamoDbClient dynamoDb() {

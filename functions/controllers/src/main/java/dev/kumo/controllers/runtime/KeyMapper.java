@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Which keys of one loop a change in the store calls for (kube-controller-manager's informer event handlers, as a
  * pure function of the change): the object itself, its owner, the objects that depend on it. It sees only the
- * change, so anything that needs a read (the services selecting a pod) is a key the reconciler resolves.
+ * change, so anything that needs a read (the services selecting a pod) is a key the reconciler resolves. The
+ * change's object is null for resources encrypted at rest (secrets): the fan-out holds no key to read them.
  */
 @FunctionalInterface
 public interface KeyMapper {

@@ -274,6 +274,25 @@ public final class DynamoStore implements Store {
         return Optional.of(toEvents(Attr.stringOf(item, Attr.RESOURCE), List.of(entry)).getFirst());
     }
 
+    /** The store resource an item of the event log belongs to ({@code pods}, {@code apps/deployments}). */
+    public static String logItemResource(Map<String, AttributeValue> item) {
+        return Attr.stringOf(item, Attr.RESOURCE);
+    }
+
+    /**
+     * The change an item of the event log records, without its value (the object is null): for the fan-out, which
+     * needs only the key of resources it cannot (and should not) decrypt.
+     */
+    public Optional<WatchEvent> decodeLogItemKey(Map<String, AttributeValue> item) {
+        LogEntry entry = LogEntry.of(item);
+        if (entry.isFiller()) {
+            return Optional.empty();
+        }
+        String resource = Attr.stringOf(item, Attr.RESOURCE);
+        return Optional.of(new WatchEvent(WatchEvent.Type.valueOf(entry.operation()), entry.revision(),
+                ObjectKey.fromStorageKey(resource, entry.key()), null, entry.previous()));
+    }
+
     private List<WatchEvent> toEvents(String resource, List<LogEntry> entries) {
         List<WatchEvent> events = new ArrayList<>(entries.size());
         for (LogEntry entry : entries) {

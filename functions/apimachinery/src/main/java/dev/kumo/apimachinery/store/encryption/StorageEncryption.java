@@ -48,6 +48,11 @@ public final class StorageEncryption {
         return new ResourceTransformers(resources(env.getOrDefault(ENV_RESOURCES, "secrets")), providers);
     }
 
+    /** The store resources encrypted at rest under this environment ({@code secrets} unless told otherwise). */
+    public static Set<String> encryptedResources(Map<String, String> env) {
+        return resources(env.getOrDefault(ENV_RESOURCES, "secrets"));
+    }
+
     private static Set<String> resources(String list) {
         Set<String> resources = new LinkedHashSet<>();
         Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(resources::add);

@@ -1,5 +1,6 @@
 package dev.kumo.apiserver.auth.authn.aws;
 
+import dev.kumo.apimachinery.client.IamToken;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.auth.UserInfo;
 import dev.kumo.apiserver.auth.authn.InvalidTokenException;

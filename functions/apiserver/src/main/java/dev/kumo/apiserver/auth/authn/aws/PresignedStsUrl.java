@@ -1,5 +1,6 @@
 package dev.kumo.apiserver.auth.authn.aws;
 
+import dev.kumo.apimachinery.client.IamToken;
 import dev.kumo.apiserver.auth.authn.InvalidTokenException;
 
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.kumo.apiserver.auth.authn.aws;
 
+import dev.kumo.apimachinery.client.IamToken;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.ObjectMapper;

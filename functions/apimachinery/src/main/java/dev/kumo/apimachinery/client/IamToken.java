@@ -1,4 +1,4 @@
-package dev.kumo.apiserver.auth.authn.aws;
+package dev.kumo.apimachinery.client;
 
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;

@@ -1,0 +1,28 @@
+package dev.kumo.controllers.runtime;
+
+import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.apimachinery.store.WatchEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FanOutTest {
+    @Test
+    void eachLoopGetsItsKeysOnceWithTheRevisionAsTheCause() {
+        ObjectKey pod = new ObjectKey("pods", "default", "web-1");
+        ObjectKey owner = new ObjectKey("apps/replicasets", "default", "web");
+        FanOut fanOut = new FanOut(Map.of("replicaset", change -> List.of(owner, owner),
+                "scheduler", change -> List.of(change.key())));
+
+        List<Delivery> deliveries = fanOut.deliveries(new WatchEvent(WatchEvent.Type.MODIFIED, 42, pod, null, 41));
+
+        assertThat(deliveries).containsExactlyInAnyOrder(new Delivery("replicaset", owner, "r42"),
+                new Delivery("scheduler", pod, "r42"));
+        // The same change read again gives the same deliveries: what lets the queues drop the repeat.
+        assertThat(fanOut.deliveries(new WatchEvent(WatchEvent.Type.MODIFIED, 42, pod, null, 41)))
+                .containsExactlyInAnyOrderElementsOf(deliveries);
+    }
+}
