@@ -1,28 +1,27 @@
 package dev.kumo.infra.constructs;
 
-import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.sqs.IQueue;
 
 import java.util.Objects;
 
 /**
  * How a {@link ControlLoop} runs its reconciler.
  *
+ * @param loop              the loop's name ({@code KUMO_LOOP}: which loop of the jar's catalog the function runs)
  * @param reconciler        the reconciler's function
- * @param batchSize         keys per invocation, 1 to 10,000 (over 10 needs a batching window)
- * @param maxBatchingWindow how long Lambda gathers keys before it invokes, or null to invoke at once
+ * @param timer             the standard queue that brings keys back later (requeue after), or null
+ * @param batchSize         keys per invocation, 1 to 10 (Lambda's limit for FIFO queues)
  * @param maxReceiveCount   deliveries of one message before it goes to the dead-letter queue
  * @param maxConcurrency    at most this many invocations at once from the queue (2 to 1,000), or null
  */
-public record ControlLoopProps(KumoFunctionProps reconciler, int batchSize, Duration maxBatchingWindow,
+public record ControlLoopProps(String loop, KumoFunctionProps reconciler, IQueue timer, int batchSize,
                                int maxReceiveCount, Integer maxConcurrency) {
 
     public ControlLoopProps {
+        Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(reconciler, "reconciler");
-        if (batchSize < 1 || batchSize > 10_000) {
-            throw new IllegalArgumentException("batchSize must be within 1..10000, not " + batchSize);
-        }
-        if (batchSize > 10 && maxBatchingWindow == null) {
-            throw new IllegalArgumentException("a batchSize over 10 needs a maxBatchingWindow");
+        if (batchSize < 1 || batchSize > 10) {
+            throw new IllegalArgumentException("batchSize must be within 1..10 for a FIFO queue, not " + batchSize);
         }
         if (maxReceiveCount < 1) {
             throw new IllegalArgumentException("maxReceiveCount must be at least 1, not " + maxReceiveCount);
@@ -37,13 +36,24 @@ public record ControlLoopProps(KumoFunctionProps reconciler, int batchSize, Dura
     }
 
     public static final class Builder {
+        private String loop;
         private KumoFunctionProps reconciler;
+        private IQueue timer;
         private int batchSize = 10;
-        private Duration maxBatchingWindow;
         private int maxReceiveCount = 5;
         private Integer maxConcurrency;
 
         private Builder() {
+        }
+
+        public Builder loop(String loop) {
+            this.loop = loop;
+            return this;
+        }
+
+        public Builder timer(IQueue timer) {
+            this.timer = timer;
+            return this;
         }
 
         public Builder reconciler(KumoFunctionProps reconciler) {
@@ -54,11 +64,6 @@ public record ControlLoopProps(KumoFunctionProps reconciler, int batchSize, Dura
         /** Default 10. */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
-            return this;
-        }
-
-        public Builder maxBatchingWindow(Duration maxBatchingWindow) {
-            this.maxBatchingWindow = maxBatchingWindow;
             return this;
         }
 
@@ -74,7 +79,7 @@ public record ControlLoopProps(KumoFunctionProps reconciler, int batchSize, Dura
         }
 
         public ControlLoopProps build() {
-            return new ControlLoopProps(reconciler, batchSize, maxBatchingWindow, maxReceiveCount, maxConcurrency);
+            return new ControlLoopProps(loop, reconciler, timer, batchSize, maxReceiveCount, maxConcurrency);
         }
     }
 }

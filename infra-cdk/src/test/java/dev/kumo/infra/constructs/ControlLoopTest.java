@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
@@ -29,13 +30,18 @@ class ControlLoopTest {
     private static String queue;
     private static String deadLetters;
     private static String alias;
+    private static String timerQueue;
 
     @BeforeAll
     static void synth() {
         Stack stack = new Stack(app(), "test");
-        new ControlLoop(stack, "ReplicaSets", ControlLoopProps.builder().reconciler(reconciler().build()).build());
+        Queue timer = Queue.Builder.create(stack, "Timer").visibilityTimeout(Duration.seconds(30)).build();
+        new ControlLoop(stack, "ReplicaSets", ControlLoopProps.builder().loop("replicaset").timer(timer)
+                .reconciler(reconciler().build()).build());
         template = Template.fromStack(stack);
-        deadLetters = only(template, "AWS::SQS::Queue", Map.of("RedrivePolicy", Match.absent())).getKey();
+        deadLetters = only(template, "AWS::SQS::Queue", Map.of("RedrivePolicy", Match.absent(),
+                "FifoQueue", true)).getKey();
+        timerQueue = only(template, "AWS::SQS::Queue", Map.of("VisibilityTimeout", 30)).getKey();
         queue = only(template, "AWS::SQS::Queue", Map.of("RedrivePolicy", Match.anyValue())).getKey();
         alias = only(template, "AWS::Lambda::Alias", Map.of("Name", KumoFunction.ALIAS)).getKey();
     }
@@ -46,6 +52,17 @@ class ControlLoopTest {
                 "RedrivePolicy", Map.of("deadLetterTargetArn", arn(deadLetters), "maxReceiveCount", 5),
                 "VisibilityTimeout", 6 * 60,
                 "SqsManagedSseEnabled", true));
+    }
+
+    /** One key at a time: the key is the message group; deduplication and throughput are per group. */
+    @Test
+    void theQueueIsAHighThroughputFifoQueue() {
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "FifoQueue", true,
+                "ContentBasedDeduplication", false,
+                "DeduplicationScope", "messageGroup",
+                "FifoThroughputLimit", "perMessageGroupId",
+                "RedrivePolicy", Match.anyValue()));
         template.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "MessageRetentionPeriod", 14 * 24 * 3600, "SqsManagedSseEnabled", true));
     }
@@ -79,36 +96,45 @@ class ControlLoopTest {
                 "TreatMissingData", "notBreaching"));
     }
 
-    /** Requeue-after: the reconciler knows its queue and may send to it; it may not touch the dead letters. */
+    /**
+     * The reconciler knows its loop, its queue (resync keys go there) and the timer queue (requeue after), may send
+     * to both, and may not touch the dead letters.
+     */
     @SuppressWarnings("unchecked")
     @Test
-    void theReconcilerMaySendToItsOwnQueue() {
+    void theReconcilerMaySendToItsOwnQueueAndTheTimer() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
-                Match.objectLike(Map.of(ControlLoop.ENV_QUEUE_URL, ref(queue))))));
+                Match.objectLike(Map.of(ControlLoop.ENV_LOOP, "replicaset",
+                        ControlLoop.ENV_LOOP_QUEUES, Map.of("Fn::Join", List.of("", List.of("replicaset=",
+                                ref(queue)))),
+                        ControlLoop.ENV_TIMER_QUEUE, ref(timerQueue))))));
         Map<String, Object> policy = (Map<String, Object>) properties(
                 only(template, "AWS::IAM::Policy", Map.of()).getValue()).get("PolicyDocument");
         List<Map<String, Object>> sqs = ((List<Map<String, Object>>) policy.get("Statement")).stream()
                 .filter(s -> String.valueOf(s.get("Action")).contains("sqs:")).toList();
-        assertThat(sqs).isNotEmpty().allSatisfy(s -> assertThat(s.get("Resource")).isEqualTo(arn(queue)));
+        List<Object> resources = sqs.stream().flatMap(s -> s.get("Resource") instanceof List<?> list
+                ? ((List<Object>) list).stream() : java.util.stream.Stream.of(s.get("Resource"))).toList();
+        assertThat(resources).isNotEmpty().allSatisfy(r -> assertThat(r).isIn(arn(queue), arn(timerQueue)))
+                .contains(arn(timerQueue));
         assertThat(sqs.stream().flatMap(s -> ((List<Object>) s.get("Action")).stream()))
                 .contains("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage");
     }
 
     @Test
-    void visibilityCoversSixTimeoutsAndTheBatchingWindow() {
-        ControlLoopProps props = ControlLoopProps.builder()
+    void visibilityCoversSixTimeouts() {
+        ControlLoopProps props = ControlLoopProps.builder().loop("replicaset")
                 .reconciler(reconciler().timeout(Duration.seconds(20)).build())
-                .batchSize(100)
-                .maxBatchingWindow(Duration.seconds(5))
                 .build();
-        assertThat(ControlLoop.visibilityTimeout(props).toSeconds()).isEqualTo(125);
+        assertThat(ControlLoop.visibilityTimeout(props).toSeconds()).isEqualTo(120);
     }
 
     @Test
     void propsRejectWhatLambdaWould() {
-        assertThatThrownBy(() -> ControlLoopProps.builder().reconciler(reconciler().build()).batchSize(100).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatchingWindow");
-        assertThatThrownBy(() -> ControlLoopProps.builder().reconciler(reconciler().build()).maxConcurrency(1).build())
+        assertThatThrownBy(() -> ControlLoopProps.builder().loop("replicaset").reconciler(reconciler().build())
+                .batchSize(100).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FIFO");
+        assertThatThrownBy(() -> ControlLoopProps.builder().loop("replicaset").reconciler(reconciler().build())
+                .maxConcurrency(1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrency");
     }
 
