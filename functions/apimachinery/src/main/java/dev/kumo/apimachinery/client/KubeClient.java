@@ -70,6 +70,17 @@ public final class KubeClient {
     }
 
     /**
+     * A document the API serves at {@code path} that is not an object of a resource: the discovery documents
+     * ({@code /api/v1}, {@code /apis}, {@code /apis/<group>/<version>}), {@code /version}.
+     */
+    public ObjectNode getPath(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("an absolute path is needed: " + path);
+        }
+        return send("GET", path, null, null);
+    }
+
+    /**
      * Every object of the collection matching the selectors (either may be empty), read page by page as one
      * consistent list.
      */

@@ -7,6 +7,7 @@ import dev.kumo.apiserver.admission.node.NodeRestriction;
 import dev.kumo.apiserver.admission.limitranger.LimitRanger;
 import dev.kumo.apiserver.admission.resourcequota.ResourceQuotaAdmission;
 import dev.kumo.apiserver.admission.serviceaccount.ServiceAccountAdmission;
+import dev.kumo.apiserver.admission.tolerations.DefaultTolerationSeconds;
 import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.auth.Security;
 import dev.kumo.apiserver.auth.authn.RequestAuthenticator;
@@ -48,6 +49,7 @@ public final class SecurityFactory {
                 new EscalationCheck(authorizer, rbac),
                 new LimitRanger(new NamespacedObjects(store, "limitranges", clock)),
                 new ServiceAccountAdmission(store, clock),
+                new DefaultTolerationSeconds(),
                 new NodeRestriction(boundPods),
                 new ResourceQuotaAdmission(store, new NamespacedObjects(store, "resourcequotas", clock), clock)));
     }

@@ -1,0 +1,63 @@
+package dev.kumo.controllers.nodelifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Kubernetes' {@code UpdatePodCondition}: set one condition of a pod's status, with its transition time. */
+final class PodConditions {
+    private PodConditions() {
+    }
+
+    /**
+     * The pod's conditions with {@code type} set to {@code status} (and the reason and message, when not null: null
+     * keeps the present ones); empty when nothing would change. The transition time moves only when the status does.
+     */
+    static Optional<ArrayNode> with(JsonNode pod, String type, String status, String reason, String message,
+                                    Instant now) {
+        ArrayNode conditions = pod.path("status").path("conditions").isArray()
+                ? ((ArrayNode) pod.path("status").path("conditions")).deepCopy()
+                : JsonNodeFactory.instance.arrayNode();
+        for (JsonNode present : conditions) {
+            if (!present.path("type").asText().equals(type)) {
+                continue;
+            }
+            ObjectNode condition = (ObjectNode) present;
+            ObjectNode before = condition.deepCopy();
+            if (!condition.path("status").asText().equals(status)) {
+                condition.put("lastTransitionTime", now.toString());
+            }
+            condition.put("status", status);
+            if (reason != null) {
+                condition.put("reason", reason);
+            }
+            if (message != null) {
+                condition.put("message", message);
+            }
+            return condition.equals(before) ? Optional.empty() : Optional.of(conditions);
+        }
+        ObjectNode added = conditions.addObject().put("type", type).put("status", status)
+                .put("lastTransitionTime", now.toString());
+        if (reason != null) {
+            added.put("reason", reason);
+        }
+        if (message != null) {
+            added.put("message", message);
+        }
+        return Optional.of(conditions);
+    }
+
+    /** The status of condition {@code type}, or "" when the object has none. */
+    static String status(JsonNode object, String type) {
+        for (JsonNode condition : object.path("status").path("conditions")) {
+            if (condition.path("type").asText().equals(type)) {
+                return condition.path("status").asText("");
+            }
+        }
+        return "";
+    }
+}
