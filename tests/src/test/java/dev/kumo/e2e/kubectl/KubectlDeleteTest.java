@@ -7,6 +7,7 @@ import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Manifests;
 import dev.kumo.e2e.support.NamespaceDefaults;
+import dev.kumo.e2e.support.Poll;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -16,14 +17,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code kubectl delete} with each cascade mode, and {@code kubectl wait --for=delete}. kumo runs no garbage
- * collector yet, so foreground and orphan deletions stop where Kubernetes' API server leaves them: the object
- * stays, marked with a deletionTimestamp and the finalizer the collector would act on, until someone removes it.
+ * {@code kubectl delete} with each cascade mode, as in Kubernetes: the garbage collector (a control loop fed by the
+ * store's stream) deletes a background-deleted owner's dependents, deletes a foreground-deleted owner's dependents
+ * before the owner, and removes an orphaned owner's references from its dependents; and
+ * {@code kubectl wait --for=delete}.
  */
 @ExtendWith(SharedCluster.class)
 class KubectlDeleteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A loop's reaction: stream, fan-out, queue, reconcile. */
+    private static final Duration LOOP = Duration.ofSeconds(60);
 
     private final KumoCluster cluster;
 
@@ -32,56 +36,82 @@ class KubectlDeleteTest {
     }
 
     @ForEachKubectl
-    void backgroundDeletionRemovesTheObjectAtOnce(String version) {
+    void backgroundDeletionRemovesTheOwnerAtOnceAndItsDependentsAfter(String version) throws Exception {
         Kubectl kubectl = cluster.kubectl(version);
         String ns = cluster.newNamespace("delete-bg-" + version);
-        kubectl.runWithInput(Manifests.deployment(ns, "web", 1), "create", "-f", "-").ok();
+        String owner = createOwnerWithDependent(kubectl, ns);
 
-        Kubectl.Result deleted = kubectl.run("delete", "deployment", "web", "-n", ns, "--cascade=background").ok();
+        Kubectl.Result deleted = kubectl.run("delete", "configmap", "owner", "-n", ns, "--cascade=background").ok();
 
-        assertThat(deleted.out()).isEqualTo("deployment.apps \"web\" deleted\n");
-        assertThat(kubectl.run("get", "deployment", "web", "-n", ns).failed().err())
-                .contains("deployments.apps \"web\" not found");
-        cluster.api().get("/apis/apps/v1/namespaces/" + ns + "/deployments/web").expect(404);
+        assertThat(deleted.out()).isEqualTo("configmap \"owner\" deleted\n");
+        assertThat(kubectl.run("get", "configmap", "owner", "-n", ns).failed().err())
+                .contains("configmaps \"owner\" not found");
+        Poll.until(LOOP, "the dependent of " + owner + " collected",
+                () -> cluster.api().get("/api/v1/namespaces/" + ns + "/configmaps/dependent").status(),
+                status -> status == 404);
     }
 
     @ForEachKubectl
-    void foregroundDeletionLeavesTheObjectForTheCollector(String version) throws Exception {
+    void foregroundDeletionRemovesTheDependentsFirstThenTheOwner(String version) throws Exception {
         Kubectl kubectl = cluster.kubectl(version);
         String ns = cluster.newNamespace("delete-fg-" + version);
-        kubectl.runWithInput(Manifests.deployment(ns, "web", 1), "create", "-f", "-").ok();
+        createOwnerWithDependent(kubectl, ns);
+        // The dependent is held, so the owner must wait for it: what blockOwnerDeletion means.
+        kubectl.run("patch", "configmap", "dependent", "-n", ns, "--type=merge", "-p",
+                "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}").ok();
 
-        Kubectl.Result deleted = kubectl.run("delete", "deployment", "web", "-n", ns, "--cascade=foreground",
+        Kubectl.Result deleted = kubectl.run("delete", "configmap", "owner", "-n", ns, "--cascade=foreground",
                 "--wait=false").ok();
 
-        assertThat(deleted.out()).isEqualTo("deployment.apps \"web\" deleted\n");
-        JsonNode metadata = get(kubectl, ns, "deployment", "web").path("metadata");
-        assertThat(metadata.path("deletionTimestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        assertThat(metadata.path("deletionGracePeriodSeconds").asInt()).isZero();
-        assertThat(metadata.path("finalizers")).containsExactly(JSON.getNodeFactory().textNode("foregroundDeletion"));
-        assertThat(kubectl.run("get", "deployments", "-n", ns, "-o", "name").ok().out())
-                .isEqualTo("deployment.apps/web\n");
+        assertThat(deleted.out()).isEqualTo("configmap \"owner\" deleted\n");
+        JsonNode dependent = Poll.until(LOOP, "the dependent marked for deletion", () -> get(kubectl, ns, "dependent"),
+                object -> object.path("metadata").has("deletionTimestamp"));
+        assertThat(dependent.path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        JsonNode ownerNow = get(kubectl, ns, "owner");
+        assertThat(ownerNow.path("metadata").path("finalizers"))
+                .containsExactly(JSON.getNodeFactory().textNode("foregroundDeletion"));
 
-        // What the garbage collector does once the dependents are gone: remove its finalizer.
-        kubectl.run("patch", "deployment", "web", "-n", ns, "--type=merge", "-p",
+        kubectl.run("patch", "configmap", "dependent", "-n", ns, "--type=merge", "-p",
                 "{\"metadata\":{\"finalizers\":null}}").ok();
 
-        assertThat(kubectl.run("get", "deployment", "web", "-n", ns).failed().err()).contains("not found");
+        kubectl.run("wait", "--for=delete", "configmap/owner", "-n", ns, "--timeout=" + LOOP.toSeconds() + "s").ok();
+        cluster.api().get("/api/v1/namespaces/" + ns + "/configmaps/dependent").expect(404);
     }
 
     @ForEachKubectl
-    void orphanDeletionLeavesTheObjectForTheCollector(String version) throws Exception {
+    void orphanDeletionKeepsTheDependentsWithoutTheirOwner(String version) throws Exception {
         Kubectl kubectl = cluster.kubectl(version);
         String ns = cluster.newNamespace("delete-orphan-" + version);
-        kubectl.runWithInput(Manifests.deployment(ns, "web", 1), "create", "-f", "-").ok();
+        createOwnerWithDependent(kubectl, ns);
 
-        Kubectl.Result deleted = kubectl.run("delete", "deployment", "web", "-n", ns, "--cascade=orphan",
-                "--wait=false").ok();
+        Kubectl.Result deleted = kubectl.run("delete", "configmap", "owner", "-n", ns, "--cascade=orphan").ok();
 
-        assertThat(deleted.out()).isEqualTo("deployment.apps \"web\" deleted\n");
-        JsonNode metadata = get(kubectl, ns, "deployment", "web").path("metadata");
-        assertThat(metadata.has("deletionTimestamp")).isTrue();
-        assertThat(metadata.path("finalizers")).containsExactly(JSON.getNodeFactory().textNode("orphan"));
+        assertThat(deleted.out()).isEqualTo("configmap \"owner\" deleted\n");
+        cluster.api().get("/api/v1/namespaces/" + ns + "/configmaps/owner").expect(404);
+        JsonNode dependent = get(kubectl, ns, "dependent");
+        assertThat(dependent.path("metadata").path("ownerReferences").isMissingNode()
+                || dependent.path("metadata").path("ownerReferences").isEmpty()).isTrue();
+        assertThat(dependent.path("metadata").has("deletionTimestamp")).isFalse();
+    }
+
+    /** A ConfigMap "owner" and a ConfigMap "dependent" that it owns (blockOwnerDeletion); returns the owner's uid. */
+    private static String createOwnerWithDependent(Kubectl kubectl, String ns) throws Exception {
+        kubectl.runWithInput(Manifests.configMap(ns, "owner", Map.of(), Map.of()), "create", "-f", "-").ok();
+        String uid = get(kubectl, ns, "owner").path("metadata").path("uid").asText();
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: dependent
+                  namespace: %s
+                  ownerReferences:
+                  - apiVersion: v1
+                    kind: ConfigMap
+                    name: owner
+                    uid: %s
+                    blockOwnerDeletion: true
+                """.formatted(ns, uid), "create", "-f", "-").ok();
+        return uid;
     }
 
     @ForEachKubectl
@@ -132,7 +162,11 @@ class KubectlDeleteTest {
         cluster.api().get("/api/v1/namespaces/" + ns + "/configmaps/held").expect(404);
     }
 
-    private static JsonNode get(Kubectl kubectl, String ns, String kind, String name) throws Exception {
-        return JSON.readTree(kubectl.run("get", kind, name, "-n", ns, "-o", "json").ok().out());
+    private static JsonNode get(Kubectl kubectl, String ns, String name) {
+        try {
+            return JSON.readTree(kubectl.run("get", "configmap", name, "-n", ns, "-o", "json").ok().out());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
+import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
@@ -43,6 +44,11 @@ public final class GarbageCollector implements Reconciler {
         this.client = client;
         this.resources = new ApiResources(client, clock);
         this.collector = new Collector(client, resources, new Owners(client, resources));
+    }
+
+    /** The loop's key mapper alone (it needs no API client): what the fan-out runs. */
+    public static KeyMapper keys() {
+        return new GarbageCollectorKeys();
     }
 
     public static ControlLoop loop(ControllerContext context) {

@@ -90,7 +90,7 @@ public final class FanOutHandler implements RequestHandler<DynamodbEvent, Stream
             try {
                 decode(record).ifPresent(change -> pending.addAll(fanOut.deliveries(change)));
                 if (pending.size() >= 100 || i == records.size() - 1) {
-                    queues.send(pending);
+                    queues.send(collapse(pending));
                     pending.clear();
                     firstPending = i + 1;
                 }
@@ -103,6 +103,18 @@ public final class FanOutHandler implements RequestHandler<DynamodbEvent, Stream
             }
         }
         return new StreamsEventResponse(List.of());
+    }
+
+    /**
+     * One delivery per loop and key within what is sent together (the last change's): a burst of changes to one
+     * object, or of deletions in one namespace, needs one look, not one per change.
+     */
+    static List<Delivery> collapse(List<Delivery> deliveries) {
+        Map<String, Delivery> latest = new java.util.LinkedHashMap<>();
+        for (Delivery delivery : deliveries) {
+            latest.put(delivery.loop() + "\u0000" + delivery.key(), delivery);
+        }
+        return List.copyOf(latest.values());
     }
 
     private Optional<WatchEvent> decode(DynamodbEvent.DynamodbStreamRecord record) {

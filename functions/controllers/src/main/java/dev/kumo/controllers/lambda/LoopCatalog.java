@@ -1,5 +1,7 @@
 package dev.kumo.controllers.lambda;
 
+import dev.kumo.controllers.garbagecollector.GarbageCollector;
+import dev.kumo.controllers.nodelifecycle.NodeLifecycle;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.KeyMapper;
@@ -29,7 +31,11 @@ public final class LoopCatalog {
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        // Filled as the loops land; see docs/control-loops.md for the keys each maps.
+        // See docs/control-loops.md for the keys each maps.
+        add(GarbageCollector.NAME, "garbage-collector-controller", Identity.KUBE_CONTROLLER_MANAGER,
+                GarbageCollector.keys(), GarbageCollector::loop);
+        add(NodeLifecycle.NAME, NodeLifecycle.COMPONENT, Identity.KUBE_CONTROLLER_MANAGER, NodeLifecycle.keys(),
+                NodeLifecycle::loop);
     }
 
     private LoopCatalog() {

@@ -9,6 +9,7 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
+import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.EventRecorder;
 import dev.kumo.controllers.runtime.Reconciler;
@@ -61,6 +62,11 @@ public final class NodeLifecycle implements Reconciler {
         this.clock = clock;
         this.options = options;
         this.disruption = new ClusterDisruption(client, clock);
+    }
+
+    /** The loop's key mapper alone (it needs no API client): what the fan-out runs. */
+    public static KeyMapper keys() {
+        return new NodeLifecycleKeys();
     }
 
     public static ControlLoop loop(ControllerContext context) {
