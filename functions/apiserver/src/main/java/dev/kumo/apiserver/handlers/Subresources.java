@@ -151,6 +151,12 @@ final class Subresources {
                     ObjectNode status = pod.has("status") ? (ObjectNode) pod.get("status") : pod.putObject("status");
                     ArrayNode conditions = status.has("conditions") ? (ArrayNode) status.get("conditions")
                             : status.putArray("conditions");
+                    // One PodScheduled condition: a pod the scheduler marked Unschedulable before has one already.
+                    for (int i = conditions.size() - 1; i >= 0; i--) {
+                        if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
+                            conditions.remove(i);
+                        }
+                    }
                     conditions.addObject().put("type", "PodScheduled").put("status", "True")
                             .putNull("lastProbeTime")
                             .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
