@@ -3,6 +3,7 @@ package dev.kumo.controllers.lambda;
 import dev.kumo.controllers.garbagecollector.GarbageCollector;
 import dev.kumo.controllers.nodelifecycle.NodeLifecycle;
 import dev.kumo.controllers.runtime.ControlLoop;
+import dev.kumo.controllers.scheduler.loop.SchedulerLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.KeyMapper;
 
@@ -32,6 +33,8 @@ public final class LoopCatalog {
 
     static {
         // See docs/control-loops.md for the keys each maps.
+        add(SchedulerLoop.NAME, SchedulerLoop.EVENT_SOURCE, Identity.KUBE_SCHEDULER, SchedulerLoop.keys(),
+                SchedulerLoop::loop);
         add(GarbageCollector.NAME, "garbage-collector-controller", Identity.KUBE_CONTROLLER_MANAGER,
                 GarbageCollector.keys(), GarbageCollector::loop);
         add(NodeLifecycle.NAME, NodeLifecycle.COMPONENT, Identity.KUBE_CONTROLLER_MANAGER, NodeLifecycle.keys(),

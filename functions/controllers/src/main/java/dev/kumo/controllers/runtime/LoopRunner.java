@@ -45,6 +45,9 @@ public final class LoopRunner {
         for (Message message : batch) {
             idsByKey.computeIfAbsent(message.key(), k -> new ArrayList<>()).add(message.id());
         }
+        if (loop.reconciler() instanceof BatchReconciler together) {
+            return runBatch(together, idsByKey);
+        }
         Map<ObjectKey, Future<Boolean>> outcomes = new LinkedHashMap<>();
         Semaphore permits = new Semaphore(PARALLELISM);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -63,6 +66,34 @@ public final class LoopRunner {
         for (var outcome : outcomes.entrySet()) {
             if (!succeeded(outcome.getValue())) {
                 failed.addAll(idsByKey.get(outcome.getKey()));
+            }
+        }
+        return failed;
+    }
+
+    /** A loop that does its keys together (the scheduler: one snapshot for the batch) gets them in one call. */
+    private Set<String> runBatch(BatchReconciler batch, Map<ObjectKey, List<String>> idsByKey) {
+        Set<String> failed = new HashSet<>();
+        BatchReconciler.Outcomes outcomes;
+        try {
+            outcomes = batch.reconcileBatch(List.copyOf(idsByKey.keySet()));
+        } catch (Exception e) {
+            LOG.atError().setCause(e).addKeyValue("loop", loop.name()).addKeyValue("keys", idsByKey.size())
+                    .log("batch reconcile failed; its keys will be retried");
+            idsByKey.values().forEach(failed::addAll);
+            return failed;
+        }
+        for (var entry : idsByKey.entrySet()) {
+            ObjectKey key = entry.getKey();
+            try {
+                Result result = outcomes.resultFor(key);
+                if (result.requeue()) {
+                    queues.sendAfter(loop.name(), key, result.requeueAfter());
+                }
+            } catch (Exception e) {
+                LOG.atError().setCause(e).addKeyValue("loop", loop.name()).addKeyValue("key", key)
+                        .log("reconcile failed; the key will be retried");
+                failed.addAll(entry.getValue());
             }
         }
         return failed;

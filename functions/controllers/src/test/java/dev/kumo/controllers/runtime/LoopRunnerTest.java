@@ -75,6 +75,25 @@ class LoopRunnerTest {
     }
 
     @Test
+    void aBatchReconcilerGetsTheDistinctKeysInOneCallAndItsOutcomesPerKey() throws Exception {
+        List<List<ObjectKey>> calls = Collections.synchronizedList(new ArrayList<>());
+        BatchReconciler batch = keys -> {
+            calls.add(keys);
+            return new BatchReconciler.Outcomes(Map.of(SLOW, Result.requeueAfter(Duration.ofSeconds(7))),
+                    Map.of(POISON, new IllegalStateException("no room")));
+        };
+        ControlLoop loop = new ControlLoop("scheduler", change -> List.of(), batch, ResyncSource.NONE);
+
+        Set<String> failed = new LoopRunner(loop, queues).run(List.of(new LoopRunner.Message("1", WEB),
+                new LoopRunner.Message("2", POISON), new LoopRunner.Message("3", SLOW),
+                new LoopRunner.Message("4", WEB)));
+
+        assertThat(calls).containsExactly(List.of(WEB, POISON, SLOW));
+        assertThat(failed).containsExactly("2");
+        assertThat(requeued).containsExactly("scheduler apps/replicasets:default/slow PT7S");
+    }
+
+    @Test
     void resultsKeepTheSoonerRequeue() {
         Result thirty = Result.requeueAfter(Duration.ofSeconds(30));
         Result five = Result.requeueAfter(Duration.ofSeconds(5));

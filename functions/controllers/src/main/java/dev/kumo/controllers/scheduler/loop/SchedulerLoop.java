@@ -2,6 +2,7 @@ package dev.kumo.controllers.scheduler.loop;
 
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
+import dev.kumo.controllers.runtime.KeyMapper;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,11 @@ public final class SchedulerLoop {
     public static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(2);
 
     private SchedulerLoop() {
+    }
+
+    /** The loop's key mapper alone (it needs no API client): what the fan-out runs. */
+    public static KeyMapper keys() {
+        return new SchedulerKeys();
     }
 
     public static ControlLoop loop(ControllerContext context) {
