@@ -330,7 +330,9 @@ lifecycle_tests() {
     "$KUMO" up --listen "127.0.0.1:$port" >"$fg_out" 2>&1 &
   fg_pid=$!
   STARTED_PIDS+=("$fg_pid")
-  for ((i = 0; i < 100; i++)); do grep -q 'kubectl get namespaces' "$fg_out" && break; sleep 0.1; done
+  # Up to 60 s: on a loaded machine (CI next to builds) the start can take well over 10 s, and a SIGTERM before
+  # the script's trap is set ends it with 143 instead of a clean stop.
+  for ((i = 0; i < 600; i++)); do grep -q 'kubectl get namespaces' "$fg_out" && break; sleep 0.1; done
   pid=$(cat "$HOME_DIR/kumo.pid" 2>/dev/null || echo none)
   kill -TERM "$fg_pid"
   RC=0; wait "$fg_pid" || RC=$?
