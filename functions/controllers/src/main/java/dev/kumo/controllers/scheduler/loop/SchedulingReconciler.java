@@ -264,7 +264,9 @@ public final class SchedulingReconciler implements BatchReconciler {
         try {
             outcome = binder.bind(bind.attempt().pod(), placed.nodeName());
         } catch (RuntimeException e) {
+            // It may have bound after all (a timeout): only a fresh list can tell.
             snapshots.forget(placed);
+            snapshots.invalidate();
             tally.fail(bind.attempt(), e);
             return;
         }
