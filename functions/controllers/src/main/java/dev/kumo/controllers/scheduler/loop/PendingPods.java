@@ -20,7 +20,7 @@ final class PendingPods {
      * for the time it entered the queue), then by name so that a batch has one order.
      */
     static final Comparator<JsonNode> QUEUE_ORDER = Comparator
-            .<JsonNode>comparingInt(pod -> -pod.path("spec").path("priority").asInt(0))
+            .<JsonNode>comparingInt(pod -> pod.path("spec").path("priority").asInt(0)).reversed()
             .thenComparing(pod -> pod.path("metadata").path("creationTimestamp").asText(""))
             .thenComparing(pod -> Meta.namespace(pod) + "/" + Meta.name(pod));
 

@@ -39,18 +39,26 @@ final class Preemptor {
         for (PodInfo victim : victims) {
             status.update(victim.pod(), copy -> status.setCondition(copy, DISRUPTION_TARGET, "True",
                     PREEMPTION_BY_SCHEDULER, schedulerName + ": preempting to accommodate a higher priority pod"));
-            try {
-                client.delete(ResourceType.PODS, victim.namespace(), victim.name(), null, Meta.uid(victim.pod()));
-            } catch (ApiError e) {
-                if (!e.isConflict()) {
-                    throw e; // a conflict is the uid precondition: the victim is gone and its name reused
-                }
+            if (!delete(victim)) {
+                continue; // already gone: kube-scheduler records no event then
             }
             events.normal(victim.pod(), "Preempted", "Preempted by pod " + uid + " on node " + node);
             LOG.atInfo().setMessage("preempted").addKeyValue("pod", preemptor.key())
                     .addKeyValue("victim", victim.key()).addKeyValue("node", node).log();
         }
         clearLowerPriorityNominations(preemptor, node);
+    }
+
+    /** Deletes the victim gracefully; false when it is gone (or its name is another pod's now). */
+    private boolean delete(PodInfo victim) {
+        try {
+            return client.delete(ResourceType.PODS, victim.namespace(), victim.name(), null, Meta.uid(victim.pod()));
+        } catch (ApiError e) {
+            if (e.isConflict()) {
+                return false; // the uid precondition failed
+            }
+            throw e;
+        }
     }
 
     /** {@code getLowerPriorityNominatedPods} + {@code ClearNominatedNodeName}: they may no longer fit there. */

@@ -21,10 +21,13 @@ public final class SchedulerLoop {
     /** kube-scheduler's events carry the profile's scheduler name as their source. */
     public static final String EVENT_SOURCE = PendingPods.SCHEDULER_NAME;
     /**
-     * How long one process reuses its listed snapshot (kept current with its own placements). Short, because what
-     * other invocations bind meanwhile is invisible to it until the next list; the API refuses what no longer fits.
+     * How long one process reuses its listed snapshot (kept current with its own placements). What other
+     * invocations bind meanwhile is invisible to it until the next list: the API refuses a binding that no longer
+     * fits (the pod is placed again on a fresh list), verdicts of "no node fits" and placements that depend on other
+     * pods' positions always use a fresh list, so a stale snapshot costs at most placement quality (scores). Each
+     * list reads every pod of the cluster, which is what a longer age saves.
      */
-    public static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(2);
+    public static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(5);
 
     private SchedulerLoop() {
     }

@@ -45,7 +45,9 @@ import java.util.random.RandomGenerator;
  *       snapshot and the pod is scheduled again on a freshly listed snapshot, up to {@link #ROUNDS} times in the
  *       same call; after that its key is requeued after {@link #REFUSED_RETRY}.</li>
  *   <li>"No node fits" is written only from a snapshot listed for this call: a verdict from a reused snapshot is
- *       checked again on a fresh one, unless the pod already carries exactly that verdict (nothing to write).</li>
+ *       checked again on a fresh one, unless the pod already carries exactly that verdict (nothing to write).
+ *       Pods whose placement depends on other pods' positions ({@link PodPositions}) are placed on a fresh one
+ *       too.</li>
  *   <li>Preemption is performed: when the core's DefaultPreemption finds a node and victims on a fresh snapshot,
  *       the victims are deleted ({@link Preemptor}) and the pod is nominated to the node; the victims' deletion
  *       retries it ({@link SchedulerKeys#CLUSTER_CHANGED}).</li>
@@ -203,7 +205,12 @@ public final class SchedulingReconciler implements BatchReconciler {
         attempts.sort((a, b) -> PendingPods.QUEUE_ORDER.compare(a.pod(), b.pod()));
         Plan plan = new Plan();
         for (Attempt attempt : attempts) {
-            ScheduleOutcome outcome = scheduler.schedule(PodInfo.of(attempt.pod()), view.cluster());
+            PodInfo pod = PodInfo.of(attempt.pod());
+            if (!view.fresh() && PodPositions.dependOnOthers(pod, view.cluster())) {
+                plan.again().add(attempt); // another invocation may have placed the pods it must keep away from
+                continue;
+            }
+            ScheduleOutcome outcome = scheduler.schedule(pod, view.cluster());
             switch (outcome) {
                 case ScheduleOutcome.Scheduled scheduled -> plan.binds().add(
                         new Bind(attempt, snapshots.assume(scheduled.pod(), scheduled.nodeName())));
@@ -257,7 +264,9 @@ public final class SchedulingReconciler implements BatchReconciler {
         try {
             outcome = binder.bind(bind.attempt().pod(), placed.nodeName());
         } catch (RuntimeException e) {
+            // It may have bound after all (a timeout): only a fresh list can tell.
             snapshots.forget(placed);
+            snapshots.invalidate();
             tally.fail(bind.attempt(), e);
             return;
         }

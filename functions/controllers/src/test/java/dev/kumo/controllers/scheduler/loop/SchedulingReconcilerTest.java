@@ -11,7 +11,7 @@ import dev.kumo.controllers.runtime.BatchReconciler;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.Result;
 import dev.kumo.controllers.testing.TestCluster;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +35,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bindings, the PodScheduled condition, the events, preemption, and the retry on a cluster change.
  */
 class SchedulingReconcilerTest {
-    private TestCluster cluster;
-    private KubeClient admin;
+    private static final TestCluster CLUSTER = new TestCluster();
+    private final TestCluster cluster = CLUSTER;
+    private final KubeClient admin = CLUSTER.admin();
 
-    @BeforeEach
-    void start() {
-        cluster = new TestCluster(); // a cluster per test: the scheduler sees every node there is
-        admin = cluster.admin();
+    @AfterAll
+    static void stop() {
+        CLUSTER.close();
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
+    /** The scheduler sees every node and pod there is: each test starts from an empty cluster. */
+    @BeforeEach
+    void empty() {
+        for (ObjectNode pod : admin.list(ResourceType.PODS, "", "", "")) {
+            Fixtures.deleteNow(admin, Meta.name(pod));
+        }
+        for (ObjectNode node : admin.list(ResourceType.NODES, "", "", "")) {
+            admin.delete(ResourceType.NODES, "", Meta.name(node), null, null);
+        }
+        for (ObjectNode event : admin.list(ResourceType.EVENTS, "default", "", "")) {
+            admin.delete(ResourceType.EVENTS, "default", Meta.name(event), null, null);
+        }
     }
 
     private ControlLoop loop(Duration snapshotMaxAge) {
@@ -273,6 +282,37 @@ class SchedulingReconcilerTest {
                 new ObjectKey("pods", "default", "low"), leaving, 8));
         assertThat(reconcile(loop, keys.toArray(ObjectKey[]::new)).failures()).isEmpty();
         assertThat(get(admin, "high").path("spec").path("nodeName").asText()).isEqualTo("n1");
+    }
+
+    @Test
+    void aPodThatMustKeepAwayFromOthersIsPlacedOnAFreshSnapshot() throws Exception {
+        for (String name : List.of("w", "o")) {
+            ObjectNode node = node(name, "4", "110");
+            ((ObjectNode) node.get("metadata")).putObject("labels").put("kubernetes.io/hostname", name);
+            createNode(admin, node);
+        }
+        createPod(admin, pod("warm", "2", 0));
+        ControlLoop loop = loop(Duration.ofHours(1)); // keeps its snapshot
+        loop.reconciler().reconcile(key("warm"));
+        String warmNode = get(admin, "warm").path("spec").path("nodeName").asText();
+        String emptyNode = warmNode.equals("w") ? "o" : "w";
+
+        // Another scheduler places a database pod on the node the kept snapshot still sees empty.
+        ObjectNode first = pod("db-1", "100m", 0);
+        ((ObjectNode) first.get("metadata")).putObject("labels").put("app", "db");
+        ((ObjectNode) first.get("spec")).put("nodeName", emptyNode);
+        createPod(admin, first);
+        ObjectNode second = pod("db-2", "100m", 0);
+        ((ObjectNode) second.get("metadata")).putObject("labels").put("app", "db");
+        ((ObjectNode) second.get("spec")).set("affinity", TestCluster.object("""
+                {"podAntiAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":[
+                  {"labelSelector":{"matchLabels":{"app":"db"}},"topologyKey":"kubernetes.io/hostname"}]}}"""));
+        createPod(admin, second);
+
+        assertThat(loop.reconciler().reconcile(key("db-2"))).isEqualTo(Result.DONE);
+
+        // On the kept snapshot the empty node scores best; a fresh list shows db-1 there.
+        assertThat(get(admin, "db-2").path("spec").path("nodeName").asText()).isEqualTo(warmNode);
     }
 
     @Test
