@@ -12,24 +12,9 @@ public record ResourceType(String group, String version, String plural, boolean 
     public static final ResourceType EVENTS = new ResourceType("", "v1", "events", true);
     public static final ResourceType REPLICA_SETS = new ResourceType("apps", "v1", "replicasets", true);
     public static final ResourceType DEPLOYMENTS = new ResourceType("apps", "v1", "deployments", true);
-    public static final ResourceType CONTROLLER_REVISIONS = new ResourceType("apps", "v1", "controllerrevisions", true);
-    public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", true);
-    public static final ResourceType ENDPOINT_SLICES = new ResourceType("discovery.k8s.io", "v1", "endpointslices",
-            true);
     public static final ResourceType LEASES = new ResourceType("coordination.k8s.io", "v1", "leases", true);
-    public static final ResourceType SERVICE_ACCOUNTS = new ResourceType("", "v1", "serviceaccounts", true);
     public static final ResourceType SECRETS = new ResourceType("", "v1", "secrets", true);
     public static final ResourceType CONFIG_MAPS = new ResourceType("", "v1", "configmaps", true);
-
-    /**
-     * The type of a store resource key ({@code pods}, {@code apps/deployments}): the group is the part before the
-     * slash, the version is the group's storage version (v1 for every group kumo serves today).
-     */
-    public static ResourceType ofStorageResource(String resource, boolean namespaced) {
-        int slash = resource.indexOf('/');
-        return slash < 0 ? new ResourceType("", "v1", resource, namespaced)
-                : new ResourceType(resource.substring(0, slash), "v1", resource.substring(slash + 1), namespaced);
-    }
 
     /** The store's key for this resource: {@code pods}, {@code apps/deployments}. */
     public String storageResource() {

@@ -104,16 +104,6 @@ public final class Quantity implements Comparable<Quantity> {
         return new Quantity(amount, format);
     }
 
-    /** Whether {@code text} is a well-formed quantity. */
-    public static boolean isValid(String text) {
-        try {
-            parse(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private static int indexOf(String[] suffixes, String suffix) {
         for (int i = 0; i < suffixes.length; i++) {
             if (suffixes[i].equals(suffix)) {
@@ -166,10 +156,6 @@ public final class Quantity implements Comparable<Quantity> {
 
     public Quantity subtract(Quantity other) {
         return new Quantity(value.subtract(other.value), isZero() ? other.format : format);
-    }
-
-    public Quantity negate() {
-        return new Quantity(value.negate(), format);
     }
 
     /** Whether the value has no fractional part. */

@@ -22,7 +22,7 @@ final class Aes {
         return randomBytes(KEY_BYTES);
     }
 
-    static byte[] randomBytes(int length) {
+    private static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
         RANDOM.nextBytes(bytes);
         return bytes;

@@ -42,10 +42,4 @@ final class DataKeyCache {
             keys.put(id, plaintext);
         }
     }
-
-    int size() {
-        synchronized (keys) {
-            return keys.size();
-        }
-    }
 }

@@ -64,11 +64,6 @@ public final class EnvelopeTransformer implements ValueTransformer {
         return provider;
     }
 
-    /** The bytes every value this transformer writes starts with. */
-    public byte[] prefix() {
-        return prefix.clone();
-    }
-
     boolean wrote(byte[] stored) {
         return startsWith(stored, prefix);
     }

@@ -31,11 +31,8 @@ public final class LocalKeyFile implements KeyEncryptionKey {
     private final byte[] key;
     private final String keyId;
 
-    LocalKeyFile(byte[] key) {
-        if (key.length != Aes.KEY_BYTES) {
-            throw new IllegalArgumentException("an encryption key must be " + Aes.KEY_BYTES + " bytes, not " + key.length);
-        }
-        this.key = key.clone();
+    private LocalKeyFile(byte[] key) {
+        this.key = key;
         this.keyId = "local:" + fingerprint(key);
     }
 

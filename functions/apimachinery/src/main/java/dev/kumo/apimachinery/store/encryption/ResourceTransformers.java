@@ -15,7 +15,6 @@ public final class ResourceTransformers {
     private final Set<String> encrypted;
     private final ValueTransformer encrypting;
     private final ValueTransformer plain;
-    private final List<EnvelopeTransformer> providers;
 
     /**
      * @param encrypted the store resources to encrypt ({@code secrets}, {@code apps/deployments}, ...)
@@ -26,20 +25,11 @@ public final class ResourceTransformers {
             throw new IllegalArgumentException("resources " + encrypted + " are to be encrypted, but no key is configured");
         }
         this.encrypted = Set.copyOf(encrypted);
-        this.providers = List.copyOf(providers);
         this.plain = new PrefixTransformers(ValueTransformer.IDENTITY, providers);
         this.encrypting = providers.isEmpty() ? plain : new PrefixTransformers(providers.get(0), providers);
     }
 
     public ValueTransformer forResource(String resource) {
         return encrypted.contains(resource) ? encrypting : plain;
-    }
-
-    public Set<String> encryptedResources() {
-        return encrypted;
-    }
-
-    public List<EnvelopeTransformer> providers() {
-        return providers;
     }
 }

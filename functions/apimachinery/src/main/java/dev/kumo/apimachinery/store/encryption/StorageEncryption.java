@@ -45,7 +45,7 @@ public final class StorageEncryption {
         if (providers.isEmpty()) {
             return ResourceTransformers.NONE;
         }
-        return new ResourceTransformers(resources(env.getOrDefault(ENV_RESOURCES, "secrets")), providers);
+        return new ResourceTransformers(encryptedResources(env), providers);
     }
 
     /** The store resources encrypted at rest under this environment ({@code secrets} unless told otherwise). */
