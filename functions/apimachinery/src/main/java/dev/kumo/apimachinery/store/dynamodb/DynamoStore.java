@@ -267,11 +267,7 @@ public final class DynamoStore implements Store {
      * encrypted ones decrypted, as for any read. Empty for the fillers of failed writes, which change nothing.
      */
     public Optional<WatchEvent> decodeLogItem(Map<String, AttributeValue> item) {
-        LogEntry entry = LogEntry.of(item);
-        if (entry.isFiller()) {
-            return Optional.empty();
-        }
-        return Optional.of(toEvents(Attr.stringOf(item, Attr.RESOURCE), List.of(entry)).getFirst());
+        return decodeLogItem(item, true);
     }
 
     /** The store resource an item of the event log belongs to ({@code pods}, {@code apps/deployments}). */
@@ -284,23 +280,30 @@ public final class DynamoStore implements Store {
      * needs only the key of resources it cannot (and should not) decrypt.
      */
     public Optional<WatchEvent> decodeLogItemKey(Map<String, AttributeValue> item) {
+        return decodeLogItem(item, false);
+    }
+
+    private Optional<WatchEvent> decodeLogItem(Map<String, AttributeValue> item, boolean withValue) {
         LogEntry entry = LogEntry.of(item);
         if (entry.isFiller()) {
             return Optional.empty();
         }
-        String resource = Attr.stringOf(item, Attr.RESOURCE);
-        return Optional.of(new WatchEvent(WatchEvent.Type.valueOf(entry.operation()), entry.revision(),
-                ObjectKey.fromStorageKey(resource, entry.key()), null, entry.previous()));
+        return Optional.of(toEvent(logItemResource(item), entry, withValue));
     }
 
     private List<WatchEvent> toEvents(String resource, List<LogEntry> entries) {
         List<WatchEvent> events = new ArrayList<>(entries.size());
         for (LogEntry entry : entries) {
-            ObjectNode object = values.decode(resource, entry.revision(), entry.item());
-            events.add(new WatchEvent(WatchEvent.Type.valueOf(entry.operation()), entry.revision(),
-                    ObjectKey.fromStorageKey(resource, entry.key()), object, entry.previous()));
+            events.add(toEvent(resource, entry, true));
         }
         return events;
+    }
+
+    /** The entry as a watch event; without {@code withValue}, its object is null (the value is not read). */
+    private WatchEvent toEvent(String resource, LogEntry entry, boolean withValue) {
+        ObjectNode object = withValue ? values.decode(resource, entry.revision(), entry.item()) : null;
+        return new WatchEvent(WatchEvent.Type.valueOf(entry.operation()), entry.revision(),
+                ObjectKey.fromStorageKey(resource, entry.key()), object, entry.previous());
     }
 
     private enum Outcome { COMMITTED, OBJECT_CONDITION_FAILED, REVISION_TAKEN }
