@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.kumo.apimachinery.client.ResourceType.CONFIG_MAPS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,9 +24,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @ExtendWith(SharedCluster.class)
 class KubeClientTest {
-    private static final ResourceType CONFIG_MAPS = new ResourceType("", "v1", "configmaps", true);
-    private static final ResourceType SECRETS = new ResourceType("", "v1", "secrets", true);
-
     private final KumoCluster cluster;
 
     KubeClientTest(KumoCluster cluster) {
@@ -72,7 +70,7 @@ class KubeClientTest {
         String ns = cluster.newNamespace("kube-client-scheduler");
 
         assertThat(scheduler.list(ResourceType.PODS, ns, "", "")).isEmpty();
-        assertThatThrownBy(() -> scheduler.list(SECRETS, ns, "", ""))
+        assertThatThrownBy(() -> scheduler.list(ResourceType.SECRETS, ns, "", ""))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.code()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("User \"system:kube-scheduler\" cannot list resource "

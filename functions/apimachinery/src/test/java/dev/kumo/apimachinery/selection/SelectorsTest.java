@@ -1,5 +1,7 @@
 package dev.kumo.apimachinery.selection;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,23 +68,23 @@ class SelectorsTest {
         assertThat(Labels.isValidKey(key)).isEqualTo(valid);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aSelectorObjectReadsAsKubernetesReadsIt() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = new ObjectMapper();
         LabelSelector selector = LabelSelector.fromJson(json.readTree("""
                 {"matchLabels":{"app":"web"},
                  "matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]},
                                      {"key":"canary","operator":"DoesNotExist"}]}"""));
 
-        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "b"))).isTrue();
-        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "b", "canary", "1"))).isFalse();
-        assertThat(selector.matches(java.util.Map.of("app", "web", "tier", "c"))).isFalse();
+        assertThat(selector.matches(Map.of("app", "web", "tier", "b"))).isTrue();
+        assertThat(selector.matches(Map.of("app", "web", "tier", "b", "canary", "1"))).isFalse();
+        assertThat(selector.matches(Map.of("app", "web", "tier", "c"))).isFalse();
         assertThat(LabelSelector.fromJson(json.readTree("{}")).isEverything()).isTrue();
-        assertThat(LabelSelector.fromJson(null).matches(java.util.Map.of())).isFalse();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
+        assertThat(LabelSelector.fromJson(null).matches(Map.of())).isFalse();
+        assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
                 "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Gt\",\"values\":[\"1\"]}]}")))
                 .isInstanceOf(SelectorException.class).hasMessage("\"Gt\" is not a valid label selector operator");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
+        assertThatThrownBy(() -> LabelSelector.fromJson(json.readTree(
                 "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\"}]}")))
                 .isInstanceOf(SelectorException.class).hasMessageContaining("values set can't be empty");
     }
