@@ -28,6 +28,7 @@ class KubectlDeleteTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** A loop's reaction: stream, fan-out, queue, reconcile. */
     private static final Duration LOOP = Duration.ofSeconds(60);
+    private static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
     private final KumoCluster cluster;
 
@@ -66,8 +67,12 @@ class KubectlDeleteTest {
         assertThat(deleted.out()).isEqualTo("configmap \"owner\" deleted\n");
         JsonNode dependent = Poll.until(LOOP, "the dependent marked for deletion", () -> get(kubectl, ns, "dependent"),
                 object -> object.path("metadata").has("deletionTimestamp"));
-        assertThat(dependent.path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        // The collector deleted the dependent (its finalizer holds it); the owner waits with its own finalizer.
+        assertThat(dependent.path("metadata").path("deletionTimestamp").asText()).matches(TIMESTAMP);
+        assertThat(dependent.path("metadata").path("finalizers"))
+                .containsExactly(JSON.getNodeFactory().textNode("example.com/hold"));
         JsonNode ownerNow = get(kubectl, ns, "owner");
+        assertThat(ownerNow.path("metadata").path("deletionTimestamp").asText()).matches(TIMESTAMP);
         assertThat(ownerNow.path("metadata").path("finalizers"))
                 .containsExactly(JSON.getNodeFactory().textNode("foregroundDeletion"));
 
