@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,14 +36,14 @@ class SchedulingTest {
         Kubectl kubectl = cluster.kubectl("1.32");
         String ns = cluster.newNamespace("scheduling");
         String node = "fake-" + UUID.randomUUID().toString().substring(0, 6);
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         ObjectNode nodeObject = (ObjectNode) JSON.readTree("""
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s","labels":{"kubernetes.io/hostname":"%s"}},
                  "status":{"capacity":{"cpu":"2","memory":"4Gi","pods":"110"},
                            "allocatable":{"cpu":"2","memory":"4Gi","pods":"110"},
                            "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady",
                                           "lastHeartbeatTime":"%s","lastTransitionTime":"%s"}]}}"""
-                .formatted(node, node, java.time.Instant.now().toString().substring(0, 19) + "Z",
-                        java.time.Instant.now().toString().substring(0, 19) + "Z"));
+                .formatted(node, node, now, now));
         ObjectNode created = (ObjectNode) cluster.api().post("/api/v1/nodes", nodeObject).expect(201).json();
         created.set("status", nodeObject.get("status"));
         cluster.api().put("/api/v1/nodes/" + node + "/status", created).expect(200);
@@ -64,7 +66,7 @@ class SchedulingTest {
                 .contains("Successfully assigned " + ns + "/fits to " + node);
     }
 
-    /** A pod that only tolerates this test's node (nodeSelector), so nodes of other tests do not matter. */
+    /** A pod that may only go to this test's node (nodeSelector), so nodes of other tests do not matter. */
     private static String pod(String ns, String name, String cpu, String node) {
         return """
                 apiVersion: v1
