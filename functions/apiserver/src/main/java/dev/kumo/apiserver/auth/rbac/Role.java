@@ -44,4 +44,9 @@ public record Role(String namespace, String name, Map<String, String> labels, Li
     public boolean aggregated() {
         return !aggregationSelectors.isEmpty();
     }
+
+    /** Whether a stored ClusterRole has an {@code aggregationRule} with selectors, without reading the rest of it. */
+    public static boolean hasAggregationRule(JsonNode role) {
+        return !role.path("aggregationRule").path("clusterRoleSelectors").isEmpty();
+    }
 }
