@@ -2,6 +2,7 @@ package dev.kumo.apiserver.auth.authn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoredObject;
@@ -56,7 +57,7 @@ public final class BootstrapTokenAuthenticator implements TokenAuthenticator {
             return Optional.empty(); // of this form but no bootstrap token: another authenticator may know it
         }
         ObjectNode secret = stored.get();
-        if (!secret.path("metadata").path("deletionTimestamp").asText("").isEmpty()) {
+        if (Meta.isBeingDeleted(secret)) {
             throw invalid(secretName, "is deleted and awaiting removal");
         }
         JsonNode data = secret.path("data");

@@ -3,11 +3,11 @@ package dev.kumo.apiserver.auth.authn;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.kumo.apiserver.auth.UserInfo;
 import dev.kumo.apiserver.auth.tokens.JwtVerifier;
+import dev.kumo.apiserver.registry.Names;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Node credentials, kumo's stand-in for kubelet client certificates (API Gateway passes no client certificates):
@@ -15,10 +15,6 @@ import java.util.regex.Pattern;
  * {@code system:nodes}, which is what the node authorizer and NodeRestriction look for.
  */
 public final class NodeTokenAuthenticator implements TokenAuthenticator {
-    /** A node name is a DNS-1123 subdomain. */
-    private static final Pattern NODE_NAME = Pattern.compile(
-            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
     private final JwtVerifier verifier;
 
     public NodeTokenAuthenticator(JwtVerifier verifier) {
@@ -27,7 +23,7 @@ public final class NodeTokenAuthenticator implements TokenAuthenticator {
 
     /** Whether {@code name} can name a node (a DNS-1123 subdomain of at most 253 characters). */
     public static boolean isNodeName(String name) {
-        return name.length() <= 253 && NODE_NAME.matcher(name).matches();
+        return Names.validateSubdomain("metadata.name", name).isEmpty();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Finds who sends a request: the bearer token of its {@code Authorization} header, tried by each token
@@ -21,6 +22,7 @@ public final class RequestAuthenticator {
     /** Longer than any token kumo issues (an IAM token is ~1.5 KB); larger headers are refused before parsing. */
     public static final int MAX_TOKEN_LENGTH = 8192;
     public static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/livez", "/version");
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     private final List<TokenAuthenticator> authenticators;
 
@@ -67,7 +69,7 @@ public final class RequestAuthenticator {
             LOG.atInfo().addKeyValue("length", header.length()).log("refused an oversized Authorization header");
             throw ApiException.unauthorized();
         }
-        String[] parts = header.strip().split(" +");
+        String[] parts = SPACES.split(header.strip());
         if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer") || parts[1].isEmpty()) {
             throw ApiException.unauthorized();
         }

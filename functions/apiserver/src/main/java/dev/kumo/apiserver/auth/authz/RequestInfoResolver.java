@@ -2,10 +2,10 @@ package dev.kumo.apiserver.auth.authz;
 
 import dev.kumo.apiserver.http.ApiRequest;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a request's {@link RequestInfo} from its method, path and query, by kube-apiserver's rules
@@ -17,13 +17,14 @@ import java.util.Set;
 public final class RequestInfoResolver {
     /** Subresources of a namespace: {@code /api/v1/namespaces/ns/status} names the namespace, not a resource. */
     private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
 
     private RequestInfoResolver() {
     }
 
     public static RequestInfo resolve(ApiRequest request) {
         String path = request.path();
-        List<String> parts = new ArrayList<>(Arrays.asList(path.replaceAll("^/+|/+$", "").split("/")));
+        List<String> parts = Arrays.asList(EDGE_SLASHES.matcher(path).replaceAll("").split("/"));
         String method = request.method();
         if (parts.isEmpty() || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {
             return RequestInfo.nonResource(method.toLowerCase(java.util.Locale.ROOT), path);

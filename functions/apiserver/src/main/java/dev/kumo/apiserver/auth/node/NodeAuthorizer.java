@@ -23,6 +23,8 @@ import java.util.function.Function;
  */
 public final class NodeAuthorizer implements Authorizer {
     private static final Set<String> READ = Set.of("get", "list", "watch");
+    private static final Set<String> LEASE_VERBS = Set.of("get", "create", "update", "patch", "delete");
+    private static final Set<String> NODE_WRITES = Set.of("create", "update", "patch");
     private static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
 
     private final BoundPods pods;
@@ -98,7 +100,7 @@ public final class NodeAuthorizer implements Authorizer {
     }
 
     private static Decision lease(String node, RequestInfo request) {
-        if (!Set.of("get", "create", "update", "patch", "delete").contains(request.verb())) {
+        if (!LEASE_VERBS.contains(request.verb())) {
             return Decision.noOpinion("can only get, create, update, patch, or delete a node lease");
         }
         if (!request.namespace().equals(NODE_LEASE_NAMESPACE)) {
@@ -116,7 +118,7 @@ public final class NodeAuthorizer implements Authorizer {
         String verb = request.verb();
         switch (request.subresource()) {
             case "" -> {
-                if (Set.of("create", "update", "patch").contains(verb)) {
+                if (NODE_WRITES.contains(verb)) {
                     return Decision.allow(""); // NodeRestriction limits these to the node's own object
                 }
                 if (READ.contains(verb)) {

@@ -1,9 +1,10 @@
 package dev.kumo.apiserver.auth.node;
 
 import dev.kumo.apiserver.auth.authz.RequestInfo;
+import dev.kumo.apiserver.auth.rbac.PolicyRule;
+import dev.kumo.apiserver.auth.rbac.RuleMatching;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * What every node may do on resources the node authorizer does not subdivide by relationship: the part of
@@ -13,38 +14,34 @@ import java.util.Set;
  * are decided by {@link NodeAuthorizer} itself and are not listed here.
  */
 final class NodeRules {
-    private static final Set<String> READ = Set.of("get", "list", "watch");
+    private static final List<String> READ = List.of("get", "list", "watch");
 
-    /** One RBAC-style rule: any of the verbs on any of the resources ({@code resource} or {@code resource/sub}). */
-    record Rule(Set<String> verbs, String group, Set<String> resources) {
-        boolean allows(RequestInfo request) {
-            return request.resourceRequest() && verbs.contains(request.verb()) && group.equals(request.apiGroup())
-                    && resources.contains(request.resourceWithSubresource());
-        }
-    }
-
-    static final List<Rule> RULES = List.of(
+    private static final List<PolicyRule> RULES = List.of(
             // Checking API access; these creates change nothing.
-            new Rule(Set.of("create"), "authentication.k8s.io", Set.of("tokenreviews")),
-            new Rule(Set.of("create"), "authorization.k8s.io",
-                    Set.of("subjectaccessreviews", "localsubjectaccessreviews")),
+            rule(List.of("create"), "authentication.k8s.io", "tokenreviews"),
+            rule(List.of("create"), "authorization.k8s.io", "subjectaccessreviews", "localsubjectaccessreviews"),
             // Service environment variables of pods (kubelet) and the service proxy (kube-proxy).
-            new Rule(READ, "", Set.of("services")),
-            new Rule(Set.of("get"), "", Set.of("endpoints")),
-            new Rule(Set.of("create", "update", "patch"), "", Set.of("events")),
-            new Rule(Set.of("create", "get", "list", "watch"), "certificates.k8s.io",
-                    Set.of("certificatesigningrequests")),
-            new Rule(READ, "storage.k8s.io", Set.of("csidrivers")),
-            new Rule(READ, "node.k8s.io", Set.of("runtimeclasses")),
+            rule(READ, "", "services"),
+            rule(List.of("get"), "", "endpoints"),
+            rule(List.of("create", "update", "patch"), "", "events"),
+            rule(List.of("create", "get", "list", "watch"), "certificates.k8s.io", "certificatesigningrequests"),
+            rule(READ, "storage.k8s.io", "csidrivers"),
+            rule(READ, "node.k8s.io", "runtimeclasses"),
             // system:node-proxier: what kube-proxy watches, and its events through events.k8s.io.
-            new Rule(Set.of("list", "watch"), "", Set.of("endpoints")),
-            new Rule(Set.of("list", "watch"), "discovery.k8s.io", Set.of("endpointslices")),
-            new Rule(Set.of("create", "update", "patch"), "events.k8s.io", Set.of("events")));
+            rule(List.of("list", "watch"), "", "endpoints"),
+            rule(List.of("list", "watch"), "discovery.k8s.io", "endpointslices"),
+            rule(List.of("create", "update", "patch"), "events.k8s.io", "events"));
 
     private NodeRules() {
     }
 
+    /** Whether one of the rules allows the request, by RBAC's matching ({@code rbac.RulesAllow}, as Kubernetes). */
     static boolean allow(RequestInfo request) {
-        return RULES.stream().anyMatch(rule -> rule.allows(request));
+        return RULES.stream().anyMatch(rule -> RuleMatching.allows(rule, request));
+    }
+
+    /** Any of the verbs on any of the resources ({@code resource} or {@code resource/subresource}) of one group. */
+    private static PolicyRule rule(List<String> verbs, String group, String... resources) {
+        return PolicyRule.resources(verbs, List.of(group), List.of(resources));
     }
 }

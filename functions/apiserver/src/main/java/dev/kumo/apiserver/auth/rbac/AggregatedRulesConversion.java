@@ -24,14 +24,13 @@ public final class AggregatedRulesConversion implements Conversion {
 
     @Override
     public ObjectNode fromStorage(ObjectNode stored) {
-        Role role = Role.fromJson(stored);
-        if (!role.aggregated()) {
-            return stored;
+        if (!Role.hasAggregationRule(stored)) {
+            return stored; // most ClusterRoles: served as stored, without reading their rules
         }
         RbacPolicy policy = policies.policy(false);
         ObjectNode served = stored.deepCopy();
         ArrayNode rules = served.putArray("rules");
-        policy.rulesOf(role).forEach(rule -> rules.add(rule.toJson()));
+        policy.rulesOf(Role.fromJson(stored)).forEach(rule -> rules.add(rule.toJson()));
         return served;
     }
 }

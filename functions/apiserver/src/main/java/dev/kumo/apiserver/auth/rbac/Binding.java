@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.auth.rbac;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.apimachinery.meta.Meta;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,8 @@ public record Binding(String namespace, String name, RoleRef roleRef, List<Subje
     public static Binding fromJson(JsonNode binding) {
         List<Subject> subjects = new ArrayList<>();
         binding.path("subjects").forEach(subject -> subjects.add(Subject.fromJson(subject)));
-        JsonNode metadata = binding.path("metadata");
-        return new Binding(metadata.path("namespace").asText(""), metadata.path("name").asText(""),
-                RoleRef.fromJson(binding.path("roleRef")), subjects);
+        return new Binding(Meta.namespace(binding), Meta.name(binding), RoleRef.fromJson(binding.path("roleRef")),
+                subjects);
     }
 
     public boolean clusterWide() {

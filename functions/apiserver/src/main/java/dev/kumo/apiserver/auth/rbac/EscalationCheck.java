@@ -63,8 +63,8 @@ public final class EscalationCheck implements AdmissionPlugin {
             return;
         }
         confirmNoEscalation(request, PolicyRule.listFromJson(request.object().path("rules")));
-        boolean aggregation = hasAggregationRule(request.object())
-                || request.oldObject() != null && hasAggregationRule(request.oldObject());
+        boolean aggregation = Role.hasAggregationRule(request.object())
+                || request.oldObject() != null && Role.hasAggregationRule(request.oldObject());
         if (plural.equals("clusterroles") && aggregation
                 && !RuleCoverage.uncovered(rbac.resolve(request.user(), "").rules(), FULL_AUTHORITY).isEmpty()) {
             throw forbidden(request, "must have cluster-admin privileges to use the aggregationRule");
@@ -113,10 +113,6 @@ public final class EscalationCheck implements AdmissionPlugin {
         String subject = request.name().isEmpty() ? resource : resource + " " + PolicyRule.goQuoted(request.name());
         return ApiException.forbidden(RbacResources.GROUP, request.resource().plural(), request.name(),
                 subject + " is forbidden: " + reason);
-    }
-
-    private static boolean hasAggregationRule(JsonNode role) {
-        return !role.path("aggregationRule").path("clusterRoleSelectors").isEmpty();
     }
 
     /** {@code IsOnlyMutatingGCFields}: the update changes nothing but owner references and finalizers. */

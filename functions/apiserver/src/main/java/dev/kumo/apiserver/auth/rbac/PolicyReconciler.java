@@ -3,6 +3,7 @@ package dev.kumo.apiserver.auth.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.FieldSelector;
 import dev.kumo.apimachinery.selection.LabelSelector;
 import dev.kumo.apiserver.errors.ApiException;
@@ -44,7 +45,7 @@ public final class PolicyReconciler {
     public void reconcile(BootstrapPolicy policy) {
         Map<String, ObjectNode> roles = existing(clusterRoles);
         for (ObjectNode expected : policy.clusterRoles()) {
-            ObjectNode current = roles.get(name(expected));
+            ObjectNode current = roles.get(Meta.name(expected));
             if (current == null) {
                 create(clusterRoles, expected);
             } else if (!protectedFromUpdate(current)) {
@@ -56,7 +57,7 @@ public final class PolicyReconciler {
         }
         Map<String, ObjectNode> bindings = existing(clusterRoleBindings);
         for (ObjectNode expected : policy.clusterRoleBindings()) {
-            ObjectNode current = bindings.get(name(expected));
+            ObjectNode current = bindings.get(Meta.name(expected));
             if (current == null) {
                 create(clusterRoleBindings, expected);
             } else if (!protectedFromUpdate(current)) {
@@ -134,14 +135,14 @@ public final class PolicyReconciler {
         ObjectNode list = registry.list(def, "", new ListRequest(LabelSelector.EVERYTHING, FieldSelector.EVERYTHING,
                 0, null, "", ""), o -> true);
         Map<String, ObjectNode> byName = new HashMap<>();
-        list.path("items").forEach(item -> byName.put(name(item), (ObjectNode) item));
+        list.path("items").forEach(item -> byName.put(Meta.name(item), (ObjectNode) item));
         return byName;
     }
 
     private void create(ResourceDefinition def, ObjectNode object) {
         try {
             registry.create(def, "", object.deepCopy(), WRITE);
-            LOG.atInfo().addKeyValue("kind", def.kind()).addKeyValue("name", name(object))
+            LOG.atInfo().addKeyValue("kind", def.kind()).addKeyValue("name", Meta.name(object))
                     .log("created default RBAC object");
         } catch (ApiException e) {
             if (e.code() != 409) {
@@ -152,8 +153,8 @@ public final class PolicyReconciler {
 
     private void update(ResourceDefinition def, ObjectNode object) {
         try {
-            registry.update(def, "", name(object), "", object, WRITE);
-            LOG.atInfo().addKeyValue("kind", def.kind()).addKeyValue("name", name(object))
+            registry.update(def, "", Meta.name(object), "", object, WRITE);
+            LOG.atInfo().addKeyValue("kind", def.kind()).addKeyValue("name", Meta.name(object))
                     .log("reconciled default RBAC object");
         } catch (ApiException e) {
             if (e.code() != 409) {
@@ -164,8 +165,8 @@ public final class PolicyReconciler {
 
     private void recreate(ResourceDefinition def, ObjectNode current, ObjectNode expected) {
         try {
-            registry.delete(def, "", name(current), new DeleteOptions(null, null, null,
-                    current.path("metadata").path("resourceVersion").asText(), false, WRITE.user()));
+            registry.delete(def, "", Meta.name(current), new DeleteOptions(null, null, null,
+                    Meta.resourceVersion(current), false, WRITE.user()));
         } catch (ApiException e) {
             if (e.code() != 404 && e.code() != 409) {
                 throw e;
@@ -181,9 +182,5 @@ public final class PolicyReconciler {
             }
         }
         return false;
-    }
-
-    private static String name(JsonNode object) {
-        return object.path("metadata").path("name").asText();
     }
 }

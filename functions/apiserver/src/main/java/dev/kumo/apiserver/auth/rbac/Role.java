@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.auth.rbac;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apimachinery.selection.LabelSelector;
 import dev.kumo.apimachinery.selection.SelectorException;
@@ -24,12 +25,11 @@ public record Role(String namespace, String name, Map<String, String> labels, Li
     }
 
     public static Role fromJson(JsonNode role) {
-        JsonNode metadata = role.path("metadata");
         List<LabelSelector> selectors = new ArrayList<>();
         role.path("aggregationRule").path("clusterRoleSelectors")
                 .forEach(selector -> selectors.add(aggregationSelector(selector)));
-        return new Role(metadata.path("namespace").asText(""), metadata.path("name").asText(""),
-                Labels.of(role), PolicyRule.listFromJson(role.path("rules")), selectors);
+        return new Role(Meta.namespace(role), Meta.name(role), Labels.of(role),
+                PolicyRule.listFromJson(role.path("rules")), selectors);
     }
 
     /** A stored role was validated on write; one that still does not parse aggregates nothing. */
@@ -43,5 +43,10 @@ public record Role(String namespace, String name, Map<String, String> labels, Li
 
     public boolean aggregated() {
         return !aggregationSelectors.isEmpty();
+    }
+
+    /** Whether a stored ClusterRole has an {@code aggregationRule} with selectors, without reading the rest of it. */
+    public static boolean hasAggregationRule(JsonNode role) {
+        return !role.path("aggregationRule").path("clusterRoleSelectors").isEmpty();
     }
 }

@@ -79,8 +79,7 @@ public final class RuleCoverage {
 
     private static boolean urlsCovered(List<String> owner, List<String> wanted) {
         for (String url : wanted) {
-            boolean covered = owner.stream().anyMatch(o -> o.equals(url)
-                    || o.endsWith("*") && url.startsWith(o.replaceAll("\\*+$", "")));
+            boolean covered = owner.stream().anyMatch(o -> RuleMatching.urlCovers(o, url));
             if (!covered) {
                 return false;
             }

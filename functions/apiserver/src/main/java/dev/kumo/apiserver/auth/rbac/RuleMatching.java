@@ -50,11 +50,26 @@ public final class RuleMatching {
 
     static boolean nonResourceUrlMatches(PolicyRule rule, String path) {
         for (String url : rule.nonResourceURLs()) {
-            if (url.equals(PolicyRule.ALL) || url.equals(path)
-                    || url.endsWith("*") && path.startsWith(url.replaceAll("\\*+$", ""))) {
+            if (urlCovers(url, path)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a rule's non-resource URL covers {@code path} ({@code nonResourceURLCovers}, which matching and the
+     * escalation check share): the same URL, or one ending in {@code *} whose part before the stars prefixes it
+     * ({@code *} alone covers every path).
+     */
+    static boolean urlCovers(String ruleUrl, String path) {
+        if (ruleUrl.equals(path)) {
+            return true;
+        }
+        int prefix = ruleUrl.length();
+        while (prefix > 0 && ruleUrl.charAt(prefix - 1) == '*') {
+            prefix--;
+        }
+        return prefix < ruleUrl.length() && path.regionMatches(0, ruleUrl, 0, prefix);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.auth.tokens;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.kumo.apimachinery.store.testing.MotoServer;
 import dev.kumo.apiserver.auth.tokens.ServiceAccountClaims.ObjectRef;
 import dev.kumo.apiserver.lambda.TokenFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -16,11 +17,9 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The KMS signing key against a real KMS emulator (moto's server): tokens signed by KMS Sign verify with the key
@@ -33,17 +32,14 @@ class KmsSigningKeyTest {
     private static KmsClient kms;
 
     @BeforeAll
-    static void startMoto() throws Exception {
-        Optional<MotoServer> started = MotoServer.start();
-        assumeTrue(started.isPresent(), "moto_server is not installed (pip install 'moto[server]'): skipping the "
-                + "KMS signing tests");
-        moto = started.get();
+    static void startMoto() {
+        moto = MotoServer.allServices();
         env = Map.of(TokenFactory.ENV_KMS_ENDPOINT, moto.endpoint(), "AWS_REGION", "eu-west-1");
         kms = TokenFactory.kms(env);
     }
 
     @AfterAll
-    static void stopMoto() throws Exception {
+    static void stopMoto() {
         if (kms != null) {
             kms.close();
         }
