@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.resource.PodResources;
-import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
@@ -78,11 +77,6 @@ public final class NodeReservations implements Allocations {
         }
     }
 
-    /** The pods a node holds, by uid, with their requests (what a scheduler's snapshot needs too). */
-    Map<String, ResourceList> reservedOn(String node) {
-        return read(node).map(stored -> pods(stored.value())).orElse(Map.of());
-    }
-
     private void reserve(String node, ObjectNode pod, boolean checkRoom) {
         String uid = Meta.uid(pod);
         ResourceList requests = PodResources.requests(pod.path("spec"), true);
@@ -147,17 +141,12 @@ public final class NodeReservations implements Allocations {
         if (allocatable.has("pods") && held.size() + 1 > allocatable.get("pods").value()) {
             insufficient.add("Too many pods");
         }
-        ResourceList used = ResourceList.EMPTY;
+        ResourceList after = requests;
         for (ResourceList each : held.values()) {
-            used = used.add(each);
+            after = after.add(each);
         }
-        for (String resource : requests.names()) {
-            if (resource.equals("pods") || !allocatable.has(resource)) {
-                continue;
-            }
-            Quantity after = used.has(resource) ? used.get(resource).add(requests.get(resource))
-                    : requests.get(resource);
-            if (after.compareTo(allocatable.get(resource)) > 0) {
+        for (String resource : after.mask(requests.names()).exceeding(allocatable)) {
+            if (!resource.equals("pods")) {
                 insufficient.add("Insufficient " + resource);
             }
         }
