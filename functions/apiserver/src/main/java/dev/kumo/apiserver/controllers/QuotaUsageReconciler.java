@@ -15,6 +15,7 @@ import dev.kumo.apiserver.registry.WriteListener;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.resources.ResourceRegistry;
 import dev.kumo.apiserver.strategy.Json;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,7 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
     public void updated(ResourceDefinition def, ObjectNode object, ObjectNode old) {
         quotas.updated(def, object, old);
         boolean finished = def.group().isEmpty() && def.plural().equals("pods")
-                && !isFinished(old) && isFinished(object);
+                && !PodStrategy.isTerminal(old) && PodStrategy.isTerminal(object);
         if (isQuota(def) || finished && counted(def, object)) {
             reconcile(Meta.namespace(object));
         }
@@ -190,10 +191,5 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
         if (counted(def, object)) {
             reconcile(Meta.namespace(object));
         }
-    }
-
-    private static boolean isFinished(JsonNode pod) {
-        String phase = pod.path("status").path("phase").asText("");
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 }

@@ -11,6 +11,7 @@ import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class NodeReservations implements Allocations {
     @Override
     public void allocate(ObjectNode pod) {
         String node = nodeName(pod);
-        if (!node.isEmpty() && !terminal(pod)) {
+        if (!node.isEmpty() && !PodStrategy.isTerminal(pod)) {
             reserve(node, pod, false);
         }
     }
@@ -55,8 +56,8 @@ public final class NodeReservations implements Allocations {
     public void reallocate(ObjectNode pod, ObjectNode old) {
         String node = nodeName(pod);
         String oldNode = nodeName(old);
-        boolean active = !terminal(pod);
-        boolean wasActive = !terminal(old);
+        boolean active = !PodStrategy.isTerminal(pod);
+        boolean wasActive = !PodStrategy.isTerminal(old);
         if (!node.isEmpty() && active && (oldNode.isEmpty() || !wasActive)) {
             reserve(node, pod, true); // the binding
         } else if (!oldNode.isEmpty() && wasActive && (!active || node.isEmpty())) {
@@ -183,10 +184,5 @@ public final class NodeReservations implements Allocations {
 
     private static String nodeName(ObjectNode pod) {
         return pod.path("spec").path("nodeName").asText("");
-    }
-
-    private static boolean terminal(ObjectNode pod) {
-        String phase = pod.path("status").path("phase").asText("");
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 }

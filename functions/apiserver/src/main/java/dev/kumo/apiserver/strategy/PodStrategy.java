@@ -118,7 +118,8 @@ public final class PodStrategy implements Strategy, GracefulDeletion {
         return pod.path("spec").path("terminationGracePeriodSeconds").asLong(30);
     }
 
-    private static boolean isTerminal(JsonNode pod) {
+    /** Whether the pod has finished (Succeeded or Failed): it holds no resources and counts against no quota. */
+    public static boolean isTerminal(JsonNode pod) {
         String phase = pod.path("status").path("phase").asText("");
         return phase.equals("Succeeded") || phase.equals("Failed");
     }

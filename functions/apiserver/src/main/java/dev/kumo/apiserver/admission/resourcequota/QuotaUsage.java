@@ -5,6 +5,7 @@ import dev.kumo.apimachinery.resource.PodResources;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apiserver.resources.ResourceDefinition;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import dev.kumo.apiserver.strategy.QualityOfService;
 
 import java.time.Clock;
@@ -73,8 +74,7 @@ public final class QuotaUsage {
 
     /** Kubernetes' {@code QuotaV1Pod}: finished pods, and pods past their deletion grace period, use no compute. */
     static boolean chargedForCompute(JsonNode pod, Clock clock) {
-        String phase = pod.path("status").path("phase").asText("");
-        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+        if (PodStrategy.isTerminal(pod)) {
             return false;
         }
         JsonNode metadata = pod.path("metadata");
