@@ -43,12 +43,21 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
     private final ResourceRegistry resources;
     private final Clock clock;
     private final NamespacedObjects quotas;
+    private final ResourceDefinition quotaDefinition;
+    private final WriteListener usageWritten;
 
-    public QuotaUsageReconciler(Store store, ResourceRegistry resources, Clock clock) {
+    /**
+     * @param usageWritten told of each quota status written here: the write goes to the store, not through the
+     *                     registry, so this is how caches of quotas (ResourceQuota admission's) learn that the
+     *                     usage came down
+     */
+    public QuotaUsageReconciler(Store store, ResourceRegistry resources, Clock clock, WriteListener usageWritten) {
         this.store = store;
         this.resources = resources;
         this.clock = clock;
         this.quotas = new NamespacedObjects(store, "resourcequotas", clock);
+        this.quotaDefinition = resources.find("", "v1", "resourcequotas").orElseThrow();
+        this.usageWritten = usageWritten;
     }
 
     @Override
@@ -67,6 +76,7 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
             }
             try {
                 store.update(current.key(), next, current.revision());
+                usageWritten.updated(quotaDefinition, next, current.value());
                 LOG.atInfo().addKeyValue("namespace", current.key().namespace())
                         .addKeyValue("quota", current.key().name())
                         .addKeyValue("used", next.path("status").path("used").toString()).log("quota usage updated");

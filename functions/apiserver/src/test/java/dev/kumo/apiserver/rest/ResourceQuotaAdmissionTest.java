@@ -112,6 +112,18 @@ class ResourceQuotaAdmissionTest {
     }
 
     @Test
+    void roomADeleteFreesIsUsableAtOnce() {
+        quota("q", "{\"pods\":\"1\"}");
+        assertThat(pod("a", "{}").status()).isEqualTo(201);
+        assertThat(pod("b", "{}").status()).isEqualTo(403);
+
+        assertThat(api.call("DELETE", NS + "/pods/a", null).status()).isEqualTo(200);
+
+        TestApi.Answer b = pod("b", "{}");
+        assertThat(b.status()).as(b.text()).isEqualTo(201);
+    }
+
+    @Test
     void raisingTheLimitTakesEffectAtOnce() {
         quota("q", "{\"pods\":\"1\"}");
         pod("a", "{}");
