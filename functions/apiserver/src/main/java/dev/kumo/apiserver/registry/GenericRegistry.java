@@ -314,6 +314,7 @@ public final class GenericRegistry {
                     next.remove("status");
                 }
             }
+            def.strategy().applyDefaults(next);
             def.strategy().prepareForUpdate(next, old);
             if (def.strategy().tracksGeneration() && !desiredState(next).equals(desiredState(old))) {
                 Meta.of(next).put("generation", old.path("metadata").path("generation").asLong(0) + 1);

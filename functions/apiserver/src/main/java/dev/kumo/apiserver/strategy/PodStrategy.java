@@ -51,7 +51,6 @@ public final class PodStrategy implements Strategy, GracefulDeletion {
 
     @Override
     public void prepareForUpdate(ObjectNode pod, ObjectNode old) {
-        applyDefaults(pod);
         mirrorServiceAccount(Json.object(pod, "spec"));
     }
 
