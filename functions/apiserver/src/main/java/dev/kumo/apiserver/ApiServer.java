@@ -107,9 +107,9 @@ public final class ApiServer {
                 .collect(java.util.stream.Collectors.toSet())),
                 Map.of("services", new ServiceAllocations(store, mapper, serviceCidr),
                         "pods", new NodeReservations(store, mapper)), security.admission());
-        if (security.admission() instanceof WriteListener admissionState) {
-            registry.addListener(admissionState);
-        }
+        WriteListener admissionState = security.admission() instanceof WriteListener listener ? listener
+                : new WriteListener() { };
+        registry.addListener(admissionState);
         this.namespaceContents = new ArrayList<>(List.of(new ServiceAccountsReconciler(registry, resources)));
         if (rootCaBundle.isEmpty()) {
             LOG.atWarn().log("no root CA bundle configured: ConfigMap kube-root-ca.crt is not published");
@@ -124,7 +124,7 @@ public final class ApiServer {
                 }
             }
         });
-        registry.addListener(new QuotaUsageReconciler(store, resources, clock));
+        registry.addListener(new QuotaUsageReconciler(store, resources, clock, admissionState));
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
         Bodies bodies = new Bodies(mapper, protobuf);

@@ -14,9 +14,12 @@ public final class AdmissionChain implements AdmissionPlugin, WriteListener {
     public static final AdmissionChain NONE = new AdmissionChain(List.of());
 
     private final List<AdmissionPlugin> plugins;
+    private final List<WriteListener> listeners;
 
     public AdmissionChain(List<AdmissionPlugin> plugins) {
         this.plugins = List.copyOf(plugins);
+        this.listeners = this.plugins.stream().filter(WriteListener.class::isInstance)
+                .map(WriteListener.class::cast).toList();
     }
 
     @Override
@@ -29,27 +32,23 @@ public final class AdmissionChain implements AdmissionPlugin, WriteListener {
         plugins.forEach(plugin -> plugin.validate(request));
     }
 
-    private List<WriteListener> listeners() {
-        return plugins.stream().filter(WriteListener.class::isInstance).map(WriteListener.class::cast).toList();
-    }
-
     @Override
     public void created(ResourceDefinition def, ObjectNode object) {
-        listeners().forEach(listener -> listener.created(def, object));
+        listeners.forEach(listener -> listener.created(def, object));
     }
 
     @Override
     public void updated(ResourceDefinition def, ObjectNode object, ObjectNode old) {
-        listeners().forEach(listener -> listener.updated(def, object, old));
+        listeners.forEach(listener -> listener.updated(def, object, old));
     }
 
     @Override
     public void deleted(ResourceDefinition def, ObjectNode object) {
-        listeners().forEach(listener -> listener.deleted(def, object));
+        listeners.forEach(listener -> listener.deleted(def, object));
     }
 
     @Override
     public void createFailed(ResourceDefinition def, ObjectNode object) {
-        listeners().forEach(listener -> listener.createFailed(def, object));
+        listeners.forEach(listener -> listener.createFailed(def, object));
     }
 }

@@ -21,7 +21,8 @@ public final class AdmissionDenied {
 
     public static ApiException of(ResourceDefinition def, String name, String why, List<ApiException.Cause> causes) {
         String resource = def.group().isEmpty() ? def.plural() : def.plural() + "." + def.group();
-        String message = name.isEmpty() ? "forbidden: " + why : resource + " \"" + name + "\" is forbidden: " + why;
+        String message = name.isEmpty() ? resource + " is forbidden: " + why
+                : resource + " \"" + name + "\" is forbidden: " + why;
         return new ApiException(403, "Forbidden", message,
                 new ApiException.Details(name, def.group(), def.plural(), causes, null));
     }

@@ -15,6 +15,7 @@ import dev.kumo.apiserver.registry.WriteListener;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.resources.ResourceRegistry;
 import dev.kumo.apiserver.strategy.Json;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,21 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
     private final ResourceRegistry resources;
     private final Clock clock;
     private final NamespacedObjects quotas;
+    private final ResourceDefinition quotaDefinition;
+    private final WriteListener usageWritten;
 
-    public QuotaUsageReconciler(Store store, ResourceRegistry resources, Clock clock) {
+    /**
+     * @param usageWritten told of each quota status written here: the write goes to the store, not through the
+     *                     registry, so this is how caches of quotas (ResourceQuota admission's) learn that the
+     *                     usage came down
+     */
+    public QuotaUsageReconciler(Store store, ResourceRegistry resources, Clock clock, WriteListener usageWritten) {
         this.store = store;
         this.resources = resources;
         this.clock = clock;
         this.quotas = new NamespacedObjects(store, "resourcequotas", clock);
+        this.quotaDefinition = resources.find("", "v1", "resourcequotas").orElseThrow();
+        this.usageWritten = usageWritten;
     }
 
     @Override
@@ -66,6 +76,7 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
             }
             try {
                 store.update(current.key(), next, current.revision());
+                usageWritten.updated(quotaDefinition, next, current.value());
                 LOG.atInfo().addKeyValue("namespace", current.key().namespace())
                         .addKeyValue("quota", current.key().name())
                         .addKeyValue("used", next.path("status").path("used").toString()).log("quota usage updated");
@@ -171,7 +182,7 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
     public void updated(ResourceDefinition def, ObjectNode object, ObjectNode old) {
         quotas.updated(def, object, old);
         boolean finished = def.group().isEmpty() && def.plural().equals("pods")
-                && !isFinished(old) && isFinished(object);
+                && !PodStrategy.isTerminal(old) && PodStrategy.isTerminal(object);
         if (isQuota(def) || finished && counted(def, object)) {
             reconcile(Meta.namespace(object));
         }
@@ -190,10 +201,5 @@ public final class QuotaUsageReconciler implements Reconciler, WriteListener {
         if (counted(def, object)) {
             reconcile(Meta.namespace(object));
         }
-    }
-
-    private static boolean isFinished(JsonNode pod) {
-        String phase = pod.path("status").path("phase").asText("");
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 }

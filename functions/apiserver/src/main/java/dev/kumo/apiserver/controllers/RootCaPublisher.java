@@ -2,6 +2,7 @@ package dev.kumo.apiserver.controllers;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apiserver.admission.serviceaccount.ServiceAccountAdmission;
 import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.resources.ResourceRegistry;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * into every pod. A ConfigMap whose data or description drifted is put back.
  */
 public final class RootCaPublisher extends NamespaceReconciler {
-    public static final String NAME = "kube-root-ca.crt";
+    static final String NAME = ServiceAccountAdmission.ROOT_CA_CONFIG_MAP;
     static final String DESCRIPTION_ANNOTATION = "kubernetes.io/description";
     static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver when using "
             + "internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is "

@@ -2,6 +2,7 @@ package dev.kumo.apiserver.controllers;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apiserver.admission.serviceaccount.ServiceAccountAdmission;
 import dev.kumo.apiserver.registry.GenericRegistry;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.resources.ResourceRegistry;
@@ -11,8 +12,6 @@ import dev.kumo.apiserver.resources.ResourceRegistry;
  * that name none run as.
  */
 public final class ServiceAccountsReconciler extends NamespaceReconciler {
-    public static final String DEFAULT = "default";
-
     private final ResourceDefinition serviceAccounts;
 
     public ServiceAccountsReconciler(GenericRegistry registry, ResourceRegistry resources) {
@@ -23,7 +22,7 @@ public final class ServiceAccountsReconciler extends NamespaceReconciler {
     @Override
     void reconcileActive(String namespace) {
         ObjectNode account = JsonNodeFactory.instance.objectNode();
-        account.putObject("metadata").put("name", DEFAULT);
+        account.putObject("metadata").put("name", ServiceAccountAdmission.DEFAULT_SERVICE_ACCOUNT);
         createIfMissing(serviceAccounts, namespace, account);
     }
 }

@@ -120,21 +120,31 @@ public final class GenericRegistry {
         }
         ObjectKey key = key(def, namespace, Meta.name(object));
         Allocations held = allocationsOf(def);
-        held.allocate(object);
+        try {
+            held.allocate(object);
+        } catch (RuntimeException e) {
+            createFailed(def, object);
+            throw e;
+        }
         ObjectNode created;
         try {
             created = served(def, store.create(key, def.conversion().toStorage(object)));
         } catch (StoreException e) {
             held.release(object);
-            ObjectNode refused = object;
-            notify("createFailed", refused, listener -> listener.createFailed(def, refused));
+            createFailed(def, object);
             throw Errors.from(def, key, e);
         } catch (RuntimeException e) {
             held.release(object);
+            createFailed(def, object);
             throw e;
         }
         notify("created", created, listener -> listener.created(def, created));
         return created;
+    }
+
+    /** Admission passed (and may have charged a quota for the object), but the object was not written. */
+    private void createFailed(ResourceDefinition def, ObjectNode object) {
+        notify("createFailed", object, listener -> listener.createFailed(def, object));
     }
 
     private Allocations allocationsOf(ResourceDefinition def) {
@@ -304,6 +314,7 @@ public final class GenericRegistry {
                     next.remove("status");
                 }
             }
+            def.strategy().applyDefaults(next);
             def.strategy().prepareForUpdate(next, old);
             if (def.strategy().tracksGeneration() && !desiredState(next).equals(desiredState(old))) {
                 Meta.of(next).put("generation", old.path("metadata").path("generation").asLong(0) + 1);

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.resource.PodResources;
-import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ public final class NodeReservations implements Allocations {
     @Override
     public void allocate(ObjectNode pod) {
         String node = nodeName(pod);
-        if (!node.isEmpty() && !terminal(pod)) {
+        if (!node.isEmpty() && !PodStrategy.isTerminal(pod)) {
             reserve(node, pod, false);
         }
     }
@@ -56,8 +56,8 @@ public final class NodeReservations implements Allocations {
     public void reallocate(ObjectNode pod, ObjectNode old) {
         String node = nodeName(pod);
         String oldNode = nodeName(old);
-        boolean active = !terminal(pod);
-        boolean wasActive = !terminal(old);
+        boolean active = !PodStrategy.isTerminal(pod);
+        boolean wasActive = !PodStrategy.isTerminal(old);
         if (!node.isEmpty() && active && (oldNode.isEmpty() || !wasActive)) {
             reserve(node, pod, true); // the binding
         } else if (!oldNode.isEmpty() && wasActive && (!active || node.isEmpty())) {
@@ -76,11 +76,6 @@ public final class NodeReservations implements Allocations {
         if (!node.isEmpty()) {
             unreserve(node, Meta.uid(pod));
         }
-    }
-
-    /** The pods a node holds, by uid, with their requests (what a scheduler's snapshot needs too). */
-    Map<String, ResourceList> reservedOn(String node) {
-        return read(node).map(stored -> pods(stored.value())).orElse(Map.of());
     }
 
     private void reserve(String node, ObjectNode pod, boolean checkRoom) {
@@ -147,17 +142,12 @@ public final class NodeReservations implements Allocations {
         if (allocatable.has("pods") && held.size() + 1 > allocatable.get("pods").value()) {
             insufficient.add("Too many pods");
         }
-        ResourceList used = ResourceList.EMPTY;
+        ResourceList after = requests;
         for (ResourceList each : held.values()) {
-            used = used.add(each);
+            after = after.add(each);
         }
-        for (String resource : requests.names()) {
-            if (resource.equals("pods") || !allocatable.has(resource)) {
-                continue;
-            }
-            Quantity after = used.has(resource) ? used.get(resource).add(requests.get(resource))
-                    : requests.get(resource);
-            if (after.compareTo(allocatable.get(resource)) > 0) {
+        for (String resource : after.mask(requests.names()).exceeding(allocatable)) {
+            if (!resource.equals("pods")) {
                 insufficient.add("Insufficient " + resource);
             }
         }
@@ -194,10 +184,5 @@ public final class NodeReservations implements Allocations {
 
     private static String nodeName(ObjectNode pod) {
         return pod.path("spec").path("nodeName").asText("");
-    }
-
-    private static boolean terminal(ObjectNode pod) {
-        String phase = pod.path("status").path("phase").asText("");
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 }

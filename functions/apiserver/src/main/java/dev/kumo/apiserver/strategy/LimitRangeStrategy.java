@@ -45,11 +45,6 @@ public final class LimitRangeStrategy implements Strategy {
         }
     }
 
-    @Override
-    public void prepareForUpdate(ObjectNode limitRange, ObjectNode old) {
-        applyDefaults(limitRange);
-    }
-
     private static void copyMissing(JsonNode from, ObjectNode to) {
         from.fields().forEachRemaining(entry -> {
             if (!to.has(entry.getKey())) {

@@ -51,7 +51,6 @@ public final class PodStrategy implements Strategy, GracefulDeletion {
 
     @Override
     public void prepareForUpdate(ObjectNode pod, ObjectNode old) {
-        applyDefaults(pod);
         mirrorServiceAccount(Json.object(pod, "spec"));
     }
 
@@ -118,7 +117,8 @@ public final class PodStrategy implements Strategy, GracefulDeletion {
         return pod.path("spec").path("terminationGracePeriodSeconds").asLong(30);
     }
 
-    private static boolean isTerminal(JsonNode pod) {
+    /** Whether the pod has finished (Succeeded or Failed): it holds no resources and counts against no quota. */
+    public static boolean isTerminal(JsonNode pod) {
         String phase = pod.path("status").path("phase").asText("");
         return phase.equals("Succeeded") || phase.equals("Failed");
     }

@@ -101,7 +101,7 @@ public final class ResourceQuantities {
     }
 
     /** A resource outside kubernetes.io's names, e.g. {@code example.com/gpu} (not {@code requests.} prefixed). */
-    static boolean isExtended(String name) {
+    public static boolean isExtended(String name) {
         int slash = name.indexOf('/');
         if (slash < 0) {
             return false;

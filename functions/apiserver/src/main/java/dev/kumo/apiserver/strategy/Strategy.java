@@ -15,7 +15,8 @@ public interface Strategy {
 
     /**
      * The defaults Kubernetes applies when it decodes a request, before admission sees the object (e.g. a pod's
-     * requests from its limits); {@link #prepareForCreate} runs after admission.
+     * requests from its limits): on create, and on update before {@link #prepareForUpdate}; {@link #prepareForCreate}
+     * runs after admission.
      */
     default void applyDefaults(ObjectNode object) {
     }

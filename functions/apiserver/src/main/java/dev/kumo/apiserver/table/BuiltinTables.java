@@ -98,10 +98,9 @@ public final class BuiltinTables {
         return new TableConvertor(List.of(integer("Secrets", "Number of secrets.", o -> o.path("secrets").size())));
     }
 
+    /** Kubernetes' LimitRange printer: Name and Created At. */
     public static TableConvertor limitRanges() {
-        return TableConvertor.withoutAge(List.of(new TableColumn("Created At", "date", "", "CreationTimestamp is a "
-                + "timestamp representing the server time when this object was created.", 0,
-                o -> o.path("metadata").path("creationTimestamp").asText(""))));
+        return TableConvertor.nameAndCreatedAt();
     }
 
     /** kubectl's quota columns: {@code name: used/hard} per resource, limits.* under Limit, the rest under Request. */

@@ -25,11 +25,6 @@ public final class TableConvertor {
         this.withAge = age;
     }
 
-    /** For the few printers with no Age column (LimitRange's shows "Created At"). */
-    public static TableConvertor withoutAge(List<TableColumn> columns) {
-        return new TableConvertor(columns, false);
-    }
-
     /** Name and Age, for kinds without columns of their own. */
     public static TableConvertor defaultColumns() {
         return new TableConvertor(List.of());
@@ -37,7 +32,7 @@ public final class TableConvertor {
 
     /**
      * Name and Created At (RFC 3339), kube-apiserver's default table for kinds without a printer of their own,
-     * such as Roles and ClusterRoles.
+     * such as Roles and ClusterRoles, and LimitRange's printer.
      */
     public static TableConvertor nameAndCreatedAt() {
         return new TableConvertor(List.of(new TableColumn("Created At", "date", "", "CreationTimestamp is a "

@@ -3,8 +3,6 @@ package dev.kumo.apiserver.rest;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.ApiServer;
 
-import java.nio.file.Path;
-
 /** Gives tests in other packages an API server on fresh tables. */
 public final class ApiHarness {
     private final TestApi api = new TestApi();
@@ -21,10 +19,5 @@ public final class ApiHarness {
     /** The {@code Authorization} header value of an admin request to {@link #server()}. */
     public String adminAuthorization() {
         return "Bearer " + TestApi.ADMIN_TOKEN;
-    }
-
-    /** The PEM key file the test servers sign service-account tokens with. */
-    public static Path serviceAccountKey() {
-        return TestApi.SERVICE_ACCOUNT_KEY;
     }
 }

@@ -66,6 +66,19 @@ class LimitRangeAdmissionTest {
     }
 
     @Test
+    void anUpdatedLimitRangeIsDefaultedAsACreatedOne() {
+        limitRange("[{\"type\":\"Container\",\"max\":{\"cpu\":\"2\"}}]");
+
+        TestApi.Answer updated = api.call("PUT", NS + "/limitranges/limits", """
+                {"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"limits"},
+                 "spec":{"limits":[{"type":"Container","max":{"cpu":"1000m"}}]}}""");
+
+        assertThat(updated.status()).as(updated.text()).isEqualTo(200);
+        assertThat(TestApi.json(updated.body().at("/spec/limits/0"))).isEqualTo(TestApi.json("""
+                {"type":"Container","max":{"cpu":"1"},"default":{"cpu":"1"},"defaultRequest":{"cpu":"1"}}"""));
+    }
+
+    @Test
     void minMaxAndRatioAreEnforcedWithKubernetesMessages() {
         limitRange("""
                 [{"type":"Container","max":{"cpu":"500m"},"min":{"memory":"64Mi"},

@@ -261,7 +261,7 @@ class NodeAuthorizationTest {
     }
 
     private TestApi.Answer as(String token, String method, String path, String body) {
-        return api.call(method, path, body, "application/json", auth(token));
+        return api.callAs(token, method, path, body);
     }
 
     private JsonNode admin(String method, String path, String body) {

@@ -112,6 +112,35 @@ class ResourceQuotaAdmissionTest {
     }
 
     @Test
+    void roomADeleteFreesIsUsableAtOnce() {
+        quota("q", "{\"pods\":\"1\"}");
+        assertThat(pod("a", "{}").status()).isEqualTo(201);
+        assertThat(pod("b", "{}").status()).isEqualTo(403);
+
+        assertThat(api.call("DELETE", NS + "/pods/a", null).status()).isEqualTo(200);
+
+        TestApi.Answer b = pod("b", "{}");
+        assertThat(b.status()).as(b.text()).isEqualTo(201);
+    }
+
+    /** A create that admission charged for but that failed before the store took it (here: its IP is taken). */
+    @Test
+    void aCreateRefusedAfterAdmissionGivesItsChargeBack() {
+        quota("q", "{\"services\":\"1\"}");
+        String service = """
+                {"metadata":{"name":"%s"},"spec":{%s"ports":[{"port":80}]}}""";
+
+        // 10.96.0.1 is the kubernetes service's.
+        TestApi.Answer taken = api.call("POST", NS + "/services", service.formatted("taken",
+                "\"clusterIP\":\"10.96.0.1\","));
+        TestApi.Answer next = api.call("POST", NS + "/services", service.formatted("web", ""));
+
+        assertThat(taken.status()).as(taken.text()).isEqualTo(422);
+        assertThat(next.status()).as(next.text()).isEqualTo(201);
+        assertThat(status("q").path("used")).isEqualTo(TestApi.json("{\"services\":\"1\"}"));
+    }
+
+    @Test
     void raisingTheLimitTakesEffectAtOnce() {
         quota("q", "{\"pods\":\"1\"}");
         pod("a", "{}");

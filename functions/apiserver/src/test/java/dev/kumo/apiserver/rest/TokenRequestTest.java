@@ -304,7 +304,7 @@ class TokenRequestTest {
     }
 
     private TestApi.Answer as(String bearer, String method, String path, String body) {
-        return api.call(method, path, body, "application/json", Map.of("Authorization", "Bearer " + bearer));
+        return api.callAs(bearer, method, path, body);
     }
 
     /** Creates a service account; returns its uid. */

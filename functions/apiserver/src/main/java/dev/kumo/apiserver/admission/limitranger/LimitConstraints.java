@@ -51,56 +51,47 @@ final class LimitConstraints {
         return Quantity.parse(value.asText());
     }
 
+    /** Kubernetes' {@code minConstraint}: a request is needed, and neither it nor a limit may be below the minimum. */
     private static void min(String type, String resource, Quantity enforced, ResourceList requests,
                             ResourceList limits, List<String> violations) {
-        Quantity request = requests.get(resource);
-        Quantity limit = limits.get(resource);
-        long[] values = comparable(request, limit, enforced);
-        if (request == null) {
-            violations.add("minimum " + resource + " usage per " + type + " is " + enforced
-                    + ".  No request is specified");
-        } else if (values[0] < values[2]) {
-            violations.add("minimum " + resource + " usage per " + type + " is " + enforced + ", but request is "
-                    + request);
-        } else if (limit != null && values[1] < values[2]) {
-            violations.add("minimum " + resource + " usage per " + type + " is " + enforced + ", but limit is "
-                    + limit);
+        Observed o = Observed.of(resource, enforced, requests, limits);
+        String minimum = "minimum " + resource + " usage per " + type + " is " + enforced;
+        if (o.request() == null) {
+            violations.add(minimum + ".  No request is specified");
+        } else if (o.requestValue() < o.enforcedValue()) {
+            violations.add(minimum + ", but request is " + o.request());
+        } else if (o.limit() != null && o.limitValue() < o.enforcedValue()) {
+            violations.add(minimum + ", but limit is " + o.limit());
         }
     }
 
+    /** Kubernetes' {@code maxConstraint}: a limit is needed, and neither it nor a request may be above the maximum. */
     private static void max(String type, String resource, Quantity enforced, ResourceList requests,
                             ResourceList limits, List<String> violations) {
-        Quantity request = requests.get(resource);
-        Quantity limit = limits.get(resource);
-        long[] values = comparable(request, limit, enforced);
-        if (limit == null) {
-            violations.add("maximum " + resource + " usage per " + type + " is " + enforced
-                    + ".  No limit is specified");
-        } else if (values[1] > values[2]) {
-            violations.add("maximum " + resource + " usage per " + type + " is " + enforced + ", but limit is "
-                    + limit);
-        } else if (request != null && values[0] > values[2]) {
-            violations.add("maximum " + resource + " usage per " + type + " is " + enforced + ", but request is "
-                    + request);
+        Observed o = Observed.of(resource, enforced, requests, limits);
+        String maximum = "maximum " + resource + " usage per " + type + " is " + enforced;
+        if (o.limit() == null) {
+            violations.add(maximum + ".  No limit is specified");
+        } else if (o.limitValue() > o.enforcedValue()) {
+            violations.add(maximum + ", but limit is " + o.limit());
+        } else if (o.request() != null && o.requestValue() > o.enforcedValue()) {
+            violations.add(maximum + ", but request is " + o.request());
         }
     }
 
     private static void ratio(String type, String resource, Quantity enforced, ResourceList requests,
                               ResourceList limits, List<String> violations) {
-        Quantity request = requests.get(resource);
-        Quantity limit = limits.get(resource);
-        long[] values = comparable(request, limit, enforced);
-        if (request == null || values[0] == 0) {
-            violations.add(resource + " max limit to request ratio per " + type + " is " + enforced
-                    + ", but no request is specified or request is 0");
+        Observed o = Observed.of(resource, enforced, requests, limits);
+        String rule = resource + " max limit to request ratio per " + type + " is " + enforced;
+        if (o.request() == null || o.requestValue() == 0) {
+            violations.add(rule + ", but no request is specified or request is 0");
             return;
         }
-        if (limit == null || values[1] == 0) {
-            violations.add(resource + " max limit to request ratio per " + type + " is " + enforced
-                    + ", but no limit is specified or limit is 0");
+        if (o.limit() == null || o.limitValue() == 0) {
+            violations.add(rule + ", but no limit is specified or limit is 0");
             return;
         }
-        double observed = (double) values[1] / values[0];
+        double observed = (double) o.limitValue() / o.requestValue();
         double shown = observed;
         double maximum = enforced.value();
         if (enforced.value() <= Quantity.MAX_MILLI_VALUE) {
@@ -108,19 +99,27 @@ final class LimitConstraints {
             maximum = enforced.milliValue();
         }
         if (observed > maximum) {
-            violations.add(resource + " max limit to request ratio per " + type + " is " + enforced
-                    + ", but provided ratio is " + String.format(Locale.ROOT, "%f", shown));
+            violations.add(rule + ", but provided ratio is " + String.format(Locale.ROOT, "%f", shown));
         }
     }
 
-    /** Request, limit and enforced amount at one precision: thousandths unless that could overflow. */
-    private static long[] comparable(Quantity request, Quantity limit, Quantity enforced) {
-        Quantity r = request == null ? Quantity.ZERO : request;
-        Quantity l = limit == null ? Quantity.ZERO : limit;
-        if (r.value() <= Quantity.MAX_MILLI_VALUE && l.value() <= Quantity.MAX_MILLI_VALUE
-                && enforced.value() <= Quantity.MAX_MILLI_VALUE) {
-            return new long[]{r.milliValue(), l.milliValue(), enforced.milliValue()};
+    /**
+     * A container's (or the pod's) request and limit of one resource (null when not set) and, at one precision, their
+     * amounts and the enforced one (Kubernetes' {@code requestLimitEnforcedValues}): thousandths unless that could
+     * overflow, a missing amount as zero.
+     */
+    private record Observed(Quantity request, Quantity limit, long requestValue, long limitValue,
+                            long enforcedValue) {
+        static Observed of(String resource, Quantity enforced, ResourceList requests, ResourceList limits) {
+            Quantity request = requests.get(resource);
+            Quantity limit = limits.get(resource);
+            Quantity r = request == null ? Quantity.ZERO : request;
+            Quantity l = limit == null ? Quantity.ZERO : limit;
+            if (r.value() <= Quantity.MAX_MILLI_VALUE && l.value() <= Quantity.MAX_MILLI_VALUE
+                    && enforced.value() <= Quantity.MAX_MILLI_VALUE) {
+                return new Observed(request, limit, r.milliValue(), l.milliValue(), enforced.milliValue());
+            }
+            return new Observed(request, limit, r.value(), l.value(), enforced.value());
         }
-        return new long[]{r.value(), l.value(), enforced.value()};
     }
 }

@@ -3,6 +3,7 @@ package dev.kumo.apiserver.admission.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apiserver.admission.AdmissionDenied;
 import dev.kumo.apiserver.admission.AdmissionPlugin;
 import dev.kumo.apiserver.admission.AdmissionRequest;
 import dev.kumo.apiserver.admission.AdmissionRequest.Operation;
@@ -213,14 +214,7 @@ public final class NodeRestriction implements AdmissionPlugin {
         return statuses;
     }
 
-    /** Kubernetes' {@code admission.NewForbidden}: {@code <resource> "<name>" is forbidden: <reason>}. */
     private static ApiException forbidden(AdmissionRequest request, String reason) {
-        String name = request.name() != null && !request.name().isEmpty() ? request.name()
-                : request.object() == null ? "" : Meta.name(request.object());
-        String group = request.resource().group();
-        String resource = group.isEmpty() ? request.resource().plural() : request.resource().plural() + "." + group;
-        String message = name.isEmpty() ? resource + " is forbidden: " + reason
-                : resource + " \"" + name + "\" is forbidden: " + reason;
-        return ApiException.forbidden(group, request.resource().plural(), name, message);
+        return AdmissionDenied.of(request, reason);
     }
 }

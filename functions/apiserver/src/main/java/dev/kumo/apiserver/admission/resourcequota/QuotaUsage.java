@@ -5,7 +5,9 @@ import dev.kumo.apimachinery.resource.PodResources;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apiserver.resources.ResourceDefinition;
+import dev.kumo.apiserver.strategy.PodStrategy;
 import dev.kumo.apiserver.strategy.QualityOfService;
+import dev.kumo.apiserver.strategy.ResourceQuantities;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -73,8 +75,7 @@ public final class QuotaUsage {
 
     /** Kubernetes' {@code QuotaV1Pod}: finished pods, and pods past their deletion grace period, use no compute. */
     static boolean chargedForCompute(JsonNode pod, Clock clock) {
-        String phase = pod.path("status").path("phase").asText("");
-        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+        if (PodStrategy.isTerminal(pod)) {
             return false;
         }
         JsonNode metadata = pod.path("metadata");
@@ -107,17 +108,11 @@ public final class QuotaUsage {
             if (name.startsWith("hugepages-")) {
                 usage.put(name, quantity);
                 usage.put("requests." + name, quantity);
-            } else if (isExtended(name)) {
+            } else if (ResourceQuantities.isExtended(name)) {
                 usage.put("requests." + name, quantity);
             }
         });
         return ResourceList.of(usage);
-    }
-
-    private static boolean isExtended(String name) {
-        int slash = name.indexOf('/');
-        return slash > 0 && !name.startsWith("requests.") && !name.substring(0, slash).equals("kubernetes.io")
-                && !name.substring(0, slash).endsWith(".kubernetes.io");
     }
 
     /** The names among {@code names} that this kind's usage counts (Kubernetes' {@code MatchingResources}). */
@@ -128,7 +123,8 @@ public final class QuotaUsage {
             if (isPods(def)) {
                 matches = POD_RESOURCES.contains(name) || name.startsWith("hugepages-")
                         || name.startsWith("requests.hugepages-")
-                        || name.startsWith("requests.") && isExtended(name.substring("requests.".length()));
+                        || name.startsWith("requests.")
+                        && ResourceQuantities.isExtended(name.substring("requests.".length()));
             } else {
                 matches = name.equals(countName(def))
                         || def.group().isEmpty() && LEGACY_COUNTS.contains(def.plural()) && name.equals(def.plural())

@@ -58,17 +58,19 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin, WriteListe
             return;
         }
         ResourceDefinition def = request.resource();
-        ResourceList delta;
-        if (request.operation() == AdmissionRequest.Operation.CREATE) {
-            delta = QuotaUsage.usage(def, request.object(), clock);
-        } else if (request.operation() == AdmissionRequest.Operation.UPDATE && def.group().isEmpty()
-                && def.plural().equals("services") && request.oldObject() != null) {
-            delta = QuotaUsage.usage(def, request.object(), clock)
-                    .subtractWithNonNegativeResult(QuotaUsage.usage(def, request.oldObject(), clock));
-        } else {
+        boolean serviceUpdate = request.operation() == AdmissionRequest.Operation.UPDATE && def.group().isEmpty()
+                && def.plural().equals("services") && request.oldObject() != null;
+        if (request.operation() != AdmissionRequest.Operation.CREATE && !serviceUpdate) {
             return;
         }
         List<StoredObject> pending = quotas.list(request.namespace());
+        if (pending.isEmpty()) {
+            return; // most namespaces have no quota: no usage to work out
+        }
+        ResourceList delta = QuotaUsage.usage(def, request.object(), clock);
+        if (serviceUpdate) {
+            delta = delta.subtractWithNonNegativeResult(QuotaUsage.usage(def, request.oldObject(), clock));
+        }
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<Charge> charges = decide(request, pending, delta);
             if (charges.isEmpty() || request.dryRun()) {

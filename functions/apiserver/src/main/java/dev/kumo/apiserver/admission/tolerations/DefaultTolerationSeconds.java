@@ -15,20 +15,11 @@ import dev.kumo.apiserver.admission.AdmissionRequest;
 public final class DefaultTolerationSeconds implements AdmissionPlugin {
     public static final String NOT_READY = "node.kubernetes.io/not-ready";
     public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    /**
+     * kube-apiserver's default of {@code --default-not-ready-toleration-seconds} and
+     * {@code --default-unreachable-toleration-seconds}.
+     */
     public static final long DEFAULT_SECONDS = 300;
-
-    private final long notReadySeconds;
-    private final long unreachableSeconds;
-
-    public DefaultTolerationSeconds() {
-        this(DEFAULT_SECONDS, DEFAULT_SECONDS);
-    }
-
-    /** kube-apiserver's {@code --default-not-ready-toleration-seconds} and {@code --default-unreachable-...}. */
-    public DefaultTolerationSeconds(long notReadySeconds, long unreachableSeconds) {
-        this.notReadySeconds = notReadySeconds;
-        this.unreachableSeconds = unreachableSeconds;
-    }
 
     @Override
     public void admit(AdmissionRequest request) {
@@ -57,11 +48,11 @@ public final class DefaultTolerationSeconds implements AdmissionPlugin {
                 : podSpec.putArray("tolerations");
         if (!notReady) {
             tolerations.addObject().put("key", NOT_READY).put("operator", "Exists").put("effect", "NoExecute")
-                    .put("tolerationSeconds", notReadySeconds);
+                    .put("tolerationSeconds", DEFAULT_SECONDS);
         }
         if (!unreachable) {
             tolerations.addObject().put("key", UNREACHABLE).put("operator", "Exists").put("effect", "NoExecute")
-                    .put("tolerationSeconds", unreachableSeconds);
+                    .put("tolerationSeconds", DEFAULT_SECONDS);
         }
     }
 }

@@ -68,7 +68,7 @@ public final class ProtobufSchemaGenerator {
         for (ServedPackages.ApiPackage apiPackage : ServedPackages.ALL) {
             apiVersions.add(apiPackage.apiVersion());
             for (String kind : RegisteredKinds.parse(modules.read(apiPackage.goPackage() + "/register.go"))) {
-                if (ServedPackages.NOT_SERVED.contains(kind) || !apiPackage.serves(kind)) {
+                if (ServedPackages.NOT_SERVED.contains(kind)) {
                     continue;
                 }
                 kinds.put(new TypeName(apiPackage.apiVersion(), kind), apiPackage.protoPackage() + "." + kind);

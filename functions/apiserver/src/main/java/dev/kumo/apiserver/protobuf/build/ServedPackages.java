@@ -8,16 +8,7 @@ import java.util.Set;
  * Each package's kinds are those its register.go registers; the meta kinds below come with every group-version.
  */
 final class ServedPackages {
-    /** @param onlyKinds the kinds served when not all the package registers are (empty: all of them) */
-    record ApiPackage(String apiVersion, String goPackage, Set<String> onlyKinds) {
-        ApiPackage(String apiVersion, String goPackage) {
-            this(apiVersion, goPackage, Set.of());
-        }
-
-        boolean serves(String kind) {
-            return onlyKinds.isEmpty() || onlyKinds.contains(kind);
-        }
-
+    record ApiPackage(String apiVersion, String goPackage) {
         /** The proto package, which go-to-protobuf derives from the Go package path. */
         String protoPackage() {
             return ServedPackages.protoPackage(goPackage);
@@ -27,8 +18,6 @@ final class ServedPackages {
     static final List<ApiPackage> ALL = List.of(
             new ApiPackage("v1", "k8s.io/api/core/v1"),
             new ApiPackage("apps/v1", "k8s.io/api/apps/v1"),
-            // TokenRequest only: TokenReview's user extras are a named Go slice (ExtraValue), not mapped yet.
-            new ApiPackage("authentication.k8s.io/v1", "k8s.io/api/authentication/v1", Set.of("TokenRequest")),
             new ApiPackage("autoscaling/v1", "k8s.io/api/autoscaling/v1"),
             new ApiPackage("coordination.k8s.io/v1", "k8s.io/api/coordination/v1"),
             new ApiPackage("discovery.k8s.io/v1", "k8s.io/api/discovery/v1"),
