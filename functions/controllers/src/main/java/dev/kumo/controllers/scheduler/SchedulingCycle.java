@@ -232,8 +232,7 @@ final class SchedulingCycle {
     private PostFilterResult runPostFilter() throws PluginError {
         List<String> reasons = new ArrayList<>();
         for (PostFilterPlugin plugin : profile.postFilter()) {
-            PostFilterResult result = plugin.postFilter(state, pod, diagnosis, snapshot, (p, view, node) ->
-                    runOn(view, node));
+            PostFilterResult result = plugin.postFilter(state, pod, diagnosis, snapshot, this::runOn);
             Status status = result.status();
             if (status.isSuccess() || status.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
                 return result;
