@@ -71,7 +71,7 @@ final class SchedulingCycle {
         try {
             List<NodeInfo> feasible = findNodesThatFit();
             if (feasible.isEmpty()) {
-                FitError fitError = new FitError(pod.key(), snapshot.size(), diagnosis);
+                FitError fitError = new FitError(snapshot.size(), diagnosis);
                 PostFilterResult postFilter = runPostFilter();
                 diagnosis.setPostFilterMessage(postFilter.status().message());
                 return new ScheduleOutcome.Unschedulable(pod, fitError, postFilter);

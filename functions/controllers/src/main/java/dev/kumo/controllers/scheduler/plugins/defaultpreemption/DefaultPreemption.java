@@ -66,7 +66,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
             }
         }
         if (candidates.isEmpty()) {
-            FitError fitError = new FitError(pod.key(), snapshot.size(), outcome);
+            FitError fitError = new FitError(snapshot.size(), outcome);
             return PostFilterResult.failed(Status.unschedulable("preemption: " + fitError.message()));
         }
         Candidate best = candidates.stream()
