@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code 0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.
  * preemption: ...}.
  */
-public record FitError(String pod, int numAllNodes, Diagnosis diagnosis) {
+public record FitError(int numAllNodes, Diagnosis diagnosis) {
     public static final String NO_NODE_AVAILABLE = "0/%d nodes are available";
 
     public String message() {

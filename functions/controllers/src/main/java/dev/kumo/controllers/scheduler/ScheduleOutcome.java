@@ -7,22 +7,8 @@ import dev.kumo.controllers.scheduler.framework.PostFilterResult;
 public sealed interface ScheduleOutcome {
     PodInfo pod();
 
-    /** A node was chosen ({@link Scheduler#schedule}); nothing is reserved yet. */
+    /** A node was chosen ({@link Scheduler#schedule}); nothing is assumed or bound yet. */
     record Scheduled(PodInfo pod, String nodeName, int evaluatedNodes, int feasibleNodes) implements ScheduleOutcome {
-    }
-
-    /**
-     * A node was chosen and the {@link Reservation} made it durable ({@link Scheduler#scheduleOne}); the pod is
-     * assumed in the snapshot.
-     */
-    record Reserved(PodInfo pod, Assignment assignment) implements ScheduleOutcome {
-    }
-
-    /**
-     * A node was chosen but the reservation refused it (another scheduler took the room first, or the pod changed);
-     * the snapshot no longer holds the pod. The caller refreshes its view of the node and tries again.
-     */
-    record ReservationRejected(PodInfo pod, Assignment assignment, String reason) implements ScheduleOutcome {
     }
 
     /**

@@ -2,9 +2,7 @@ package dev.kumo.controllers.scheduler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
-import dev.kumo.controllers.scheduler.framework.NodeInfo;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
-import dev.kumo.controllers.scheduler.framework.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +11,8 @@ import java.util.random.RandomGenerator;
 /**
  * kube-scheduler's scheduling core without its queue, cache informers or API calls: a {@link Profile} of plugins
  * run over a {@link ClusterSnapshot}, one pod at a time. Not thread-safe: one instance serves one sequence of
- * cycles (one invocation); parallel invocations each have their own and meet only in the {@link Reservation}.
+ * cycles. The caller assumes a chosen node into the snapshot ({@link ClusterSnapshot#assume}) and binds; the API's
+ * binding, not this class, keeps parallel schedulers from overcommitting a node.
  */
 public final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -47,30 +46,6 @@ public final class Scheduler {
         return outcome;
     }
 
-    /**
-     * One pod end to end as far as the core goes: schedule it, assume it onto the chosen node in the snapshot, and
-     * hand the {@link Assignment} to the reservation. A rejected reservation takes the pod back out of the snapshot.
-     */
-    public ScheduleOutcome scheduleOne(ObjectNode pod, ClusterSnapshot snapshot, Reservation reservation) {
-        ScheduleOutcome outcome = schedule(pod, snapshot);
-        if (!(outcome instanceof ScheduleOutcome.Scheduled scheduled)) {
-            return outcome;
-        }
-        NodeInfo node = snapshot.get(scheduled.nodeName());
-        Resource before = node.requested();
-        PodInfo placed = snapshot.assume(scheduled.pod(), scheduled.nodeName());
-        Assignment assignment = new Assignment(placed, node.name(), placed.requests().plus(Resource.ONE_POD),
-                node.allocatable(), before);
-        Reservation.Result result = reservation.reserve(assignment);
-        if (result.isReserved()) {
-            return new ScheduleOutcome.Reserved(placed, assignment);
-        }
-        snapshot.forget(placed);
-        LOG.atInfo().setMessage("reservation rejected").addKeyValue("pod", placed.key())
-                .addKeyValue("node", node.name()).addKeyValue("reason", result.reason()).log();
-        return new ScheduleOutcome.ReservationRejected(placed, assignment, result.reason());
-    }
-
     private static void log(ScheduleOutcome outcome) {
         switch (outcome) {
             case ScheduleOutcome.Scheduled s -> LOG.atDebug().setMessage("node chosen")
@@ -81,8 +56,6 @@ public final class Scheduler {
                     .addKeyValue("pod", u.pod().key()).addKeyValue("message", u.message()).log();
             case ScheduleOutcome.Failed f -> LOG.atWarn().setMessage("scheduling failed")
                     .addKeyValue("pod", f.pod().key()).addKeyValue("error", f.message()).log();
-            default -> {
-            }
         }
     }
 }

@@ -71,7 +71,7 @@ final class SchedulingCycle {
         try {
             List<NodeInfo> feasible = findNodesThatFit();
             if (feasible.isEmpty()) {
-                FitError fitError = new FitError(pod.key(), snapshot.size(), diagnosis);
+                FitError fitError = new FitError(snapshot.size(), diagnosis);
                 PostFilterResult postFilter = runPostFilter();
                 diagnosis.setPostFilterMessage(postFilter.status().message());
                 return new ScheduleOutcome.Unschedulable(pod, fitError, postFilter);
@@ -93,7 +93,6 @@ final class SchedulingCycle {
 
     private List<NodeInfo> findNodesThatFit() throws PluginError {
         PreFilterOutcome preFilter = runPreFilter(state, snapshot);
-        diagnosis.addPluginStatus(preFilter.status());
         if (!preFilter.status().isSuccess()) {
             // Every node gets the PreFilter's status, and its message stands for all of them.
             diagnosis.setAbsentNodesStatus(preFilter.status());
@@ -128,7 +127,6 @@ final class SchedulingCycle {
                 feasible.add(node);
             } else {
                 diagnosis.set(node.name(), status);
-                diagnosis.addPluginStatus(status);
             }
         }
         processedNodes = feasible.size() + diagnosis.nodeToStatus().size();
@@ -163,7 +161,6 @@ final class SchedulingCycle {
                 continue;
             }
             if (!status.isSuccess()) {
-                status = status.withPlugin(plugin.name());
                 if (status.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
                     // Preemption cannot help: no need to run the other PreFilters.
                     return new PreFilterOutcome(status, null, Set.of());
@@ -208,7 +205,7 @@ final class SchedulingCycle {
                 if (!status.isRejected()) {
                     throw new PluginError("running \"" + plugin.name() + "\" filter plugin: " + status.message());
                 }
-                return status.withPlugin(plugin.name());
+                return status;
             }
         }
         return Status.SUCCESS;
@@ -234,24 +231,18 @@ final class SchedulingCycle {
     /** The first PostFilter that succeeds or rules preemption out wins; otherwise their reasons together. */
     private PostFilterResult runPostFilter() throws PluginError {
         List<String> reasons = new ArrayList<>();
-        String rejector = "";
         for (PostFilterPlugin plugin : profile.postFilter()) {
-            PostFilterResult result = plugin.postFilter(state, pod, diagnosis, snapshot, (p, view, node) ->
-                    runOn(view, node));
+            PostFilterResult result = plugin.postFilter(state, pod, diagnosis, snapshot, this::runOn);
             Status status = result.status();
             if (status.isSuccess() || status.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
-                return new PostFilterResult(status.withPlugin(plugin.name()), result.nominatedNode(),
-                        result.victims());
+                return result;
             }
             if (!status.isRejected()) {
                 throw new PluginError("running PostFilter plugin \"" + plugin.name() + "\": " + status.message());
             }
             reasons.addAll(status.reasons());
-            if (rejector.isEmpty()) {
-                rejector = plugin.name();
-            }
         }
-        return PostFilterResult.failed(new Status(Status.Code.UNSCHEDULABLE, reasons, rejector));
+        return PostFilterResult.failed(new Status(Status.Code.UNSCHEDULABLE, reasons));
     }
 
     /** Each node's weighted score total ({@code prioritizeNodes}); without score plugins every node scores 1. */

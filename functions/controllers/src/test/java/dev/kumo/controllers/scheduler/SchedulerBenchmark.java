@@ -15,8 +15,8 @@ import java.util.function.IntFunction;
 
 /**
  * How many pods per second the scheduling core places, in memory: every placement is assumed into the snapshot
- * ({@link Reservation#IN_MEMORY}), nothing is read or written elsewhere. This is the core's ceiling; the API
- * wiring adds the reads, the conditional binding write and the event. A main, not a test: timings depend on the
+ * ({@link ClusterSnapshot#assume}, as the loop does), nothing is read or written elsewhere. This is the core's
+ * ceiling; the loop adds the reads, the binding write and the event. A main, not a test: timings depend on the
  * machine.
  *
  * <p>Run after {@code mvn -o -q -pl functions/controllers -am test-compile dependency:build-classpath
@@ -102,8 +102,9 @@ public final class SchedulerBenchmark {
         int unschedulable = 0;
         long start = System.nanoTime();
         for (ObjectNode pod : pods) {
-            ScheduleOutcome outcome = scheduler.scheduleOne(pod, snapshot, Reservation.IN_MEMORY);
-            if (outcome instanceof ScheduleOutcome.Reserved) {
+            ScheduleOutcome outcome = scheduler.schedule(pod, snapshot);
+            if (outcome instanceof ScheduleOutcome.Scheduled scheduled) {
+                snapshot.assume(scheduled.pod(), scheduled.nodeName());
                 placed++;
             } else {
                 unschedulable++;

@@ -5,6 +5,7 @@ import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
 import dev.kumo.controllers.scheduler.framework.CycleState;
 import dev.kumo.controllers.scheduler.framework.NodeInfo;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
+import dev.kumo.controllers.scheduler.framework.Resource;
 import dev.kumo.controllers.scheduler.framework.ScorePlugin;
 import dev.kumo.controllers.scheduler.plugins.noderesources.Fit;
 import dev.kumo.controllers.scheduler.testing.MakeNode;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -57,6 +59,23 @@ class SchedulerTest {
      * TaintToleration weighs 3: an untolerated PreferNoSchedule taint costs 300 points, more than a fuller node
      * loses on NodeResourcesFit (weight 1) and balance.
      */
+    /** What the loop does with a chosen node: assume the pod there, so that the next cycle counts it. */
+    @Test
+    void aChosenNodeAssumedIntoTheSnapshotCountsThePod() {
+        ClusterSnapshot snapshot = ClusterSnapshot.builder()
+                .nodes(List.of(MakeNode.node("n1").allocatable("cpu", "4", "memory", "8Gi", "pods", "10").obj()))
+                .pods(List.of(MakePod.pod("placed").node("n1").req("cpu", "1").obj())).build();
+
+        ScheduleOutcome.Scheduled outcome = scheduled(new Scheduler(Profile.defaults(), null)
+                .schedule(MakePod.pod("p").req("cpu", "500m", "memory", "1Gi").obj(), snapshot));
+        PodInfo placed = snapshot.assume(outcome.pod(), outcome.nodeName());
+
+        assertThat(placed.nodeName()).isEqualTo("n1");
+        NodeInfo n1 = snapshot.get("n1");
+        assertThat(n1.pods()).extracting(PodInfo::name).containsExactly("placed", "p");
+        assertThat(n1.requested()).isEqualTo(new Resource(1500, 1L << 30, 0, 2, Map.of()));
+    }
+
     @Test
     void weightsDecideBetweenPlugins() {
         ClusterSnapshot snapshot = ClusterSnapshot.builder().nodes(List.of(
@@ -202,10 +221,11 @@ class SchedulerTest {
         ClusterSnapshot snapshot = ClusterSnapshot.builder().nodes(identicalNodes(500)).build();
         Scheduler scheduler = new Scheduler(Profile.defaults(), null);
 
-        ScheduleOutcome first = scheduler.scheduleOne(MakePod.pod("a").obj(), snapshot, Reservation.IN_MEMORY);
+        ScheduleOutcome.Scheduled first = scheduled(scheduler.schedule(MakePod.pod("a").obj(), snapshot));
+        snapshot.assume(first.pod(), first.nodeName());
         ScheduleOutcome.Scheduled second = scheduled(scheduler.schedule(MakePod.pod("b").obj(), snapshot));
 
-        assertThat(((ScheduleOutcome.Reserved) first).assignment().nodeName()).isEqualTo("n000");
+        assertThat(first.nodeName()).isEqualTo("n000");
         assertThat(second.feasibleNodes()).isEqualTo(230);
         assertThat(second.evaluatedNodes()).isEqualTo(230);
         assertThat(second.nodeName()).isEqualTo("n230");

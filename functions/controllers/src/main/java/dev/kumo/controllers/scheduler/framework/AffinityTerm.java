@@ -56,6 +56,6 @@ public record AffinityTerm(Set<String> namespaces, LabelSelector selector, Strin
         }
         Set<String> merged = new HashSet<>(namespaces);
         merged.addAll(snapshot.namespacesMatching(namespaceSelector));
-        return new AffinityTerm(merged, selector, topologyKey, LabelSelectors.NOTHING);
+        return new AffinityTerm(merged, selector, topologyKey, LabelSelector.NOTHING);
     }
 }

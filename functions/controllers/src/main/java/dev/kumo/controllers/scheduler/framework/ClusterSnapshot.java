@@ -141,11 +141,10 @@ public final class ClusterSnapshot {
             ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(infos), Map.copyOf(namespaces), workloads);
             Set<String> seen = new java.util.HashSet<>();
             for (ObjectNode pod : pods) {
-                PodInfo info = PodInfo.of(pod);
-                NodeInfo node = snapshot.get(info.nodeName());
+                NodeInfo node = snapshot.get(pod.path("spec").path("nodeName").asText(""));
                 // A pod listed twice (say, from two pages of a list that moved) is one pod.
-                if (node != null && !isFinished(pod) && seen.add(info.identity())) {
-                    node.addPod(info);
+                if (node != null && !isFinished(pod) && seen.add(PodInfo.identity(pod))) {
+                    node.addPod(PodInfo.of(pod));
                 }
             }
             return snapshot;

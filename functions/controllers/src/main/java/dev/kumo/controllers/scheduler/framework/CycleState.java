@@ -32,11 +32,6 @@ public final class CycleState {
         return (T) value;
     }
 
-    @SuppressWarnings("unchecked")
-    public <T> T readOrNull(Key<T> key) {
-        return (T) data.get(key);
-    }
-
     public Set<String> skipFilterPlugins() {
         return skipFilterPlugins;
     }

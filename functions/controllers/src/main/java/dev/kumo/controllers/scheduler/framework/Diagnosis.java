@@ -3,18 +3,14 @@ package dev.kumo.controllers.scheduler.framework;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Why a pod did not fit (kube-scheduler's {@code framework.Diagnosis}): each evaluated node's status, the status of
- * the nodes never evaluated (left out by a PreFilter), the PreFilter and PostFilter messages, and the plugins that
- * rejected the pod (what a requeue on cluster events would look at).
+ * the nodes never evaluated (left out by a PreFilter), and the PreFilter and PostFilter messages.
  */
 public final class Diagnosis {
     private final Map<String, Status> nodeToStatus = new LinkedHashMap<>();
-    private Status absentNodesStatus = new Status(Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE, java.util.List.of(), "");
-    private final Set<String> unschedulablePlugins = new TreeSet<>();
+    private Status absentNodesStatus = Status.unresolvable();
     private String preFilterMessage = "";
     private String postFilterMessage = "";
 
@@ -37,17 +33,6 @@ public final class Diagnosis {
 
     public void setAbsentNodesStatus(Status status) {
         this.absentNodesStatus = status;
-    }
-
-    /** Records a rejecting plugin (kube-scheduler's {@code Diagnosis.AddPluginStatus}). */
-    public void addPluginStatus(Status status) {
-        if (!status.plugin().isEmpty() && status.isRejected()) {
-            unschedulablePlugins.add(status.plugin());
-        }
-    }
-
-    public Set<String> unschedulablePlugins() {
-        return Collections.unmodifiableSet(unschedulablePlugins);
     }
 
     public String preFilterMessage() {

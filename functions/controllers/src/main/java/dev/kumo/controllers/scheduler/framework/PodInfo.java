@@ -154,6 +154,12 @@ public final class PodInfo {
         return uid.isEmpty() ? key() : uid;
     }
 
+    /** {@link #identity()} read from the pod object without parsing the rest of it. */
+    public static String identity(JsonNode pod) {
+        String uid = Meta.uid(pod);
+        return uid.isEmpty() ? Meta.namespace(pod) + "/" + Meta.name(pod) : uid;
+    }
+
     public String nodeName() {
         return nodeName;
     }

@@ -9,11 +9,11 @@ public interface PostFilterPlugin extends Plugin {
                                 FilterRunner filters);
 
     /**
-     * The cycle's PreFilter and Filter plugins, for a plugin that asks "would the pod fit if ..." on a changed
-     * node (preemption's dry run).
+     * The cycle's PreFilter and Filter plugins for the cycle's pod, for a plugin that asks "would the pod fit if
+     * ..." on a changed node (preemption's dry run).
      */
     interface FilterRunner {
         /** PreFilter against {@code snapshot}, then Filter on {@code node}; the first status that is not success. */
-        Status runOn(PodInfo pod, ClusterSnapshot snapshot, NodeInfo node);
+        Status runOn(ClusterSnapshot snapshot, NodeInfo node);
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * What a plugin says about a pod (and a node): kube-scheduler's {@code framework.Status}. The reasons are the words
  * that end up, counted per node, in the FailedScheduling message.
  */
-public record Status(Code code, List<String> reasons, String plugin) {
+public record Status(Code code, List<String> reasons) {
 
     /** kube-scheduler's status codes (those a scheduling cycle without Permit can produce). */
     public enum Code {
@@ -21,23 +21,23 @@ public record Status(Code code, List<String> reasons, String plugin) {
         SKIP
     }
 
-    public static final Status SUCCESS = new Status(Code.SUCCESS, List.of(), "");
-    public static final Status SKIP = new Status(Code.SKIP, List.of(), "");
+    public static final Status SUCCESS = new Status(Code.SUCCESS, List.of());
+    public static final Status SKIP = new Status(Code.SKIP, List.of());
 
     public Status {
         reasons = List.copyOf(reasons);
     }
 
     public static Status unschedulable(String... reasons) {
-        return new Status(Code.UNSCHEDULABLE, List.of(reasons), "");
+        return new Status(Code.UNSCHEDULABLE, List.of(reasons));
     }
 
     public static Status unresolvable(String... reasons) {
-        return new Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(reasons), "");
+        return new Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(reasons));
     }
 
     public static Status error(String message) {
-        return new Status(Code.ERROR, List.of(message), "");
+        return new Status(Code.ERROR, List.of(message));
     }
 
     public boolean isSuccess() {
@@ -51,10 +51,6 @@ public record Status(Code code, List<String> reasons, String plugin) {
     /** Unschedulable, with or without hope from preemption. */
     public boolean isRejected() {
         return code == Code.UNSCHEDULABLE || code == Code.UNSCHEDULABLE_AND_UNRESOLVABLE;
-    }
-
-    public Status withPlugin(String name) {
-        return new Status(code, reasons, name);
     }
 
     /** The reasons joined as kube-scheduler's {@code Status.Message()} joins them. */

@@ -16,9 +16,6 @@ import java.util.Set;
  * everything.
  */
 public final class LabelSelectors {
-    /** Selects nothing ({@code labels.Nothing()}). */
-    public static final LabelSelector NOTHING = LabelSelector.NOTHING;
-
     private LabelSelectors() {
     }
 

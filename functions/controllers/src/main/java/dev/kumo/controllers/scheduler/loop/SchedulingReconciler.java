@@ -227,7 +227,6 @@ public final class SchedulingReconciler implements BatchReconciler {
                 case ScheduleOutcome.Failed failed -> plan.writes().add(new Write(attempt,
                         new Failure(FailureRecorder.SCHEDULER_ERROR, failed.message(),
                                 FailureRecorder.Nomination.CLEAR), null, Result.requeueAfter(ERROR_RETRY)));
-                default -> throw new IllegalStateException("unexpected outcome " + outcome);
             }
         }
         return plan;

@@ -89,7 +89,7 @@ final class SnapshotSource {
         for (ObjectNode pod : join(pods)) {
             if (PendingPods.isBound(pod)) {
                 bound.add(pod);
-                boundIdentities.add(PodInfo.of(pod).identity());
+                boundIdentities.add(PodInfo.identity(pod));
             } else if (PendingPods.isOurs(pod)) {
                 pending.add(pod);
             }
@@ -101,7 +101,7 @@ final class SnapshotSource {
                 .build();
         placedHere.clear();
         carryAssumed(cluster, listedAt, boundIdentities);
-        pending.removeIf(pod -> assumed.containsKey(PodInfo.of(pod).identity()));
+        pending.removeIf(pod -> assumed.containsKey(PodInfo.identity(pod)));
         current = new View(cluster, List.copyOf(pending), true);
         builtAt = listedAt;
         LOG.atDebug().setMessage("snapshot listed").addKeyValue("nodes", cluster.size())

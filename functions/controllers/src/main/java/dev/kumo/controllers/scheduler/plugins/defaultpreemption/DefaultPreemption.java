@@ -66,7 +66,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
             }
         }
         if (candidates.isEmpty()) {
-            FitError fitError = new FitError(pod.key(), snapshot.size(), outcome);
+            FitError fitError = new FitError(snapshot.size(), outcome);
             return PostFilterResult.failed(Status.unschedulable("preemption: " + fitError.message()));
         }
         Candidate best = candidates.stream()
@@ -111,7 +111,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return null;
         }
         ClusterSnapshot view = snapshot.withNode(trial);
-        Status status = filters.runOn(pod, view, trial);
+        Status status = filters.runOn(view, trial);
         if (!status.isSuccess()) {
             outcome.set(node.name(), status);
             return null;
@@ -122,7 +122,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         List<PodInfo> victims = new ArrayList<>();
         for (PodInfo candidate : potential) {
             trial.addPod(candidate);
-            if (!filters.runOn(pod, view, trial).isSuccess()) {
+            if (!filters.runOn(view, trial).isSuccess()) {
                 trial.removePod(candidate);
                 victims.add(candidate);
             }

@@ -76,7 +76,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         TopologyCounts existing = new TopologyCounts();
         for (NodeInfo node : snapshot.nodesWithPodsWithRequiredAntiAffinity()) {
             for (PodInfo placed : node.podsWithRequiredAntiAffinity()) {
-                existing.updateWithAntiAffinityTerms(placed.requiredAntiAffinityTerms(), pod, namespaceLabels, node, 1);
+                existing.addAntiAffinityTerms(placed.requiredAntiAffinityTerms(), pod, namespaceLabels, node);
             }
         }
         TopologyCounts affinityCounts = new TopologyCounts();
@@ -84,9 +84,9 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         if (!affinity.isEmpty() || !antiAffinity.isEmpty()) {
             for (NodeInfo node : snapshot.nodes()) {
                 for (PodInfo placed : node.pods()) {
-                    affinityCounts.updateWithAffinityTerms(affinity, placed, node, 1);
+                    affinityCounts.addAffinityTerms(affinity, placed, node);
                     // The incoming pod's namespace selectors are resolved: no namespace labels needed.
-                    antiAffinityCounts.updateWithAntiAffinityTerms(antiAffinity, placed, Map.of(), node, 1);
+                    antiAffinityCounts.addAntiAffinityTerms(antiAffinity, placed, Map.of(), node);
                 }
             }
         }

@@ -20,35 +20,29 @@ final class TopologyCounts {
         return counts.getOrDefault(pair, 0L);
     }
 
-    /** Counts the node's domain of {@code topologyKey}; a node without that label belongs to no domain. */
-    void update(NodeInfo node, String topologyKey, long value) {
+    /** Counts one more in the node's domain of {@code topologyKey}; a node without that label is in no domain. */
+    void add(NodeInfo node, String topologyKey) {
         String topologyValue = node.labels().get(topologyKey);
         if (topologyValue != null) {
-            TopologyPair pair = new TopologyPair(topologyKey, topologyValue);
-            long updated = counts.getOrDefault(pair, 0L) + value;
-            if (updated == 0) {
-                counts.remove(pair);
-            } else {
-                counts.put(pair, updated);
-            }
+            counts.merge(new TopologyPair(topologyKey, topologyValue), 1L, Long::sum);
         }
     }
 
     /** Counts every term once if {@code pod} matches all of them (affinity: all terms must hold together). */
-    void updateWithAffinityTerms(List<AffinityTerm> terms, PodInfo pod, NodeInfo node, long value) {
+    void addAffinityTerms(List<AffinityTerm> terms, PodInfo pod, NodeInfo node) {
         if (InterPodAffinity.podMatchesAllAffinityTerms(terms, pod)) {
             for (AffinityTerm term : terms) {
-                update(node, term.topologyKey(), value);
+                add(node, term.topologyKey());
             }
         }
     }
 
     /** Counts each term {@code pod} matches (anti-affinity: any one term repels). */
-    void updateWithAntiAffinityTerms(List<AffinityTerm> terms, PodInfo pod, Map<String, String> namespaceLabels,
-                                     NodeInfo node, long value) {
+    void addAntiAffinityTerms(List<AffinityTerm> terms, PodInfo pod, Map<String, String> namespaceLabels,
+                              NodeInfo node) {
         for (AffinityTerm term : terms) {
             if (term.matches(pod, namespaceLabels)) {
-                update(node, term.topologyKey(), value);
+                add(node, term.topologyKey());
             }
         }
     }

@@ -70,10 +70,8 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        RequiredNodeAffinity required = state.readOrNull(REQUIRED);
-        if (required == null) {
-            required = RequiredNodeAffinity.of(pod.pod());
-        }
+        // PreFilter wrote it: a pod without constraints is skipped there, and Filter does not run for it.
+        RequiredNodeAffinity required = state.read(REQUIRED);
         return required.matches(node.name(), node.labels()) ? Status.SUCCESS : Status.unresolvable(ERR_REASON_POD);
     }
 

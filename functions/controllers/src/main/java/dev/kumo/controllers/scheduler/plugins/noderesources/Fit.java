@@ -5,8 +5,6 @@ import dev.kumo.controllers.scheduler.framework.CycleState;
 import dev.kumo.controllers.scheduler.framework.FilterPlugin;
 import dev.kumo.controllers.scheduler.framework.NodeInfo;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
-import dev.kumo.controllers.scheduler.framework.PreFilterPlugin;
-import dev.kumo.controllers.scheduler.framework.PreFilterResult;
 import dev.kumo.controllers.scheduler.framework.PreScorePlugin;
 import dev.kumo.controllers.scheduler.framework.Resource;
 import dev.kumo.controllers.scheduler.framework.ResourceNames;
@@ -23,7 +21,7 @@ import java.util.TreeSet;
  * (cpu, memory, ephemeral-storage, extended and other scalar resources), and the node must allow one more pod.
  * Scores with the LeastAllocated strategy: the more stays free, the better.
  */
-public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+public final class Fit implements FilterPlugin, PreScorePlugin, ScorePlugin {
     public static final String NAME = "NodeResourcesFit";
 
     private final Set<String> ignoredResources;
@@ -51,33 +49,23 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin,
         return NAME;
     }
 
-    /** The requests are parsed once per pod already ({@link PodInfo#requests()}); nothing more to prepare. */
-    @Override
-    public PreFilterResult preFilter(CycleState state, PodInfo pod, ClusterSnapshot snapshot) {
-        return PreFilterResult.ALL_NODES;
-    }
-
+    /** The pod's requests are parsed once per pod already ({@link PodInfo#requests()}): no PreFilter needed. */
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        List<InsufficientResource> insufficient = fits(pod.requests(), node);
+        List<String> insufficient = insufficient(pod.requests(), node);
         if (insufficient.isEmpty()) {
             return Status.SUCCESS;
         }
-        return Status.unschedulable(insufficient.stream().map(InsufficientResource::reason).toArray(String[]::new));
+        return Status.unschedulable(insufficient.toArray(String[]::new));
     }
 
-    /** A resource the node lacks for the pod ({@code InsufficientResource}). */
-    public record InsufficientResource(String resourceName, String reason, long requested, long used, long capacity) {
-    }
-
-    /** Every resource the node cannot spare for {@code request} ({@code fitsRequest}). */
-    public List<InsufficientResource> fits(Resource request, NodeInfo node) {
-        List<InsufficientResource> insufficient = new ArrayList<>(2);
+    /** Why the node cannot spare {@code request}, one reason per resource it lacks ({@code fitsRequest}). */
+    private List<String> insufficient(Resource request, NodeInfo node) {
+        List<String> insufficient = new ArrayList<>(2);
         Resource allocatable = node.allocatable();
         Resource requested = node.requested();
         if (node.pods().size() + 1 > allocatable.pods()) {
-            insufficient.add(new InsufficientResource(Resource.PODS, "Too many pods", 1, node.pods().size(),
-                    allocatable.pods()));
+            insufficient.add("Too many pods");
         }
         if (request.isEmptyRequest()) {
             return insufficient;
@@ -95,10 +83,9 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin,
     }
 
     /** A request of zero always fits, even on a node already over its allocatable. */
-    private static void check(List<InsufficientResource> insufficient, String name, long request, long used,
-                              long capacity) {
+    private static void check(List<String> insufficient, String name, long request, long used, long capacity) {
         if (request > 0 && request > capacity - used) {
-            insufficient.add(new InsufficientResource(name, "Insufficient " + name, request, used, capacity));
+            insufficient.add("Insufficient " + name);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
 import dev.kumo.controllers.scheduler.framework.PreFilterResult;
 import dev.kumo.controllers.scheduler.framework.Status;
+import dev.kumo.controllers.scheduler.testing.Json;
 import dev.kumo.controllers.scheduler.testing.MakeNode;
 import dev.kumo.controllers.scheduler.testing.MakePod;
 import dev.kumo.controllers.scheduler.testing.Plugins;
@@ -23,10 +24,35 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** After kube-scheduler's TestNodeAffinity (filter and PreFilter) and TestNodeAffinityPriority. */
 class NodeAffinityTest {
-    private static MakePod required(String terms) {
+    /** A pod whose required node affinity has these {@code nodeSelectorTerms}. */
+    private static MakePod required(String... terms) {
         return MakePod.pod("p").spec("affinity", """
-                {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":%s}}}"""
-                .formatted(terms));
+                {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[%s]}}}"""
+                .formatted(String.join(",", terms)));
+    }
+
+    /** A {@code NodeSelectorTerm} of the given parts ({@link #expressions}, {@link #fields}). */
+    private static String term(String... parts) {
+        return "{" + String.join(",", parts) + "}";
+    }
+
+    private static String expressions(String... requirements) {
+        return "\"matchExpressions\":[" + String.join(",", requirements) + "]";
+    }
+
+    private static String fields(String... requirements) {
+        return "\"matchFields\":[" + String.join(",", requirements) + "]";
+    }
+
+    /** A requirement on a label; without values, none are written (Exists, DoesNotExist). */
+    private static String label(String key, String operator, String... values) {
+        String requirement = "{\"key\":\"" + key + "\",\"operator\":\"" + operator + "\"";
+        return requirement + (values.length == 0 ? "}" : ",\"values\":" + Json.MAPPER.valueToTree(values) + "}");
+    }
+
+    /** A requirement on the node's name ({@code metadata.name}). */
+    private static String name(String operator, String... values) {
+        return label("metadata.name", operator, values);
     }
 
     private static Arguments fits(String name, MakePod pod, MakeNode node) {
@@ -47,39 +73,39 @@ class NodeAffinityTest {
                 doesNotFit("node labels are subset", MakePod.pod("p").nodeSelector("foo", "bar")
                         .nodeSelector("baz", "blah"), MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with matchExpressions using In operator that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\",\"value2\"]}]}]"),
+                        required(term(expressions(label("foo", "In", "bar", "value2")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with matchExpressions using Gt operator that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"kernel-version\",\"operator\":\"Gt\",\"values\":[\"0204\"]}]}]"),
+                        required(term(expressions(label("kernel-version", "Gt", "0204")))),
                         MakeNode.node("node1").label("kernel-version", "0206")),
                 doesNotFit("Pod with matchExpressions using Gt operator on an equal value",
-                        required("[{\"matchExpressions\":[{\"key\":\"kernel-version\",\"operator\":\"Gt\",\"values\":[\"204\"]}]}]"),
+                        required(term(expressions(label("kernel-version", "Gt", "204")))),
                         MakeNode.node("node1").label("kernel-version", "0204")),
                 fits("Pod with matchExpressions using Lt operator that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"cores\",\"operator\":\"Lt\",\"values\":[\"3\"]}]}]"),
+                        required(term(expressions(label("cores", "Lt", "3")))),
                         MakeNode.node("node1").label("cores", "2")),
                 doesNotFit("A Gt or Lt value must be a valid label value: a negative number is not",
-                        required("[{\"matchExpressions\":[{\"key\":\"cores\",\"operator\":\"Lt\",\"values\":[\"-1\"]}]}]"),
+                        required(term(expressions(label("cores", "Lt", "-1")))),
                         MakeNode.node("node1").label("cores", "-2")),
                 doesNotFit("Pod with matchExpressions using Lt operator against a label that is no number",
-                        required("[{\"matchExpressions\":[{\"key\":\"cores\",\"operator\":\"Lt\",\"values\":[\"8\"]}]}]"),
+                        required(term(expressions(label("cores", "Lt", "8")))),
                         MakeNode.node("node1").label("cores", "four")),
                 fits("Pod with matchExpressions using NotIn operator that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"mem-type\",\"operator\":\"NotIn\",\"values\":[\"DDR\",\"DDR2\"]}]}]"),
+                        required(term(expressions(label("mem-type", "NotIn", "DDR", "DDR2")))),
                         MakeNode.node("node1").label("mem-type", "DDR3")),
                 fits("Pod with matchExpressions using Exists operator that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"GPU\",\"operator\":\"Exists\"}]}]"),
+                        required(term(expressions(label("GPU", "Exists")))),
                         MakeNode.node("node1").label("GPU", "NVIDIA-GRID-K1")),
                 doesNotFit("Pod with matchExpressions using DoesNotExist operator on a node that has the label",
-                        required("[{\"matchExpressions\":[{\"key\":\"GPU\",\"operator\":\"DoesNotExist\"}]}]"),
+                        required(term(expressions(label("GPU", "DoesNotExist")))),
                         MakeNode.node("node1").label("GPU", "NVIDIA-GRID-K1")),
                 doesNotFit("Pod with affinity that don't match node's labels won't schedule onto the node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"value1\",\"value2\"]}]}]"),
+                        required(term(expressions(label("foo", "In", "value1", "value2")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 doesNotFit("Pod with empty MatchExpressions is not a valid value will match no objects and won't "
-                        + "schedule onto the node", required("[{\"matchExpressions\":[]}]"),
+                        + "schedule onto the node", required(term(expressions())),
                         MakeNode.node("node1").label("foo", "bar")),
-                doesNotFit("Pod with a required node affinity without terms matches no node", required("[]"),
+                doesNotFit("Pod with a required node affinity without terms matches no node", required(),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with no Affinity will schedule onto a node", MakePod.pod("p"),
                         MakeNode.node("node1").label("foo", "bar")),
@@ -87,54 +113,46 @@ class NodeAffinityTest {
                         MakePod.pod("p").spec("affinity", "{\"nodeAffinity\":{}}"),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with multiple matchExpressions ANDed that matches the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"GPU\",\"operator\":\"Exists\"},"
-                                + "{\"key\":\"GPU\",\"operator\":\"NotIn\",\"values\":[\"AMD\",\"INTER\"]}]}]"),
+                        required(term(expressions(label("GPU", "Exists"), label("GPU", "NotIn", "AMD", "INTER")))),
                         MakeNode.node("node1").label("GPU", "NVIDIA-GRID-K1")),
                 doesNotFit("Pod with multiple matchExpressions ANDed that doesn't match the existing node",
-                        required("[{\"matchExpressions\":[{\"key\":\"GPU\",\"operator\":\"Exists\"},"
-                                + "{\"key\":\"GPU\",\"operator\":\"In\",\"values\":[\"AMD\",\"INTER\"]}]}]"),
+                        required(term(expressions(label("GPU", "Exists"), label("GPU", "In", "AMD", "INTER")))),
                         MakeNode.node("node1").label("GPU", "NVIDIA-GRID-K1")),
                 fits("Pod with multiple NodeSelectorTerms ORed in affinity, matches the node's labels and will "
                                 + "schedule onto the node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\",\"value2\"]}]},"
-                                + "{\"matchExpressions\":[{\"key\":\"diffkey\",\"operator\":\"In\",\"values\":[\"wrong\",\"value2\"]}]}]"),
+                        required(term(expressions(label("foo", "In", "bar", "value2"))),
+                                term(expressions(label("diffkey", "In", "wrong", "value2")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with an Affinity and a PodSpec.NodeSelector(the old thing that we are deprecating) both "
                                 + "are satisfied, will schedule onto the node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"Exists\"}]}]")
-                                .nodeSelector("foo", "bar"), MakeNode.node("node1").label("foo", "bar")),
+                        required(term(expressions(label("foo", "Exists")))).nodeSelector("foo", "bar"),
+                        MakeNode.node("node1").label("foo", "bar")),
                 doesNotFit("Pod with an Affinity matches node's labels but the PodSpec.NodeSelector(the old thing "
                                 + "that we are deprecating) is not satisfied, won't schedule onto the node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"Exists\"}]}]")
-                                .nodeSelector("foo", "bar"), MakeNode.node("node1").label("foo", "barrrrrr")),
+                        required(term(expressions(label("foo", "Exists")))).nodeSelector("foo", "bar"),
+                        MakeNode.node("node1").label("foo", "barrrrrr")),
                 doesNotFit("Pod with an invalid value in Affinity term won't be scheduled onto the node",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"NotIn\",\"values\":[\"invalid value: ___@#$%^\"]}]}]"),
+                        required(term(expressions(label("foo", "NotIn", "invalid value: ___@#$%^")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("An invalid term does not spoil the valid ones",
-                        required("[{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"Gt\",\"values\":[\"x\"]}]},"
-                                + "{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"Exists\"}]}]"),
+                        required(term(expressions(label("foo", "Gt", "x"))), term(expressions(label("foo", "Exists")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with matchFields using In operator that matches the existing node",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node1\"]}]}]"),
-                        MakeNode.node("node1")),
+                        required(term(fields(name("In", "node1")))), MakeNode.node("node1")),
                 doesNotFit("Pod with matchFields using NotIn operator on the node's name",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"NotIn\",\"values\":[\"node1\"]}]}]"),
-                        MakeNode.node("node1")),
+                        required(term(fields(name("NotIn", "node1")))), MakeNode.node("node1")),
                 fits("Pod with two terms: matchFields does not match, but matchExpressions matches",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}]},"
-                                + "{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\"]}]}]"),
+                        required(term(fields(name("In", "node2"))), term(expressions(label("foo", "In", "bar")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 doesNotFit("Pod with one term: matchFields does not match, but matchExpressions matches",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}],"
-                                + "\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\"]}]}]"),
+                        required(term(fields(name("In", "node2")), expressions(label("foo", "In", "bar")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 fits("Pod with one term: both matchFields and matchExpressions match",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node1\"]}],"
-                                + "\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\"]}]}]"),
+                        required(term(fields(name("In", "node1")), expressions(label("foo", "In", "bar")))),
                         MakeNode.node("node1").label("foo", "bar")),
                 doesNotFit("Pod with two terms: both matchFields and matchExpressions do not match",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}]},"
-                                + "{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"not-match-to-bar\"]}]}]"),
+                        required(term(fields(name("In", "node2"))),
+                                term(expressions(label("foo", "In", "not-match-to-bar")))),
                         MakeNode.node("node1").label("foo", "bar")));
     }
 
@@ -155,19 +173,15 @@ class NodeAffinityTest {
                 arguments(Named.of("a node selector alone narrows nothing", MakePod.pod("p").nodeSelector("a", "b")),
                         PreFilterResult.ALL_NODES),
                 arguments(Named.of("Pod with matchFields using In operator that matches the existing node",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node1\"]}]}]")),
-                        PreFilterResult.only(Set.of("node1"))),
+                        required(term(fields(name("In", "node1"))))), PreFilterResult.only(Set.of("node1"))),
                 arguments(Named.of("Pod with two terms: matchFields does not match, but matchExpressions matches",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}]},"
-                                + "{\"matchExpressions\":[{\"key\":\"foo\",\"operator\":\"In\",\"values\":[\"bar\"]}]}]")),
+                        required(term(fields(name("In", "node2"))), term(expressions(label("foo", "In", "bar"))))),
                         PreFilterResult.ALL_NODES),
                 arguments(Named.of("Pod with two terms of node.Name affinity",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node1\"]}]},"
-                                + "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}]}]")),
+                        required(term(fields(name("In", "node1"))), term(fields(name("In", "node2"))))),
                         PreFilterResult.only(Set.of("node1", "node2"))),
                 arguments(Named.of("Pod with two conflicting mach field requirements",
-                        required("[{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node1\"]},"
-                                + "{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node2\"]}]}]")),
+                        required(term(fields(name("In", "node1"), name("In", "node2"))))),
                         PreFilterResult.of(Status.unresolvable("pod affinity terms conflict"))));
     }
 
