@@ -1,6 +1,7 @@
 package dev.kumo.local.lambda;
 
 import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
@@ -54,7 +55,7 @@ class ControlLoopQueuesTest {
                 QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\""
                         + aws.queueArn(deadLetters) + "\"}"));
         String timer = aws.createQueue(LocalAws.uniqueName("timer"), Map.of());
-        env = new HashMap<>(Map.of("KUMO_SQS_ENDPOINT", URI.create(loopQueue).resolve("/").toString(),
+        env = new HashMap<>(Map.of(AwsClients.ENV_SQS_ENDPOINT, URI.create(loopQueue).resolve("/").toString(),
                 SqsKeyQueues.ENV_LOOP_QUEUES, "probe=" + loopQueue, SqsKeyQueues.ENV_TIMER_QUEUE, timer));
         queues = new SqsKeyQueues(aws.sqs(), Map.of("probe", loopQueue), timer, Clock.systemUTC());
         host = new LocalLambdaHost(LocalAws.LOCATION, aws.streams(), aws.sqs());

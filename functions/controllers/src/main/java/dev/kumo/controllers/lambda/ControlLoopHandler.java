@@ -55,7 +55,7 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     /** A handler for a given loop (hosts and tests that build the loop themselves). */
     protected ControlLoopHandler(Map<String, String> env, ControlLoop loop) {
-        this(loop, SqsKeyQueues.fromEnvironment(Sqs.client(env), env), Clock.systemUTC());
+        this(loop, SqsKeyQueues.fromEnvironment(env), Clock.systemUTC());
     }
 
     ControlLoopHandler(ControlLoop loop, KeyQueues queues, Clock clock) {

@@ -26,7 +26,7 @@ public final class ResyncTickHandler implements RequestHandler<ScheduledEvent, V
     }
 
     public ResyncTickHandler(Map<String, String> env) {
-        this.queues = SqsKeyQueues.fromEnvironment(Sqs.client(env), env);
+        this.queues = SqsKeyQueues.fromEnvironment(env);
         this.clock = Clock.systemUTC();
     }
 

@@ -39,8 +39,8 @@ public final class SqsKeyQueues implements KeyQueues {
         this.clock = clock;
     }
 
-    public static SqsKeyQueues fromEnvironment(SqsClient sqs, Map<String, String> env) {
-        return new SqsKeyQueues(sqs, parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
+    public static SqsKeyQueues fromEnvironment(Map<String, String> env) {
+        return new SqsKeyQueues(AwsClients.sqs(env), parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
                 env.getOrDefault(ENV_TIMER_QUEUE, ""), Clock.systemUTC());
     }
 
