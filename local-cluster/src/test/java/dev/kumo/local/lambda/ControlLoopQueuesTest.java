@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,18 @@ class ControlLoopQueuesTest {
         assertThat(ProbeLoopHandler.RECONCILED.get("poison-1")).hasSize(2);
         assertThat(ProbeLoopHandler.RECONCILED.get("web")).hasSize(1);
         assertThat(ProbeLoopHandler.RECONCILED.get("other")).hasSize(1);
+    }
+
+    @Test
+    void moreKeysThanOneRequestTakesAreAllEnqueued() {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            deliveries.add(new Delivery("probe", key("many-" + i), "r1"));
+        }
+
+        queues.send(deliveries); // three SendMessageBatch requests of at most ten entries
+
+        assertThat(depth(loopQueue)).isEqualTo(25);
     }
 
     @Test
