@@ -104,10 +104,18 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
         return new SQSBatchResponse(failures);
     }
 
+    /**
+     * The cause of what one minute's tick enqueues (the request, and the resync keys it brings): a tick delivered
+     * twice within the minute enqueues them once.
+     */
+    static String tickCause(Clock clock) {
+        return "tick-" + clock.millis() / 60_000;
+    }
+
     private boolean resync() {
         try {
             List<ObjectKey> keys = loop.resync().keys();
-            String cause = "tick-" + clock.millis() / 60_000;
+            String cause = tickCause(clock);
             queues.send(keys.stream().map(key -> new Delivery(loop.name(), key, cause)).toList());
             LOG.atDebug().addKeyValue("loop", loop.name()).addKeyValue("keys", keys.size()).log("resync enqueued");
             return true;

@@ -32,7 +32,7 @@ public final class ResyncTickHandler implements RequestHandler<ScheduledEvent, V
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        String cause = "tick-" + clock.millis() / 60_000;
+        String cause = ControlLoopHandler.tickCause(clock);
         List<Delivery> ticks = queues.loopQueues().keySet().stream()
                 .map(loop -> new Delivery(loop, ControlLoopHandler.RESYNC, cause)).toList();
         queues.send(ticks);
