@@ -64,9 +64,7 @@ final class LocalControlLoops {
         shared.put(SqsKeyQueues.ENV_TIMER_QUEUE, timer);
 
         for (LoopCatalog.Entry entry : LoopCatalog.entries()) {
-            LocalCredentials.Component component = LocalCredentials.component(
-                    entry.identity() == LoopCatalog.Identity.KUBE_SCHEDULER ? "kube-scheduler"
-                            : "kube-controller-manager");
+            LocalCredentials.Component component = LocalCredentials.componentOf(entry.user());
             Map<String, String> env = new HashMap<>(shared);
             env.put(ControlLoopHandler.ENV_LOOP, entry.name());
             env.put(ApiConnection.ENV_SERVER, apiServer);

@@ -70,10 +70,10 @@ public final class LocalCredentials {
         return tokenFile.resolveSibling(component.fileName() + ".token");
     }
 
-    /** The component named {@code fileName} ({@code kube-scheduler}, ...). */
-    public static Component component(String fileName) {
-        return COMPONENTS.stream().filter(c -> c.fileName().equals(fileName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no component " + fileName));
+    /** The component whose API user is {@code user} ({@code system:kube-scheduler}, ...). */
+    public static Component componentOf(String user) {
+        return COMPONENTS.stream().filter(c -> c.user().equals(user)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no component runs as " + user));
     }
 
     /** Each control-plane component's bearer token. */
