@@ -90,7 +90,7 @@ public final class EventRecorder {
             synchronized (recent) {
                 recent.put(correlation, new Recorded(eventName, 1));
             }
-        } catch (ApiError | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) { // the API's refusal, the connection, the credentials: all only logged
             LOG.atWarn().setCause(e).addKeyValue("kind", object.path("kind").asText())
                     .addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("reason", reason)
                     .log("could not record an event");
