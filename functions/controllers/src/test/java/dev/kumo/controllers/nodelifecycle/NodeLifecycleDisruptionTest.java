@@ -30,7 +30,7 @@ class NodeLifecycleDisruptionTest {
             loop.reconciler().reconcile(ObjectKey.cluster("nodes", "only"));
 
             var node = cluster.admin().get(ResourceType.NODES, "", "only").orElseThrow();
-            assertThat(PodConditions.status(node, "Ready")).isEqualTo("Unknown");
+            assertThat(Conditions.status(node, "Ready")).isEqualTo("Unknown");
             assertThat(node.path("spec").path("taints").toString()).contains("unreachable")
                     .doesNotContain("NoExecute");
             assertThat(Meta.isBeingDeleted(cluster.admin().get(ResourceType.PODS, "apps", "web").orElseThrow()))
