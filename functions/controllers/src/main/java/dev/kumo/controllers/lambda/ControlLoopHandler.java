@@ -53,7 +53,10 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
         this(env, entry.factory().apply(context(env, entry.component())));
     }
 
-    /** A handler for a given loop (hosts and tests that build the loop themselves). */
+    /**
+     * A handler for a given loop: the local cluster's tests run a probe loop through the real handler this way (the
+     * local Lambda host builds a handler from its class name and environment, so the probe is a subclass).
+     */
     protected ControlLoopHandler(Map<String, String> env, ControlLoop loop) {
         this(loop, SqsKeyQueues.fromEnvironment(env), Clock.systemUTC());
     }

@@ -47,7 +47,10 @@ public final class FanOutHandler implements RequestHandler<DynamodbEvent, Stream
         this(env, new FanOut(LoopCatalog.keyMappers()));
     }
 
-    /** With the given key mappers (hosts and tests that run loops of their own). */
+    /**
+     * With the given key mappers: the local cluster's tests run a probe mapper through the real handler this way
+     * (wrapped in a handler class the local Lambda host can build from its name).
+     */
     public FanOutHandler(Map<String, String> env, FanOut fanOut) {
         this(new DynamoStore(AwsClients.dynamo(env), StoreTables.fromEnvironment(env), new ObjectMapper(),
                         DynamoStore.Options.defaults(), ResourceTransformers.NONE),
