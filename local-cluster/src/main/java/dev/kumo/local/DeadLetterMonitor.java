@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reports keys that ended in a loop's dead-letter queue (what a CloudWatch alarm on the DLQs' depth does in AWS):
- * every half minute, a warning whenever a queue's depth changes, naming the loop, and the depths for
- * {@code ./kumo status}-style questions through {@link #depths()}.
+ * every half minute, a warning in the cluster's log whenever a queue's depth changes to a non-zero one, naming the
+ * loop.
  */
 final class DeadLetterMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterMonitor.class);
@@ -35,7 +35,7 @@ final class DeadLetterMonitor implements AutoCloseable {
     }
 
     /** Messages in each dead-letter queue, by loop. */
-    Map<String, Integer> depths() {
+    private Map<String, Integer> depths() {
         Map<String, Integer> depths = new HashMap<>();
         queues.forEach((loop, url) -> depths.put(loop, Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(url)
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()

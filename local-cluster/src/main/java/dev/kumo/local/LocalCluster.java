@@ -48,7 +48,6 @@ public final class LocalCluster implements AutoCloseable {
     private Path kubeconfig;
     private String dynamoEndpoint;
     private LocalAwsClients awsClients;
-    private DeadLetterMonitor deadLetters;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -132,8 +131,7 @@ public final class LocalCluster implements AutoCloseable {
             loops = LocalControlLoops.start(host, sqsClient, client, environment, "http://127.0.0.1:" + sqsPort,
                     server, pki.caCertificatePath().toString(), credentials);
         }
-        deadLetters = new DeadLetterMonitor(sqsClient, loops.deadLetterQueues());
-        started.push(deadLetters);
+        started.push(new DeadLetterMonitor(sqsClient, loops.deadLetterQueues()));
 
         kubeconfig = settings.home().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), credentials.adminToken());
@@ -161,11 +159,6 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path kubeconfig() {
         return kubeconfig;
-    }
-
-    /** Messages in each control loop's dead-letter queue, by loop. */
-    public Map<String, Integer> deadLetterDepths() {
-        return deadLetters.depths();
     }
 
     public String dynamoEndpoint() {

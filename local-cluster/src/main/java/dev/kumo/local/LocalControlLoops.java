@@ -2,6 +2,7 @@ package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.controllers.lambda.ApiConnection;
+import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
 import dev.kumo.controllers.lambda.LoopCatalog;
@@ -58,14 +59,12 @@ final class LocalControlLoops {
         String timer = loops.queue(sqs, "kumo-timer", false, timerDeadLetter);
 
         Map<String, String> shared = new HashMap<>(environment);
-        shared.put("KUMO_SQS_ENDPOINT", sqsEndpoint);
+        shared.put(AwsClients.ENV_SQS_ENDPOINT, sqsEndpoint);
         shared.put(SqsKeyQueues.ENV_LOOP_QUEUES, loops.queueList());
         shared.put(SqsKeyQueues.ENV_TIMER_QUEUE, timer);
 
         for (LoopCatalog.Entry entry : LoopCatalog.entries()) {
-            LocalCredentials.Component component = LocalCredentials.component(
-                    entry.identity() == LoopCatalog.Identity.KUBE_SCHEDULER ? "kube-scheduler"
-                            : "kube-controller-manager");
+            LocalCredentials.Component component = LocalCredentials.componentOf(entry.user());
             Map<String, String> env = new HashMap<>(shared);
             env.put(ControlLoopHandler.ENV_LOOP, entry.name());
             env.put(ApiConnection.ENV_SERVER, apiServer);

@@ -31,11 +31,10 @@ final class IamMappings {
                 throw new IllegalArgumentException("an admin must be an IAM role or user ARN "
                         + "(arn:aws:iam::<account>:role/<name> or :user/<name>), not '" + arn + "'");
             }
-            var mapping = mappings.addObject().put(kind, arn).put("username", "kumo-admin:{{SessionName}}");
-            if (kind.equals("userarn")) {
-                mapping.put("username", "kumo-admin:" + arn.substring(arn.lastIndexOf('/') + 1));
-            }
-            mapping.putArray("groups").add("system:masters");
+            // A role's sessions are told apart by their session name; a user is the user.
+            String username = kind.equals("rolearn") ? "kumo-admin:{{SessionName}}"
+                    : "kumo-admin:" + arn.substring(arn.lastIndexOf('/') + 1);
+            mappings.addObject().put(kind, arn).put("username", username).putArray("groups").add("system:masters");
         }
         return mappings.toString();
     }

@@ -47,7 +47,7 @@ public final class LocalCredentials {
                 .append(",\"system:masters\"\n");
         Map<Component, String> components = new LinkedHashMap<>();
         for (Component component : COMPONENTS) {
-            String token = loadOrCreateToken(directory.resolve(component.fileName() + ".token"));
+            String token = loadOrCreateToken(tokenPath(directory, component));
             components.put(component, token);
             lines.append(token).append(',').append(component.user()).append(',').append(component.user())
                     .append(",\"\"\n");
@@ -67,13 +67,17 @@ public final class LocalCredentials {
 
     /** The file holding a component's bearer token (what its functions read, as {@code KUMO_API_TOKEN_FILE}). */
     public Path componentTokenFile(Component component) {
-        return tokenFile.resolveSibling(component.fileName() + ".token");
+        return tokenPath(tokenFile.getParent(), component);
     }
 
-    /** The component named {@code fileName} ({@code kube-scheduler}, ...). */
-    public static Component component(String fileName) {
-        return COMPONENTS.stream().filter(c -> c.fileName().equals(fileName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no component " + fileName));
+    private static Path tokenPath(Path directory, Component component) {
+        return directory.resolve(component.fileName() + ".token");
+    }
+
+    /** The component whose API user is {@code user} ({@code system:kube-scheduler}, ...). */
+    public static Component componentOf(String user) {
+        return COMPONENTS.stream().filter(c -> c.user().equals(user)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no component runs as " + user));
     }
 
     /** Each control-plane component's bearer token. */

@@ -1,6 +1,7 @@
 package dev.kumo.local.lambda;
 
 import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ class ControlLoopQueuesTest {
                 QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\""
                         + aws.queueArn(deadLetters) + "\"}"));
         String timer = aws.createQueue(LocalAws.uniqueName("timer"), Map.of());
-        env = new HashMap<>(Map.of("KUMO_SQS_ENDPOINT", URI.create(loopQueue).resolve("/").toString(),
+        env = new HashMap<>(Map.of(AwsClients.ENV_SQS_ENDPOINT, URI.create(loopQueue).resolve("/").toString(),
                 SqsKeyQueues.ENV_LOOP_QUEUES, "probe=" + loopQueue, SqsKeyQueues.ENV_TIMER_QUEUE, timer));
         queues = new SqsKeyQueues(aws.sqs(), Map.of("probe", loopQueue), timer, Clock.systemUTC());
         host = new LocalLambdaHost(LocalAws.LOCATION, aws.streams(), aws.sqs());
@@ -91,7 +93,22 @@ class ControlLoopQueuesTest {
     }
 
     @Test
+    void moreKeysThanOneRequestTakesAreAllEnqueued() {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            deliveries.add(new Delivery("probe", key("many-" + i), "r1"));
+        }
+
+        queues.send(deliveries); // three SendMessageBatch requests of at most ten entries
+
+        assertThat(depth(loopQueue)).isEqualTo(25);
+    }
+
+    @Test
     void requeueAfterComesBackThroughTheTimerQueueWhenDue() {
+        // No redelivery by visibility timeout on a loaded machine: the second look must be the timer's.
+        aws.sqs().setQueueAttributes(b -> b.queueUrl(loopQueue)
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")));
         host.start();
         queues.send(List.of(new Delivery("probe", key("later-1"), "r1")));
 

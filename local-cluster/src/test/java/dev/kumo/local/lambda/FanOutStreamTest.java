@@ -6,6 +6,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
+import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,9 @@ class FanOutStreamTest {
                 ResourceTransformers.NONE);
         String queue = aws.createQueue(LocalAws.uniqueName("probe") + ".fifo",
                 Map.of(QueueAttributeName.FIFO_QUEUE, "true"));
-        Map<String, String> env = Map.of("KUMO_DYNAMODB_ENDPOINT", aws.dynamoDbEndpoint(),
+        Map<String, String> env = Map.of(AwsClients.ENV_DYNAMODB_ENDPOINT, aws.dynamoDbEndpoint(),
                 StoreTables.ENV_OBJECTS_TABLE, tables.objects(), StoreTables.ENV_LOG_TABLE, tables.log(),
-                "KUMO_SQS_ENDPOINT", URI.create(queue).resolve("/").toString(),
+                AwsClients.ENV_SQS_ENDPOINT, URI.create(queue).resolve("/").toString(),
                 SqsKeyQueues.ENV_LOOP_QUEUES, "probe=" + queue);
         host = new LocalLambdaHost(LocalAws.LOCATION, aws.streams(), aws.sqs());
         host.createFunction(FunctionConfiguration.of("fanout", ProbeFanOutHandler.class.getName())

@@ -27,6 +27,9 @@ class LocalCredentialsTest {
             UserInfo user = authenticator.authenticate(component.getValue()).orElseThrow();
             assertThat(user.name()).isEqualTo(component.getKey().user());
             assertThat(user.groups()).doesNotContain("system:masters");
+            // The file a loop function reads its token from (KUMO_API_TOKEN_FILE) holds that same token.
+            assertThat(Files.readString(credentials.componentTokenFile(component.getKey())).strip())
+                    .isEqualTo(component.getValue());
         }
         assertThat(credentials.componentTokens().values()).doesNotHaveDuplicates()
                 .doesNotContain(credentials.adminToken());

@@ -52,10 +52,9 @@ final class ApiResources {
     Optional<Resource> forKind(String apiVersion, String kind) {
         int slash = apiVersion.indexOf('/');
         String key = (slash < 0 ? "" : apiVersion.substring(0, slash)) + "/" + kind;
-        Snapshot current = current();
-        Resource found = current.byKind().get(key);
-        if (found == null && Duration.between(current.readAt(), clock.instant()).compareTo(UNKNOWN_KIND_REFRESH) > 0) {
-            found = refresh().byKind().get(key);
+        Resource found = current().byKind().get(key);
+        if (found == null) {
+            found = readIfOlderThan(UNKNOWN_KIND_REFRESH).byKind().get(key);
         }
         return Optional.ofNullable(found);
     }
@@ -72,13 +71,22 @@ final class ApiResources {
 
     private Snapshot current() {
         Snapshot current = snapshot;
-        if (current == null || Duration.between(current.readAt(), clock.instant()).compareTo(MAX_AGE) > 0) {
-            current = refresh();
-        }
-        return current;
+        return olderThan(current, MAX_AGE) ? readIfOlderThan(MAX_AGE) : current;
     }
 
-    private synchronized Snapshot refresh() {
+    private boolean olderThan(Snapshot current, Duration age) {
+        return current == null || Duration.between(current.readAt(), clock.instant()).compareTo(age) > 0;
+    }
+
+    /**
+     * The snapshot, read again if it is older than {@code age}. Checked again under the lock: the reconciles that
+     * found it stale together (16 at a time) wait for one read and share it, instead of reading one after another.
+     */
+    private synchronized Snapshot readIfOlderThan(Duration age) {
+        Snapshot current = snapshot;
+        if (!olderThan(current, age)) {
+            return current;
+        }
         Map<String, Resource> byKind = new HashMap<>();
         Map<String, Resource> byStorage = new HashMap<>();
         List<ResourceType> collectable = new ArrayList<>();

@@ -27,7 +27,6 @@ final class GarbageCollectorKeys implements KeyMapper {
     /** The synthetic resource of sweep keys; it names no resource the API serves. */
     static final String SWEEP = "garbagecollector.kumo.dev/sweep";
     static final String SWEEP_NAME = "dependents";
-    private static final List<String> IGNORED = List.of("events", "events.k8s.io/events");
 
     /** The sweep of {@code namespace}, or of the whole cluster for {@code ""}. */
     static ObjectKey sweep(String namespace) {
@@ -36,7 +35,7 @@ final class GarbageCollectorKeys implements KeyMapper {
 
     @Override
     public List<ObjectKey> keysFor(WatchEvent change) {
-        if (IGNORED.contains(change.key().resource())) {
+        if (ApiResources.IGNORED.contains(change.key().resource())) {
             return List.of();
         }
         ObjectNode object = change.object();

@@ -53,9 +53,12 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
         this(env, entry.factory().apply(context(env, entry.component())));
     }
 
-    /** A handler for a given loop (hosts and tests that build the loop themselves). */
+    /**
+     * A handler for a given loop: the local cluster's tests run a probe loop through the real handler this way (the
+     * local Lambda host builds a handler from its class name and environment, so the probe is a subclass).
+     */
     protected ControlLoopHandler(Map<String, String> env, ControlLoop loop) {
-        this(loop, SqsKeyQueues.fromEnvironment(Sqs.client(env), env), Clock.systemUTC());
+        this(loop, SqsKeyQueues.fromEnvironment(env), Clock.systemUTC());
     }
 
     ControlLoopHandler(ControlLoop loop, KeyQueues queues, Clock clock) {
@@ -104,10 +107,18 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
         return new SQSBatchResponse(failures);
     }
 
+    /**
+     * The cause of what one minute's tick enqueues (the request, and the resync keys it brings): a tick delivered
+     * twice within the minute enqueues them once.
+     */
+    static String tickCause(Clock clock) {
+        return "tick-" + clock.millis() / 60_000;
+    }
+
     private boolean resync() {
         try {
             List<ObjectKey> keys = loop.resync().keys();
-            String cause = "tick-" + clock.millis() / 60_000;
+            String cause = tickCause(clock);
             queues.send(keys.stream().map(key -> new Delivery(loop.name(), key, cause)).toList());
             LOG.atDebug().addKeyValue("loop", loop.name()).addKeyValue("keys", keys.size()).log("resync enqueued");
             return true;

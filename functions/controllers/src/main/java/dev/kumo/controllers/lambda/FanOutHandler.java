@@ -15,16 +15,8 @@ import dev.kumo.controllers.runtime.FanOut;
 import dev.kumo.controllers.runtime.KeyQueues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +47,14 @@ public final class FanOutHandler implements RequestHandler<DynamodbEvent, Stream
         this(env, new FanOut(LoopCatalog.keyMappers()));
     }
 
-    /** With the given key mappers (hosts and tests that run loops of their own). */
+    /**
+     * With the given key mappers: the local cluster's tests run a probe mapper through the real handler this way
+     * (wrapped in a handler class the local Lambda host can build from its name).
+     */
     public FanOutHandler(Map<String, String> env, FanOut fanOut) {
-        this(store(env), StorageEncryption.encryptedResources(env), fanOut,
-                SqsKeyQueues.fromEnvironment(Sqs.client(env), env));
+        this(new DynamoStore(AwsClients.dynamo(env), StoreTables.fromEnvironment(env), new ObjectMapper(),
+                        DynamoStore.Options.defaults(), ResourceTransformers.NONE),
+                StorageEncryption.encryptedResources(env), fanOut, SqsKeyQueues.fromEnvironment(env));
     }
 
     FanOutHandler(DynamoStore store, Set<String> encrypted, FanOut fanOut, KeyQueues queues) {
@@ -66,18 +62,6 @@ public final class FanOutHandler implements RequestHandler<DynamodbEvent, Stream
         this.encrypted = encrypted;
         this.fanOut = fanOut;
         this.queues = queues;
-    }
-
-    private static DynamoStore store(Map<String, String> env) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
-        String endpoint = env.get("KUMO_DYNAMODB_ENDPOINT");
-        if (endpoint != null && !endpoint.isEmpty()) {
-            builder.endpointOverride(URI.create(endpoint))
-                    .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-        }
-        return new DynamoStore(builder.build(), StoreTables.fromEnvironment(env), new ObjectMapper(),
-                DynamoStore.Options.defaults(), ResourceTransformers.NONE);
     }
 
     @Override

@@ -14,18 +14,22 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every control loop kumo runs, by name: the component its events name, the API identity it runs as, and how to
- * build it. The hosts (CDK, the local cluster) make one queue and one function per entry.
+ * Every control loop kumo runs, by name: the component its events name, the API user it runs as, and how to build
+ * it. The hosts (CDK, the local cluster) make one queue and one function per entry, and give the function that
+ * user's credentials.
  */
 public final class LoopCatalog {
-    /** Which component identity (and credentials) a loop uses. */
-    public enum Identity { KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER }
+    /** kube-scheduler's user, as the default RBAC policy names it. */
+    public static final String SCHEDULER_USER = "system:kube-scheduler";
+    /** kube-controller-manager's user, as the default RBAC policy names it. */
+    public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
 
     /**
+     * @param user    the API user the loop runs as ({@link #SCHEDULER_USER}, {@link #CONTROLLER_MANAGER_USER})
      * @param keys    the loop's key mapper, which needs no API client (the fan-out runs every loop's)
      * @param factory builds the loop for a function that reconciles
      */
-    public record Entry(String name, String component, Identity identity, KeyMapper keys,
+    public record Entry(String name, String component, String user, KeyMapper keys,
                         Function<ControllerContext, ControlLoop> factory) {
     }
 
@@ -33,20 +37,20 @@ public final class LoopCatalog {
 
     static {
         // See docs/control-loops.md for the keys each maps.
-        add(SchedulerLoop.NAME, SchedulerLoop.EVENT_SOURCE, Identity.KUBE_SCHEDULER, SchedulerLoop.keys(),
+        add(SchedulerLoop.NAME, SchedulerLoop.EVENT_SOURCE, SCHEDULER_USER, SchedulerLoop.keys(),
                 SchedulerLoop::loop);
-        add(GarbageCollector.NAME, "garbage-collector-controller", Identity.KUBE_CONTROLLER_MANAGER,
+        add(GarbageCollector.NAME, "garbage-collector-controller", CONTROLLER_MANAGER_USER,
                 GarbageCollector.keys(), GarbageCollector::loop);
-        add(NodeLifecycle.NAME, NodeLifecycle.COMPONENT, Identity.KUBE_CONTROLLER_MANAGER, NodeLifecycle.keys(),
+        add(NodeLifecycle.NAME, NodeLifecycle.COMPONENT, CONTROLLER_MANAGER_USER, NodeLifecycle.keys(),
                 NodeLifecycle::loop);
     }
 
     private LoopCatalog() {
     }
 
-    private static void add(String name, String component, Identity identity, KeyMapper keys,
+    private static void add(String name, String component, String user, KeyMapper keys,
                             Function<ControllerContext, ControlLoop> factory) {
-        ENTRIES.put(name, new Entry(name, component, identity, keys, factory));
+        ENTRIES.put(name, new Entry(name, component, user, keys, factory));
     }
 
     /** Every loop's key mapper, by loop name: what the fan-out runs. */

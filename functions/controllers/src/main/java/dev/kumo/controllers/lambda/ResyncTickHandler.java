@@ -26,13 +26,13 @@ public final class ResyncTickHandler implements RequestHandler<ScheduledEvent, V
     }
 
     public ResyncTickHandler(Map<String, String> env) {
-        this.queues = SqsKeyQueues.fromEnvironment(Sqs.client(env), env);
+        this.queues = SqsKeyQueues.fromEnvironment(env);
         this.clock = Clock.systemUTC();
     }
 
     @Override
     public Void handleRequest(ScheduledEvent event, Context context) {
-        String cause = "tick-" + clock.millis() / 60_000;
+        String cause = ControlLoopHandler.tickCause(clock);
         List<Delivery> ticks = queues.loopQueues().keySet().stream()
                 .map(loop -> new Delivery(loop, ControlLoopHandler.RESYNC, cause)).toList();
         queues.send(ticks);

@@ -39,8 +39,8 @@ public final class SqsKeyQueues implements KeyQueues {
         this.clock = clock;
     }
 
-    public static SqsKeyQueues fromEnvironment(SqsClient sqs, Map<String, String> env) {
-        return new SqsKeyQueues(sqs, parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
+    public static SqsKeyQueues fromEnvironment(Map<String, String> env) {
+        return new SqsKeyQueues(AwsClients.sqs(env), parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
                 env.getOrDefault(ENV_TIMER_QUEUE, ""), Clock.systemUTC());
     }
 
@@ -72,7 +72,8 @@ public final class SqsKeyQueues implements KeyQueues {
                 throw new IllegalStateException("no queue for loop " + delivery.loop() + " in " + ENV_LOOP_QUEUES);
             }
             List<SendMessageBatchRequestEntry> entries = byQueue.computeIfAbsent(queue, q -> new ArrayList<>());
-            entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+            // Entry ids must be unique within one request: the position within its chunk of MAX_BATCH.
+            entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size() % MAX_BATCH))
                     .messageBody(KeyMessages.body(delivery.key()))
                     .messageGroupId(KeyMessages.groupId(delivery.key()))
                     .messageDeduplicationId(KeyMessages.deduplicationId(delivery.key(), delivery.cause())).build());
@@ -102,8 +103,8 @@ public final class SqsKeyQueues implements KeyQueues {
 
     private void sendAll(String queue, List<SendMessageBatchRequestEntry> entries) {
         for (int from = 0; from < entries.size(); from += MAX_BATCH) {
-            List<SendMessageBatchRequestEntry> chunk = renumber(entries.subList(from,
-                    Math.min(entries.size(), from + MAX_BATCH)));
+            List<SendMessageBatchRequestEntry> chunk =
+                    entries.subList(from, Math.min(entries.size(), from + MAX_BATCH));
             SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(chunk));
             if (!response.failed().isEmpty()) {
                 BatchResultErrorEntry first = response.failed().getFirst();
@@ -111,14 +112,5 @@ public final class SqsKeyQueues implements KeyQueues {
                         + " keys not enqueued on " + queue + ": " + first.code() + " " + first.message());
             }
         }
-    }
-
-    /** Batch entry ids must be unique within one call. */
-    private static List<SendMessageBatchRequestEntry> renumber(List<SendMessageBatchRequestEntry> chunk) {
-        List<SendMessageBatchRequestEntry> renumbered = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) {
-            renumbered.add(chunk.get(i).toBuilder().id(Integer.toString(i)).build());
-        }
-        return renumbered;
     }
 }

@@ -32,7 +32,7 @@ public final class TimerHandler implements RequestHandler<SQSEvent, SQSBatchResp
     }
 
     public TimerHandler(Map<String, String> env) {
-        this(SqsKeyQueues.fromEnvironment(Sqs.client(env), env), Clock.systemUTC());
+        this(SqsKeyQueues.fromEnvironment(env), Clock.systemUTC());
     }
 
     TimerHandler(SqsKeyQueues queues, Clock clock) {

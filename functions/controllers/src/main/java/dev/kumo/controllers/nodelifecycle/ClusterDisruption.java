@@ -40,7 +40,7 @@ final class ClusterDisruption {
                     continue;
                 }
                 counted++;
-                ready |= PodConditions.status(node, "Ready").equals("True");
+                ready |= Conditions.status(node, "Ready").equals("True");
             }
             anyReady = ready || counted == 0;
             readAt = now;

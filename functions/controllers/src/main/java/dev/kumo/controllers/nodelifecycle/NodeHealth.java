@@ -22,7 +22,7 @@ record NodeHealth(Instant lastHeartbeat, Duration gracePeriod) {
 
     static NodeHealth of(JsonNode node, Optional<? extends JsonNode> lease, Duration gracePeriod,
                          Duration startupGracePeriod) {
-        Optional<JsonNode> ready = condition(node, "Ready");
+        Optional<JsonNode> ready = Conditions.find(node, "Ready");
         Instant heartbeat = ready.flatMap(c -> Timestamps.parse(c.path("lastHeartbeatTime")))
                 .or(() -> Timestamps.parse(node.path("metadata").path("creationTimestamp")))
                 .orElse(Instant.EPOCH);
@@ -51,9 +51,9 @@ record NodeHealth(Instant lastHeartbeat, Duration gracePeriod) {
         ObjectNode statusNode = status.isObject() ? (ObjectNode) status : node.putObject("status");
         ArrayNode conditions = statusNode.path("conditions").isArray() ? (ArrayNode) statusNode.get("conditions")
                 : statusNode.putArray("conditions");
-        String readyBefore = condition(node, "Ready").map(c -> c.toString()).orElse("");
+        String readyBefore = Conditions.find(node, "Ready").map(c -> c.toString()).orElse("");
         for (String type : CONDITIONS) {
-            Optional<JsonNode> present = condition(node, type);
+            Optional<JsonNode> present = Conditions.find(node, type);
             if (present.isEmpty()) {
                 conditions.addObject().put("type", type).put("status", "Unknown")
                         .put("lastHeartbeatTime", node.path("metadata").path("creationTimestamp").asText())
@@ -64,15 +64,6 @@ record NodeHealth(Instant lastHeartbeat, Duration gracePeriod) {
                         .put("message", "Kubelet stopped posting node status.").put("lastTransitionTime", time);
             }
         }
-        return !condition(node, "Ready").map(c -> c.toString()).orElse("").equals(readyBefore);
-    }
-
-    static Optional<JsonNode> condition(JsonNode node, String type) {
-        for (JsonNode condition : node.path("status").path("conditions")) {
-            if (condition.path("type").asText().equals(type)) {
-                return Optional.of(condition);
-            }
-        }
-        return Optional.empty();
+        return !Conditions.find(node, "Ready").map(c -> c.toString()).orElse("").equals(readyBefore);
     }
 }

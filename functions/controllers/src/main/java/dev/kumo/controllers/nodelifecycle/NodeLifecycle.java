@@ -104,7 +104,7 @@ public final class NodeLifecycle implements Reconciler {
         if (health.silentAt(now)) {
             node = markUnknown(node, health, now);
         }
-        String ready = PodConditions.status(node, "Ready");
+        String ready = Conditions.status(node, "Ready");
         boolean evictions = ready.equals("True") || disruption.evictionsAllowed();
         Optional<ArrayNode> taints = NodeTaints.reconcile(node, evictions, now);
         if (taints.isPresent()) {
@@ -130,7 +130,7 @@ public final class NodeLifecycle implements Reconciler {
     /** kube's handling of a node whose heartbeats stopped: every condition Unknown, and a NodeNotReady event. */
     private ObjectNode markUnknown(ObjectNode node, NodeHealth health, Instant now) {
         ObjectNode updated = node.deepCopy();
-        boolean wasReady = PodConditions.status(node, "Ready").equals("True");
+        boolean wasReady = Conditions.status(node, "Ready").equals("True");
         if (!NodeHealth.markUnknown(updated, now)) {
             return node;
         }
@@ -150,8 +150,8 @@ public final class NodeLifecycle implements Reconciler {
     private List<ObjectNode> markPodsNotReady(List<ObjectNode> pods, String nodeName, Instant now) {
         List<ObjectNode> current = new ArrayList<>();
         for (ObjectNode pod : pods) {
-            Optional<ArrayNode> conditions = PodConditions.status(pod, "Ready").isEmpty() ? Optional.empty()
-                    : PodConditions.with(pod, "Ready", "False", null, null, now);
+            Optional<ArrayNode> conditions = Conditions.status(pod, "Ready").isEmpty() ? Optional.empty()
+                    : Conditions.with(pod, "Ready", "False", null, null, now);
             if (conditions.isEmpty()) {
                 current.add(pod);
                 continue;
@@ -191,7 +191,7 @@ public final class NodeLifecycle implements Reconciler {
     private void evict(ObjectNode pod, Instant now) {
         String name = Meta.namespace(pod) + "/" + Meta.name(pod);
         evictionEvents.normal(pod, "TaintManagerEviction", "Marking for deletion Pod " + name);
-        Optional<ArrayNode> conditions = PodConditions.with(pod, "DisruptionTarget", "True",
+        Optional<ArrayNode> conditions = Conditions.with(pod, "DisruptionTarget", "True",
                 "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint", now);
         if (conditions.isPresent() && patchConditions(pod, conditions.get()).isEmpty()) {
             return; // gone meanwhile

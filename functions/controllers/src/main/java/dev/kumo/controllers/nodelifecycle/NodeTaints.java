@@ -86,7 +86,7 @@ final class NodeTaints {
         if (node.path("spec").path("unschedulable").asBoolean(false)) {
             desired.add(UNSCHEDULABLE + ":" + NO_SCHEDULE);
         }
-        String ready = PodConditions.status(node, "Ready");
+        String ready = Conditions.status(node, "Ready");
         if (evictions && ready.equals("False")) {
             desired.add(NOT_READY + ":" + NO_EXECUTE);
         } else if (evictions && ready.equals("Unknown")) {

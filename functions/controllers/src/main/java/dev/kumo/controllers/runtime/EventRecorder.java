@@ -40,7 +40,8 @@ public final class EventRecorder {
         }
     };
 
-    private record Recorded(String namespace, String name, int count) {
+    /** An event this process created: its name (in the object's event namespace) and its count. */
+    private record Recorded(String name, int count) {
     }
 
     public EventRecorder(KubeClient client, String component, Clock clock) {
@@ -62,10 +63,9 @@ public final class EventRecorder {
             synchronized (recent) {
                 previous = recent.get(correlation);
             }
-            if (previous != null && bump(previous, now)) {
+            if (previous != null && bump(eventNamespace, previous, now)) {
                 synchronized (recent) {
-                    recent.put(correlation, new Recorded(previous.namespace(), previous.name(),
-                            previous.count() + 1));
+                    recent.put(correlation, new Recorded(previous.name(), previous.count() + 1));
                 }
                 return;
             }
@@ -88,9 +88,9 @@ public final class EventRecorder {
             event.putObject("source").put("component", component);
             client.create(ResourceType.EVENTS, eventNamespace, event);
             synchronized (recent) {
-                recent.put(correlation, new Recorded(eventNamespace, eventName, 1));
+                recent.put(correlation, new Recorded(eventName, 1));
             }
-        } catch (ApiError | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) { // the API's refusal, the connection, the credentials: all only logged
             LOG.atWarn().setCause(e).addKeyValue("kind", object.path("kind").asText())
                     .addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("reason", reason)
                     .log("could not record an event");
@@ -106,11 +106,11 @@ public final class EventRecorder {
     }
 
     /** Bumps the count of an event recorded before; false when it is gone (expired, deleted). */
-    private boolean bump(Recorded previous, Instant now) {
+    private boolean bump(String namespace, Recorded previous, Instant now) {
         ObjectNode patch = client.mapper().createObjectNode().put("count", previous.count() + 1)
                 .put("lastTimestamp", now.toString());
         try {
-            client.mergePatch(ResourceType.EVENTS, previous.namespace(), previous.name(), "", patch);
+            client.mergePatch(ResourceType.EVENTS, namespace, previous.name(), "", patch);
             return true;
         } catch (ApiError e) {
             if (e.isNotFound()) {

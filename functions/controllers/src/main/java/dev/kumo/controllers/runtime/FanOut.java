@@ -22,12 +22,6 @@ public final class FanOut {
         this.mappers = new LinkedHashMap<>(mappers);
     }
 
-    public static FanOut of(List<ControlLoop> loops) {
-        Map<String, KeyMapper> mappers = new LinkedHashMap<>();
-        loops.forEach(loop -> mappers.put(loop.name(), loop.keys()));
-        return new FanOut(mappers);
-    }
-
     public List<Delivery> deliveries(WatchEvent change) {
         List<Delivery> deliveries = new ArrayList<>();
         String cause = "r" + change.revision();

@@ -74,6 +74,7 @@ public final class LoopRunner {
     /** A loop that does its keys together (the scheduler: one snapshot for the batch) gets them in one call. */
     private Set<String> runBatch(BatchReconciler batch, Map<ObjectKey, List<String>> idsByKey) {
         Set<String> failed = new HashSet<>();
+        long started = System.nanoTime();
         BatchReconciler.Outcomes outcomes;
         try {
             outcomes = batch.reconcileBatch(List.copyOf(idsByKey.keySet()));
@@ -86,13 +87,9 @@ public final class LoopRunner {
         for (var entry : idsByKey.entrySet()) {
             ObjectKey key = entry.getKey();
             try {
-                Result result = outcomes.resultFor(key);
-                if (result.requeue()) {
-                    queues.sendAfter(loop.name(), key, result.requeueAfter());
-                }
+                settle(key, outcomes.resultFor(key), started);
             } catch (Exception e) {
-                LOG.atError().setCause(e).addKeyValue("loop", loop.name()).addKeyValue("key", key)
-                        .log("reconcile failed; the key will be retried");
+                logFailure(key, e); // the key's own failure, not this thread's: no interrupt to pass on
                 failed.addAll(entry.getValue());
             }
         }
@@ -102,23 +99,34 @@ public final class LoopRunner {
     private boolean runOne(ObjectKey key) {
         long started = System.nanoTime();
         try {
-            Result result = loop.reconciler().reconcile(key);
-            if (result.requeue()) {
-                queues.sendAfter(loop.name(), key, result.requeueAfter());
-            }
-            LOG.atDebug().addKeyValue("loop", loop.name()).addKeyValue("key", key)
-                    .addKeyValue("requeueAfter", result.requeueAfter())
-                    .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000).log("reconciled");
+            settle(key, loop.reconciler().reconcile(key), started);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.atWarn().addKeyValue("loop", loop.name()).addKeyValue("key", key).log("reconcile interrupted");
             return false;
         } catch (Exception e) {
-            LOG.atError().setCause(e).addKeyValue("loop", loop.name()).addKeyValue("key", key)
-                    .log("reconcile failed; the key will be retried");
+            logFailure(key, e);
             return false;
         }
+    }
+
+    /**
+     * A key's result, alone or from a batch: a requeue becomes a delayed delivery, and one that cannot be sent
+     * throws (the caller fails the key, so it is not lost).
+     */
+    private void settle(ObjectKey key, Result result, long started) {
+        if (result.requeue()) {
+            queues.sendAfter(loop.name(), key, result.requeueAfter());
+        }
+        LOG.atDebug().addKeyValue("loop", loop.name()).addKeyValue("key", key)
+                .addKeyValue("requeueAfter", result.requeueAfter())
+                .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000).log("reconciled");
+    }
+
+    private void logFailure(ObjectKey key, Exception e) {
+        LOG.atError().setCause(e).addKeyValue("loop", loop.name()).addKeyValue("key", key)
+                .log("reconcile failed; the key will be retried");
     }
 
     private static boolean succeeded(Future<Boolean> outcome) throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
+import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class NodeLifecycleDisruptionTest {
             loop.reconciler().reconcile(ObjectKey.cluster("nodes", "only"));
 
             var node = cluster.admin().get(ResourceType.NODES, "", "only").orElseThrow();
-            assertThat(PodConditions.status(node, "Ready")).isEqualTo("Unknown");
+            assertThat(Conditions.status(node, "Ready")).isEqualTo("Unknown");
             assertThat(node.path("spec").path("taints").toString()).contains("unreachable")
                     .doesNotContain("NoExecute");
             assertThat(Meta.isBeingDeleted(cluster.admin().get(ResourceType.PODS, "apps", "web").orElseThrow()))

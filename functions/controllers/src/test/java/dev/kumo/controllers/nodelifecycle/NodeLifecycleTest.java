@@ -8,6 +8,7 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.Result;
+import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +57,7 @@ class NodeLifecycleTest {
 
         ObjectNode marked = get(node);
         for (String type : List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")) {
-            JsonNode condition = NodeHealth.condition(marked, type).orElseThrow();
+            JsonNode condition = Conditions.find(marked, type).orElseThrow();
             assertThat(condition.path("status").asText()).isEqualTo("Unknown");
             assertThat(condition.path("reason").asText()).isEqualTo("NodeStatusUnknown");
             assertThat(condition.path("message").asText()).isEqualTo("Kubelet stopped posting node status.");
@@ -66,7 +67,7 @@ class NodeLifecycleTest {
         marked.path("spec").path("taints").forEach(t -> assertThat(t.path("timeAdded").isTextual()).isTrue());
         assertThat(events(node)).containsExactly("NodeNotReady: Node " + node + " status is now: NodeNotReady");
         ObjectNode pod = ADMIN.get(ResourceType.PODS, namespace, "web").orElseThrow();
-        assertThat(PodConditions.status(pod, "Ready")).isEqualTo("False");
+        assertThat(Conditions.status(pod, "Ready")).isEqualTo("False");
         assertThat(events("web")).containsExactly("NodeNotReady: Node is not ready");
         // The API gave the pod 300 s of toleration: it is evicted then, not now.
         assertThat(Meta.isBeingDeleted(pod)).isFalse();
@@ -121,7 +122,7 @@ class NodeLifecycleTest {
 
         Result result = reconcile(node);
 
-        assertThat(PodConditions.status(get(node), "Ready")).isEqualTo("True");
+        assertThat(Conditions.status(get(node), "Ready")).isEqualTo("True");
         assertThat(taints(get(node))).isEmpty();
         assertThat(result.requeueAfter()).as("looks again when the grace period would end")
                 .isBetween(Duration.ofSeconds(35), Duration.ofSeconds(36));
@@ -144,7 +145,7 @@ class NodeLifecycleTest {
         assertThat(tainted.path("spec").path("taints").get(0).path("timeAdded").isTextual())
                 .as("a NoExecute taint without timeAdded gets one: evictions count from it").isTrue();
         assertThat(deleting()).containsExactly("web");
-        assertThat(PodConditions.status(ADMIN.get(ResourceType.PODS, namespace, "db").orElseThrow(), "Ready"))
+        assertThat(Conditions.status(ADMIN.get(ResourceType.PODS, namespace, "db").orElseThrow(), "Ready"))
                 .isEqualTo("False");
     }
 
@@ -173,7 +174,7 @@ class NodeLifecycleTest {
 
         clock.set(created.plusSeconds(61));
         reconcile(node);
-        JsonNode ready = NodeHealth.condition(get(node), "Ready").orElseThrow();
+        JsonNode ready = Conditions.find(get(node), "Ready").orElseThrow();
         assertThat(ready.path("status").asText()).isEqualTo("Unknown");
         assertThat(ready.path("reason").asText()).isEqualTo("NodeStatusNeverUpdated");
         assertThat(ready.path("message").asText()).isEqualTo("Kubelet never posted node status.");

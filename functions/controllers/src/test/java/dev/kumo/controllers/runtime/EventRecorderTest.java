@@ -7,10 +7,13 @@ import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLContext;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 class EventRecorderTest {
     private static final TestCluster CLUSTER = new TestCluster();
@@ -43,5 +46,19 @@ class EventRecorderTest {
         assertThat(failed.path("involvedObject").path("uid").asText())
                 .isEqualTo(pod.path("metadata").path("uid").asText());
         assertThat(failed.path("involvedObject").path("kind").asText()).isEqualTo("Pod");
+    }
+
+    @Test
+    void aFailureToRecordIsNeverThrown() throws Exception {
+        // The credentials cannot be had (an IAM token that cannot be signed): the request is never sent.
+        KubeClient broken = new KubeClient(URI.create("http://127.0.0.1:1"), SSLContext.getDefault(), () -> {
+            throw new IllegalStateException("no credentials");
+        }, "event-recorder-test");
+        EventRecorder events = new EventRecorder(broken, "replicaset-controller", Clock.systemUTC());
+        ObjectNode pod = TestCluster.object("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"default","uid":"u1"}}""");
+
+        assertThatCode(() -> events.warning(pod, "FailedCreate", "Error creating: quota exceeded"))
+                .doesNotThrowAnyException();
     }
 }

@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Kubernetes' {@code UpdatePodCondition}: set one condition of a pod's status, with its transition time. */
-final class PodConditions {
-    private PodConditions() {
+/**
+ * The conditions of an object's status (nodes' and pods'): one found by type, and Kubernetes'
+ * {@code UpdatePodCondition}, which sets one condition of a pod's status with its transition time.
+ */
+final class Conditions {
+    private Conditions() {
     }
 
     /**
@@ -51,13 +54,18 @@ final class PodConditions {
         return Optional.of(conditions);
     }
 
-    /** The status of condition {@code type}, or "" when the object has none. */
-    static String status(JsonNode object, String type) {
+    /** The condition {@code type} of the object's status, if it has one. */
+    static Optional<JsonNode> find(JsonNode object, String type) {
         for (JsonNode condition : object.path("status").path("conditions")) {
             if (condition.path("type").asText().equals(type)) {
-                return condition.path("status").asText("");
+                return Optional.of(condition);
             }
         }
-        return "";
+        return Optional.empty();
+    }
+
+    /** The status of condition {@code type}, or "" when the object has none. */
+    static String status(JsonNode object, String type) {
+        return find(object, type).map(condition -> condition.path("status").asText("")).orElse("");
     }
 }
