@@ -39,7 +39,14 @@ import java.util.function.Consumer;
  */
 public final class LocalCluster implements AutoCloseable {
     /** How the cluster is started. */
-    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
+    /**
+     * @param controlLoops run the control loops (off for the API benchmark, whose per-request capacity figures
+     *                     would otherwise include the loops' reactions to its objects)
+     */
+    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops) {
+        public Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
+            this(home, ephemeral, listen, true);
+        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -125,13 +132,17 @@ public final class LocalCluster implements AutoCloseable {
         started.push(front);
         server = "https://" + hostOf(settings.listen()) + ":" + front.address().getPort();
 
-        progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
-        LocalControlLoops loops;
-        try (DynamoDbClient client = awsClients.dynamo()) {
-            loops = LocalControlLoops.start(host, sqsClient, client, environment, "http://127.0.0.1:" + sqsPort,
-                    server, pki.caCertificatePath().toString(), credentials);
+        if (settings.controlLoops()) {
+            progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
+            LocalControlLoops loops;
+            try (DynamoDbClient client = awsClients.dynamo()) {
+                loops = LocalControlLoops.start(host, sqsClient, client, environment,
+                        "http://127.0.0.1:" + sqsPort, server, pki.caCertificatePath().toString(), credentials);
+            }
+            started.push(new DeadLetterMonitor(sqsClient, loops.deadLetterQueues()));
+        } else {
+            progress.accept("control loops off");
         }
-        started.push(new DeadLetterMonitor(sqsClient, loops.deadLetterQueues()));
 
         kubeconfig = settings.home().resolve("kubeconfig");
         Kubeconfig.write(kubeconfig, server, pki.caCertificatePem(), credentials.adminToken());
