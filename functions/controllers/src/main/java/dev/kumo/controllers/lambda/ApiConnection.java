@@ -2,19 +2,15 @@ package dev.kumo.controllers.lambda;
 
 import dev.kumo.apimachinery.client.IamToken;
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.TrustedCa;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -84,27 +80,17 @@ public final class ApiConnection {
     }
 
     private static SSLContext tls(String caFile) {
-        try {
-            if (caFile == null || caFile.isBlank()) {
+        if (caFile == null || caFile.isBlank()) {
+            try {
                 return SSLContext.getDefault();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no default TLS context", e);
             }
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            try (InputStream in = Files.newInputStream(Path.of(caFile))) {
-                int index = 0;
-                for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    trust.setCertificateEntry("ca-" + index++, certificate);
-                }
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+        }
+        try {
+            return TrustedCa.context(Files.readString(Path.of(caFile)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the API's CA from " + caFile, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot trust the API's CA from " + caFile, e);
         }
     }
 

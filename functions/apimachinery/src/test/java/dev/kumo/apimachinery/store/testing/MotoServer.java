@@ -1,10 +1,10 @@
 package dev.kumo.apimachinery.store.testing;
 
+import dev.kumo.apimachinery.client.TrustedCa;
 import org.junit.jupiter.api.Assumptions;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,9 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -80,26 +77,19 @@ public final class MotoServer implements AutoCloseable {
 
     /** Trusts the HTTPS server's self-signed certificate (only for {@link #singleService}). */
     public SSLContext sslContext() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot trust moto's certificate " + certificate, e);
-        }
+        return TrustedCa.context(certificatePem());
     }
 
     /** Trust managers that accept the HTTPS server's certificate, for SDK clients. */
     public TrustManager[] trustManagers() {
-        try (InputStream in = Files.newInputStream(certificate)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("moto", CertificateFactory.getInstance("X.509").generateCertificate(in));
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            return factory.getTrustManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot trust moto's certificate " + certificate, e);
+        return TrustedCa.trustManagers(certificatePem());
+    }
+
+    private String certificatePem() {
+        try {
+            return Files.readString(certificate);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read moto's certificate " + certificate, e);
         }
     }
 
