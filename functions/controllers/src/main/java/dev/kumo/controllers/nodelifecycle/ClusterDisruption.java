@@ -3,6 +3,7 @@ package dev.kumo.controllers.nodelifecycle;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.controllers.status.Conditions;
 
 import java.time.Clock;
 import java.time.Duration;

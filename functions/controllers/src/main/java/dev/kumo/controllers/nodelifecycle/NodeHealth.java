@@ -3,6 +3,7 @@ package dev.kumo.controllers.nodelifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.controllers.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;

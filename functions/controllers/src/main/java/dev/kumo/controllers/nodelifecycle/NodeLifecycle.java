@@ -9,12 +9,13 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
-import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
 import dev.kumo.controllers.runtime.ResyncSource;
+import dev.kumo.controllers.status.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,7 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
+import dev.kumo.controllers.status.Conditions;
 import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.Test;

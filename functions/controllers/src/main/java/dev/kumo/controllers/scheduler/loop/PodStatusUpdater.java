@@ -1,12 +1,12 @@
 package dev.kumo.controllers.scheduler.loop;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.ApiError;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.controllers.status.Conditions;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -64,31 +64,13 @@ final class PodStatusUpdater {
     }
 
     /**
-     * {@code podutil.UpdatePodCondition}: puts the condition of its type into {@code status}, keeping the old
-     * transition time unless the condition's status changes; false when type, status, reason and message are as
+     * {@code podutil.UpdatePodCondition} on {@code pod} in place: false when type, status, reason and message are as
      * they were.
      */
     boolean setCondition(ObjectNode pod, String type, String status, String reason, String message) {
-        ObjectNode podStatus = (ObjectNode) pod.path("status");
-        ArrayNode conditions = podStatus.withArray("conditions");
-        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        for (JsonNode existing : conditions) {
-            if (!type.equals(existing.path("type").asText())) {
-                continue;
-            }
-            ObjectNode condition = (ObjectNode) existing;
-            if (status.equals(condition.path("status").asText()) && reason.equals(condition.path("reason").asText())
-                    && message.equals(condition.path("message").asText())) {
-                return false;
-            }
-            if (!status.equals(condition.path("status").asText())) {
-                condition.put("lastTransitionTime", now);
-            }
-            condition.put("status", status).put("reason", reason).put("message", message);
-            return true;
-        }
-        conditions.addObject().put("type", type).put("status", status).putNull("lastProbeTime")
-                .put("lastTransitionTime", now).put("reason", reason).put("message", message);
-        return true;
+        Optional<ArrayNode> updated = Conditions.with(pod, type, status, reason, message,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        updated.ifPresent(conditions -> ((ObjectNode) pod.path("status")).set("conditions", conditions));
+        return updated.isPresent();
     }
 }

@@ -1,4 +1,4 @@
-package dev.kumo.controllers.nodelifecycle;
+package dev.kumo.controllers.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * The conditions of an object's status (nodes' and pods'): one found by type, and Kubernetes'
- * {@code UpdatePodCondition}, which sets one condition of a pod's status with its transition time.
+ * {@code UpdatePodCondition}, which sets one condition of a pod's status with its transition time (shared by the
+ * scheduler's PodScheduled and DisruptionTarget and node lifecycle's Ready and DisruptionTarget).
  */
-final class Conditions {
+public final class Conditions {
     private Conditions() {
     }
 
@@ -20,7 +21,7 @@ final class Conditions {
      * The pod's conditions with {@code type} set to {@code status} (and the reason and message, when not null: null
      * keeps the present ones); empty when nothing would change. The transition time moves only when the status does.
      */
-    static Optional<ArrayNode> with(JsonNode pod, String type, String status, String reason, String message,
+    public static Optional<ArrayNode> with(JsonNode pod, String type, String status, String reason, String message,
                                     Instant now) {
         ArrayNode conditions = pod.path("status").path("conditions").isArray()
                 ? ((ArrayNode) pod.path("status").path("conditions")).deepCopy()
@@ -43,7 +44,7 @@ final class Conditions {
             }
             return condition.equals(before) ? Optional.empty() : Optional.of(conditions);
         }
-        ObjectNode added = conditions.addObject().put("type", type).put("status", status)
+        ObjectNode added = conditions.addObject().put("type", type).put("status", status).putNull("lastProbeTime")
                 .put("lastTransitionTime", now.toString());
         if (reason != null) {
             added.put("reason", reason);
@@ -55,7 +56,7 @@ final class Conditions {
     }
 
     /** The condition {@code type} of the object's status, if it has one. */
-    static Optional<JsonNode> find(JsonNode object, String type) {
+    public static Optional<JsonNode> find(JsonNode object, String type) {
         for (JsonNode condition : object.path("status").path("conditions")) {
             if (condition.path("type").asText().equals(type)) {
                 return Optional.of(condition);
@@ -65,7 +66,7 @@ final class Conditions {
     }
 
     /** The status of condition {@code type}, or "" when the object has none. */
-    static String status(JsonNode object, String type) {
+    public static String status(JsonNode object, String type) {
         return find(object, type).map(condition -> condition.path("status").asText("")).orElse("");
     }
 }
