@@ -1,8 +1,11 @@
-package dev.kumo.controllers.scheduler.framework;
+package dev.kumo.apimachinery.resource;
 
 import dev.kumo.apimachinery.selection.Labels;
 
-/** Kinds of resource names, after Kubernetes' {@code v1helper} and the scheduler's {@code IsScalarResourceName}. */
+/**
+ * Kinds of resource names, after Kubernetes' {@code v1helper} ({@code IsExtendedResourceName}, {@code IsNativeResource})
+ * and the scheduler's {@code IsScalarResourceName}: one reading for validation, quota and scheduling.
+ */
 public final class ResourceNames {
     private static final String DEFAULT_NAMESPACE_PREFIX = "kubernetes.io/";
     private static final String REQUESTS_PREFIX = "requests.";
@@ -16,7 +19,10 @@ public final class ResourceNames {
                 || isPrefixedNative(name);
     }
 
-    /** A resource outside the kubernetes.io domain, with a domain, whose quota name is a qualified name. */
+    /**
+     * A resource outside the kubernetes.io domain, with a domain, whose quota name ({@code requests.<name>}) is a
+     * qualified name, e.g. {@code example.com/gpu}.
+     */
     public static boolean isExtended(String name) {
         if (isNative(name) || name.startsWith(REQUESTS_PREFIX)) {
             return false;
@@ -24,7 +30,8 @@ public final class ResourceNames {
         return Labels.isValidKey(REQUESTS_PREFIX + name);
     }
 
-    private static boolean isNative(String name) {
+    /** Without a domain, or in the kubernetes.io domain. */
+    public static boolean isNative(String name) {
         return !name.contains("/") || isPrefixedNative(name);
     }
 

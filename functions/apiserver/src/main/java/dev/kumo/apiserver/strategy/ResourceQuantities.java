@@ -3,6 +3,7 @@ package dev.kumo.apiserver.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.resource.Quantity;
+import dev.kumo.apimachinery.resource.ResourceNames;
 import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apiserver.errors.FieldError;
 
@@ -97,18 +98,7 @@ public final class ResourceQuantities {
     }
 
     static boolean isIntegerResource(String name) {
-        return INTEGER_RESOURCES.contains(name) || isExtended(name);
-    }
-
-    /** A resource outside kubernetes.io's names, e.g. {@code example.com/gpu} (not {@code requests.} prefixed). */
-    public static boolean isExtended(String name) {
-        int slash = name.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        String domain = name.substring(0, slash);
-        return !domain.equals("kubernetes.io") && !domain.endsWith(".kubernetes.io") && !name.startsWith("requests.")
-                && Labels.isValidKey(name);
+        return INTEGER_RESOURCES.contains(name) || ResourceNames.isExtended(name);
     }
 
     /** A resource name of a container's requests and limits. */
@@ -118,7 +108,7 @@ public final class ResourceQuantities {
             if (!CONTAINER_RESOURCES.contains(name) && !name.startsWith("hugepages-")) {
                 errors.add(FieldError.invalid(at, name, "must be a standard resource for containers"));
             }
-        } else if (!isNative(name) && !isExtended(name)) {
+        } else if (!ResourceNames.isNative(name) && !ResourceNames.isExtended(name)) {
             errors.add(FieldError.invalid(at, name, "doesn't follow extended resource name standard"));
         }
     }
@@ -142,10 +132,5 @@ public final class ResourceQuantities {
                 && !name.startsWith("requests.hugepages-")) {
             errors.add(FieldError.invalid(at, name, "must be a standard resource type or fully qualified"));
         }
-    }
-
-    private static boolean isNative(String name) {
-        String domain = name.substring(0, name.indexOf('/'));
-        return domain.equals("kubernetes.io") || domain.endsWith(".kubernetes.io");
     }
 }

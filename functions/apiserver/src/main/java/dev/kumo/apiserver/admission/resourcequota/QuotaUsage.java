@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumo.apimachinery.resource.PodResources;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
+import dev.kumo.apimachinery.resource.ResourceNames;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import dev.kumo.apiserver.strategy.PodStrategy;
 import dev.kumo.apiserver.strategy.QualityOfService;
@@ -108,7 +109,7 @@ public final class QuotaUsage {
             if (name.startsWith("hugepages-")) {
                 usage.put(name, quantity);
                 usage.put("requests." + name, quantity);
-            } else if (ResourceQuantities.isExtended(name)) {
+            } else if (ResourceNames.isExtended(name)) {
                 usage.put("requests." + name, quantity);
             }
         });
@@ -124,7 +125,7 @@ public final class QuotaUsage {
                 matches = POD_RESOURCES.contains(name) || name.startsWith("hugepages-")
                         || name.startsWith("requests.hugepages-")
                         || name.startsWith("requests.")
-                        && ResourceQuantities.isExtended(name.substring("requests.".length()));
+                        && ResourceNames.isExtended(name.substring("requests.".length()));
             } else {
                 matches = name.equals(countName(def))
                         || def.group().isEmpty() && LEGACY_COUNTS.contains(def.plural()) && name.equals(def.plural())

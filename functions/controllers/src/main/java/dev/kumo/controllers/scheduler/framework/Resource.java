@@ -2,6 +2,7 @@ package dev.kumo.controllers.scheduler.framework;
 
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.resource.ResourceList;
+import dev.kumo.apimachinery.resource.ResourceNames;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.kumo.controllers.scheduler.plugins.noderesources;
 
+import dev.kumo.apimachinery.resource.ResourceNames;
 import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
 import dev.kumo.controllers.scheduler.framework.CycleState;
 import dev.kumo.controllers.scheduler.framework.FilterPlugin;
@@ -7,7 +8,6 @@ import dev.kumo.controllers.scheduler.framework.NodeInfo;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
 import dev.kumo.controllers.scheduler.framework.PreScorePlugin;
 import dev.kumo.controllers.scheduler.framework.Resource;
-import dev.kumo.controllers.scheduler.framework.ResourceNames;
 import dev.kumo.controllers.scheduler.framework.ScorePlugin;
 import dev.kumo.controllers.scheduler.framework.Status;
 

@@ -1,10 +1,10 @@
 package dev.kumo.controllers.scheduler.plugins.noderesources;
 
+import dev.kumo.apimachinery.resource.ResourceNames;
 import dev.kumo.controllers.scheduler.framework.CycleState;
 import dev.kumo.controllers.scheduler.framework.NodeInfo;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
 import dev.kumo.controllers.scheduler.framework.Resource;
-import dev.kumo.controllers.scheduler.framework.ResourceNames;
 
 import java.util.List;
 
