@@ -2,11 +2,11 @@ package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.controllers.lambda.ApiConnection;
-import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
+import dev.kumo.controllers.lambda.SqsClients;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
 import dev.kumo.controllers.lambda.TimerHandler;
 import dev.kumo.local.lambda.DynamoDbStreamMapping;
@@ -59,7 +59,7 @@ final class LocalControlLoops {
         String timer = loops.queue(sqs, "kumo-timer", false, timerDeadLetter);
 
         Map<String, String> shared = new HashMap<>(environment);
-        shared.put(AwsClients.ENV_SQS_ENDPOINT, sqsEndpoint);
+        shared.put(SqsClients.ENV_SQS_ENDPOINT, sqsEndpoint);
         shared.put(SqsKeyQueues.ENV_LOOP_QUEUES, loops.queueList());
         shared.put(SqsKeyQueues.ENV_TIMER_QUEUE, timer);
 

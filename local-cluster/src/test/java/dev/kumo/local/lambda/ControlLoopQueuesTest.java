@@ -1,9 +1,9 @@
 package dev.kumo.local.lambda;
 
 import dev.kumo.apimachinery.store.ObjectKey;
-import dev.kumo.controllers.lambda.AwsClients;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
+import dev.kumo.controllers.lambda.SqsClients;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
 import dev.kumo.controllers.lambda.TimerHandler;
 import dev.kumo.controllers.runtime.Delivery;
@@ -56,7 +56,7 @@ class ControlLoopQueuesTest {
                 QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"2\",\"deadLetterTargetArn\":\""
                         + aws.queueArn(deadLetters) + "\"}"));
         String timer = aws.createQueue(LocalAws.uniqueName("timer"), Map.of());
-        env = new HashMap<>(Map.of(AwsClients.ENV_SQS_ENDPOINT, URI.create(loopQueue).resolve("/").toString(),
+        env = new HashMap<>(Map.of(SqsClients.ENV_SQS_ENDPOINT, URI.create(loopQueue).resolve("/").toString(),
                 SqsKeyQueues.ENV_LOOP_QUEUES, "probe=" + loopQueue, SqsKeyQueues.ENV_TIMER_QUEUE, timer));
         queues = new SqsKeyQueues(aws.sqs(), Map.of("probe", loopQueue), timer, Clock.systemUTC());
         host = new LocalLambdaHost(LocalAws.LOCATION, aws.streams(), aws.sqs());

@@ -2,11 +2,12 @@ package dev.kumo.local.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.aws.AwsClients;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
-import dev.kumo.controllers.lambda.AwsClients;
+import dev.kumo.controllers.lambda.SqsClients;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class FanOutStreamTest {
                 Map.of(QueueAttributeName.FIFO_QUEUE, "true"));
         Map<String, String> env = Map.of(AwsClients.ENV_DYNAMODB_ENDPOINT, aws.dynamoDbEndpoint(),
                 StoreTables.ENV_OBJECTS_TABLE, tables.objects(), StoreTables.ENV_LOG_TABLE, tables.log(),
-                AwsClients.ENV_SQS_ENDPOINT, URI.create(queue).resolve("/").toString(),
+                SqsClients.ENV_SQS_ENDPOINT, URI.create(queue).resolve("/").toString(),
                 SqsKeyQueues.ENV_LOOP_QUEUES, "probe=" + queue);
         host = new LocalLambdaHost(LocalAws.LOCATION, aws.streams(), aws.sqs());
         host.createFunction(FunctionConfiguration.of("fanout", ProbeFanOutHandler.class.getName())

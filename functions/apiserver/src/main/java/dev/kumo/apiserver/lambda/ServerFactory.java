@@ -1,22 +1,17 @@
 package dev.kumo.apiserver.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.aws.AwsClients;
 import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.registry.ServiceCidr;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +23,7 @@ import java.util.Map;
  * locally {@code KUMO_DYNAMODB_ENDPOINT} points at DynamoDB Local.
  */
 public final class ServerFactory {
-    public static final String ENV_DYNAMODB_ENDPOINT = "KUMO_DYNAMODB_ENDPOINT";
+    public static final String ENV_DYNAMODB_ENDPOINT = AwsClients.ENV_DYNAMODB_ENDPOINT;
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
     /** PEM file of the CA clients trust for the API, published as ConfigMap kube-root-ca.crt in every namespace. */
     public static final String ENV_ROOT_CA_FILE = "KUMO_ROOT_CA_FILE";
@@ -69,14 +64,8 @@ public final class ServerFactory {
 
     /** The store on the DynamoDB tables the environment names, encrypting what {@link StorageEncryption} says. */
     public static DynamoStore store(Map<String, String> env, ObjectMapper mapper) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+        DynamoDbClientBuilder builder = AwsClients.dynamoBuilder(env)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(CAPACITY));
-        String endpoint = env.get(ENV_DYNAMODB_ENDPOINT);
-        if (endpoint != null && !endpoint.isEmpty()) {
-            builder.endpointOverride(URI.create(endpoint))
-                    .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-        }
         DynamoStore.Options defaults = DynamoStore.Options.defaults();
         DynamoStore.Options options = new DynamoStore.Options(defaults.gapTimeout(),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault(ENV_WATCH_POLL_MILLIS, "500"))), Clock.systemUTC());

@@ -1,5 +1,6 @@
 package dev.kumo.apiserver.lambda;
 
+import dev.kumo.apimachinery.aws.AwsClients;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apiserver.auth.authn.BootstrapTokenAuthenticator;
 import dev.kumo.apiserver.auth.authn.NodeTokenAuthenticator;
@@ -10,14 +11,7 @@ import dev.kumo.apiserver.auth.tokens.PemSigningKey;
 import dev.kumo.apiserver.auth.tokens.SigningKey;
 import dev.kumo.apiserver.auth.tokens.TokenIssuer;
 import dev.kumo.apiserver.auth.tokens.TokenSettings;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,7 +29,7 @@ public final class TokenFactory {
     /** The id, ARN or alias of an asymmetric RSA KMS key (SIGN_VERIFY) that signs tokens. */
     public static final String ENV_SERVICE_ACCOUNT_KMS_KEY_ID = "KUMO_SERVICE_ACCOUNT_KMS_KEY_ID";
     /** A KMS endpoint other than AWS's (an emulator in tests). */
-    public static final String ENV_KMS_ENDPOINT = "KUMO_KMS_ENDPOINT";
+    public static final String ENV_KMS_ENDPOINT = AwsClients.ENV_KMS_ENDPOINT;
     /** "false" turns bootstrap-token authentication off (kube-apiserver's --enable-bootstrap-token-auth). */
     public static final String ENV_BOOTSTRAP_TOKEN_AUTH = "KUMO_ENABLE_BOOTSTRAP_TOKEN_AUTH";
 
@@ -72,18 +66,6 @@ public final class TokenFactory {
         if (!file.isBlank()) {
             return PemSigningKey.read(Path.of(file));
         }
-        return kmsKey.isBlank() ? null : new KmsSigningKey(kms(env), kmsKey.strip());
-    }
-
-    /** A KMS client; with {@link #ENV_KMS_ENDPOINT} it talks to that endpoint with placeholder credentials. */
-    public static KmsClient kms(Map<String, String> env) {
-        KmsClientBuilder builder = KmsClient.builder().httpClient(UrlConnectionHttpClient.create());
-        String endpoint = env.getOrDefault(ENV_KMS_ENDPOINT, "");
-        if (!endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint.strip()))
-                    .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-        }
-        return builder.build();
+        return kmsKey.isBlank() ? null : new KmsSigningKey(AwsClients.kms(env), kmsKey.strip());
     }
 }

@@ -40,7 +40,7 @@ public final class SqsKeyQueues implements KeyQueues {
     }
 
     public static SqsKeyQueues fromEnvironment(Map<String, String> env) {
-        return new SqsKeyQueues(AwsClients.sqs(env), parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
+        return new SqsKeyQueues(SqsClients.sqs(env), parseQueues(env.getOrDefault(ENV_LOOP_QUEUES, "")),
                 env.getOrDefault(ENV_TIMER_QUEUE, ""), Clock.systemUTC());
     }
 

@@ -1,11 +1,7 @@
 package dev.kumo.apimachinery.store.encryption;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
+import dev.kumo.apimachinery.aws.AwsClients;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +20,7 @@ public final class StorageEncryption {
     public static final String ENV_KEY_FILE = "KUMO_ENCRYPTION_KEY_FILE";
     public static final String ENV_KMS_KEY_ID = "KUMO_KMS_KEY_ID";
     /** For tests against a KMS emulator; AWS uses the region's endpoint. */
-    public static final String ENV_KMS_ENDPOINT = "KUMO_KMS_ENDPOINT";
+    public static final String ENV_KMS_ENDPOINT = AwsClients.ENV_KMS_ENDPOINT;
     public static final String ENV_RESOURCES = "KUMO_ENCRYPTED_RESOURCES";
     public static final String LOCAL_PROVIDER = "local";
     public static final String KMS_PROVIDER = "aws-kms";
@@ -36,7 +32,7 @@ public final class StorageEncryption {
         List<EnvelopeTransformer> providers = new ArrayList<>();
         String kmsKey = env.get(ENV_KMS_KEY_ID);
         if (kmsKey != null && !kmsKey.isBlank()) {
-            providers.add(new EnvelopeTransformer(KMS_PROVIDER, new AwsKmsKey(kmsClient(env), kmsKey.strip())));
+            providers.add(new EnvelopeTransformer(KMS_PROVIDER, new AwsKmsKey(AwsClients.kms(env), kmsKey.strip())));
         }
         String keyFile = env.get(ENV_KEY_FILE);
         if (keyFile != null && !keyFile.isBlank()) {
@@ -57,18 +53,5 @@ public final class StorageEncryption {
         Set<String> resources = new LinkedHashSet<>();
         Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(resources::add);
         return resources;
-    }
-
-    private static KmsClient kmsClient(Map<String, String> env) {
-        KmsClientBuilder builder = KmsClient.builder().httpClient(UrlConnectionHttpClient.create());
-        String region = env.get("AWS_REGION");
-        if (region != null && !region.isBlank()) {
-            builder.region(Region.of(region));
-        }
-        String endpoint = env.get(ENV_KMS_ENDPOINT);
-        if (endpoint != null && !endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.auth.tokens;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.kumo.apimachinery.aws.AwsClients;
 import dev.kumo.apimachinery.store.testing.MotoServer;
 import dev.kumo.apiserver.auth.tokens.ServiceAccountClaims.ObjectRef;
 import dev.kumo.apiserver.lambda.TokenFactory;
@@ -35,7 +36,7 @@ class KmsSigningKeyTest {
     static void startMoto() {
         moto = MotoServer.allServices();
         env = Map.of(TokenFactory.ENV_KMS_ENDPOINT, moto.endpoint(), "AWS_REGION", "eu-west-1");
-        kms = TokenFactory.kms(env);
+        kms = AwsClients.kms(env);
     }
 
     @AfterAll
