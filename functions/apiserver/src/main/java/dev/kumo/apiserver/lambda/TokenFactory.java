@@ -42,7 +42,7 @@ public final class TokenFactory {
         return key == null ? null : new TokenIssuer(key, TokenSettings.fromEnvironment(env), clock);
     }
 
-    /** Bootstrap tokens (unless turned off), then service-account tokens and node credentials when signing. */
+    /** Service-account tokens and node credentials when signing, then bootstrap tokens (unless turned off). */
     public static List<TokenAuthenticator> authenticators(Map<String, String> env, TokenIssuer issuer, Store store,
                                                           Clock clock) {
         List<TokenAuthenticator> authenticators = new ArrayList<>();
