@@ -7,7 +7,6 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.LabelSelector;
-import dev.kumo.apimachinery.selection.SelectorException;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;
@@ -58,17 +57,13 @@ final class ReplicaSetSync {
             return Result.DONE;
         }
         ObjectNode replicaSet = found.get();
-        LabelSelector selector;
-        try {
-            selector = LabelSelector.fromJson(replicaSet.path("spec").path("selector"));
-        } catch (SelectorException e) {
-            // A selector the API let through but that selects nothing sensible: retrying cannot fix it.
-            LOG.atError().addKeyValue("replicaSet", namespace + "/" + name).setCause(e).log("invalid selector");
+        Optional<LabelSelector> selector = Selectors.of(replicaSet);
+        if (selector.isEmpty()) {
             return Result.DONE;
         }
         List<ObjectNode> all = client.list(ResourceType.PODS, namespace, "", "");
         List<ObjectNode> active = all.stream().filter(Pods::isActive).toList();
-        List<ObjectNode> claimed = new ControllerRefManager(client, replicaSet, API_VERSION, KIND, selector,
+        List<ObjectNode> claimed = new ControllerRefManager(client, replicaSet, API_VERSION, KIND, selector.get(),
                 ResourceType.PODS).claim(active);
 
         Instant now = context.clock().instant();
@@ -171,14 +166,8 @@ final class ReplicaSetSync {
             if (!OwnerReferences.isControlledBy(sibling, controllerUid)) {
                 continue;
             }
-            LabelSelector selector;
-            try {
-                selector = LabelSelector.fromJson(sibling.path("spec").path("selector"));
-            } catch (SelectorException e) {
-                continue; // selects nothing
-            }
             for (ObjectNode pod : all) {
-                if (selector.matches(pod)) {
+                if (Selectors.selects(sibling, pod)) {
                     related.putIfAbsent(Meta.uid(pod), pod);
                 }
             }
