@@ -197,8 +197,10 @@ final class DeploymentRun {
             return false;
         }
         int cleaned = cleanupUnhealthyReplicas(oldRSs, maxScaledDown);
-        Rollout fresh = current(rollout);
-        int scaledDown = scaleDownOldReplicaSets(fresh.all(), ReplicaSets.active(fresh.oldRSs()), minAvailable);
+        // From here on only the replica sets that were active count: an old one already at zero may still report
+        // available pods that are on their way out.
+        Rollout fresh = current(new Rollout(newRS, oldRSs));
+        int scaledDown = scaleDownOldReplicaSets(fresh.all(), fresh.oldRSs(), minAvailable);
         return cleaned + scaledDown > 0;
     }
 
