@@ -1,7 +1,9 @@
 package dev.kumo.controllers.lambda;
 
+import dev.kumo.controllers.deployment.DeploymentController;
 import dev.kumo.controllers.garbagecollector.GarbageCollector;
 import dev.kumo.controllers.nodelifecycle.NodeLifecycle;
+import dev.kumo.controllers.replicaset.ReplicaSetController;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.scheduler.loop.SchedulerLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
@@ -43,6 +45,10 @@ public final class LoopCatalog {
                 GarbageCollector.keys(), GarbageCollector::loop);
         add(NodeLifecycle.NAME, NodeLifecycle.COMPONENT, CONTROLLER_MANAGER_USER, NodeLifecycle.keys(),
                 NodeLifecycle::loop);
+        add(ReplicaSetController.NAME, ReplicaSetController.COMPONENT, CONTROLLER_MANAGER_USER,
+                ReplicaSetController.keys(), ReplicaSetController::loop);
+        add(DeploymentController.NAME, DeploymentController.COMPONENT, CONTROLLER_MANAGER_USER,
+                DeploymentController.keys(), DeploymentController::loop);
     }
 
     private LoopCatalog() {

@@ -21,7 +21,9 @@ import java.util.Map;
  * (object, type, reason, message) seen by this process bumps the first one's {@code count} and
  * {@code lastTimestamp} instead of adding another, like client-go's correlator; its memory is per process (a Lambda
  * instance), so a repeat seen by another instance is a new Event, as it would be from a restarted controller.
- * A failure to record is logged, never thrown: an event is a report, not part of the work.
+ * Like client-go's correlator ({@link EventCorrelator}), similar events about one object beyond ten are combined
+ * into one, and at most 25 events about one object are written in a burst. A failure to record is logged, never
+ * thrown: an event is a report, not part of the work.
  */
 public final class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -33,6 +35,9 @@ public final class EventRecorder {
     private final KubeClient client;
     private final String component;
     private final Clock clock;
+    private final EventCorrelator correlator = new EventCorrelator();
+    /** Events about one object are written one at a time, so that two threads never both create the same one. */
+    private final Object[] writing = new Object[64];
     private final Map<String, Recorded> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
@@ -48,22 +53,44 @@ public final class EventRecorder {
         this.client = client;
         this.component = component;
         this.clock = clock;
+        for (int i = 0; i < writing.length; i++) {
+            writing[i] = new Object();
+        }
     }
 
     /** Records an event about {@code object} (a full object as the API returned it). */
     public void event(JsonNode object, String type, String reason, String message) {
         JsonNode metadata = object.path("metadata");
+        String uid = metadata.path("uid").asText();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (!correlator.allow(uid + "\u0000" + metadata.path("namespace").asText("") + "\u0000"
+                + metadata.path("name").asText(), now)) {
+            LOG.atDebug().addKeyValue("name", metadata.path("name").asText()).addKeyValue("reason", reason)
+                    .log("event dropped as spam");
+            return;
+        }
+        synchronized (writing[Math.floorMod(uid.hashCode(), writing.length)]) {
+            record(object, type, reason, message, now);
+        }
+    }
+
+    private void record(JsonNode object, String type, String reason, String message, Instant now) {
+        JsonNode metadata = object.path("metadata");
         String namespace = metadata.path("namespace").asText("");
         String eventNamespace = namespace.isEmpty() ? "default" : namespace;
         String name = metadata.path("name").asText();
-        String correlation = metadata.path("uid").asText() + "\u0000" + type + "\u0000" + reason + "\u0000" + message;
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String similar = metadata.path("uid").asText() + "\u0000" + type + "\u0000" + reason;
+        String correlation = similar + "\u0000" + message;
+        if (correlator.combine(similar, message, now)) {
+            message = EventCorrelator.COMBINED_PREFIX + message;
+            correlation = similar;
+        }
         try {
             Recorded previous;
             synchronized (recent) {
                 previous = recent.get(correlation);
             }
-            if (previous != null && bump(eventNamespace, previous, now)) {
+            if (previous != null && bump(eventNamespace, previous, message, now)) {
                 synchronized (recent) {
                     recent.put(correlation, new Recorded(previous.name(), previous.count() + 1));
                 }
@@ -106,9 +133,9 @@ public final class EventRecorder {
     }
 
     /** Bumps the count of an event recorded before; false when it is gone (expired, deleted). */
-    private boolean bump(String namespace, Recorded previous, Instant now) {
+    private boolean bump(String namespace, Recorded previous, String message, Instant now) {
         ObjectNode patch = client.mapper().createObjectNode().put("count", previous.count() + 1)
-                .put("lastTimestamp", now.toString());
+                .put("lastTimestamp", now.toString()).put("message", message);
         try {
             client.mergePatch(ResourceType.EVENTS, namespace, previous.name(), "", patch);
             return true;

@@ -100,6 +100,16 @@ public final class TestCluster implements AutoCloseable {
         return tables;
     }
 
+    /** The API's address (plain HTTP on loopback), for tools such as kubectl. */
+    public URI server() {
+        return server;
+    }
+
+    /** The cluster admin's bearer token (system:masters), for tools such as kubectl. */
+    public String adminToken() {
+        return adminToken;
+    }
+
     /** A client with the cluster admin's rights (system:masters), for setting up and asserting. */
     public KubeClient admin() {
         return client(adminToken);
