@@ -111,6 +111,12 @@ public final class SimpleStrategies {
                 if (size > MAX_DATA_BYTES) {
                     errors.add(FieldError.tooLong("data", MAX_DATA_BYTES));
                 }
+                // A service-account token names its account; the token itself is filled in later.
+                if (secret.path("type").asText().equals("kubernetes.io/service-account-token")
+                        && secret.path("metadata").path("annotations").path("kubernetes.io/service-account.name")
+                        .asText("").isEmpty()) {
+                    errors.add(FieldError.required("metadata.annotations[kubernetes.io/service-account.name]", ""));
+                }
                 return errors;
             }
 
