@@ -282,6 +282,23 @@ class EndpointsControllerTest {
     }
 
     @Test
+    void theResyncListsTheServicesWithASelectorEveryHalfHour() throws Exception {
+        String ns = FIXTURES.namespace();
+        webService(ns, "");
+        FIXTURES.service(ns, "external", "{}", "{\"ports\":[{\"port\":5432}]}");
+        Instant onTheHour = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 3600 * 3600);
+
+        ControlLoop due = EndpointsController.loop(CLUSTER.controllerContext(EndpointsController.COMPONENT,
+                Clock.fixed(onTheHour, java.time.ZoneOffset.UTC)));
+        ControlLoop notDue = EndpointsController.loop(CLUSTER.controllerContext(EndpointsController.COMPONENT,
+                Clock.fixed(onTheHour.plusSeconds(60), java.time.ZoneOffset.UTC)));
+
+        assertThat(due.resync().keys()).contains(new ObjectKey("services", ns, "web"))
+                .doesNotContain(new ObjectKey("services", ns, "external"));
+        assertThat(notDue.resync().keys()).isEmpty();
+    }
+
+    @Test
     void theKeysOfChanges() {
         ObjectNode withIp = TestCluster.object("{\"metadata\":{\"name\":\"p\"},\"status\":{\"podIP\":\"10.0.0.1\"}}");
         ObjectNode withoutIp = TestCluster.object("{\"metadata\":{\"name\":\"p\"},\"status\":{}}");

@@ -235,6 +235,19 @@ class NamespaceControllerTest {
     }
 
     @Test
+    void theResyncListsTheTerminatingNamespacesEveryFiveMinutes() throws Exception {
+        String ns = namespace("{\"finalizers\":[\"example.com/custom\"]}");
+        String active = namespace("{}");
+        ADMIN.delete(ResourceType.NAMESPACES, "", ns, null, null);
+
+        clock.now = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300 + 300);
+        assertThat(loop.resync().keys()).contains(ObjectKey.cluster("namespaces", ns))
+                .doesNotContain(ObjectKey.cluster("namespaces", active));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(loop.resync().keys()).isEmpty();
+    }
+
+    @Test
     void theKeysOfChanges() {
         ObjectNode deleting = TestCluster.object(
                 "{\"metadata\":{\"name\":\"a\",\"deletionTimestamp\":\"2025-01-01T00:00:00Z\"}}");
