@@ -1,6 +1,7 @@
 package dev.kumo.local;
 
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
+import dev.kumo.apimachinery.client.RootCaBundle;
 import dev.kumo.controllers.lambda.ApiConnection;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
@@ -69,6 +70,7 @@ final class LocalControlLoops {
             env.put(ControlLoopHandler.ENV_LOOP, entry.name());
             env.put(ApiConnection.ENV_SERVER, apiServer);
             env.put(ApiConnection.ENV_CA_FILE, caFile);
+            env.put(RootCaBundle.ENV_FILE, caFile); // the CA pods trust for the API is the cluster's own
             env.put(ApiConnection.ENV_TOKEN_FILE, credentials.componentTokenFile(component).toString());
             String function = "kumo-loop-" + entry.name();
             host.createFunction(FunctionConfiguration.of(function, ControlLoopHandler.class.getName())

@@ -41,6 +41,9 @@ import dev.kumo.apiserver.registry.WriteListener;
 import dev.kumo.apiserver.registry.WriteOptions;
 import dev.kumo.apiserver.controllers.QuotaUsageReconciler;
 import dev.kumo.apiserver.controllers.Reconciler;
+import dev.kumo.apiserver.admission.AdmissionChain;
+import dev.kumo.apiserver.admission.AdmissionPlugin;
+import dev.kumo.apiserver.admission.serviceaccount.TokenSecrets;
 import dev.kumo.apiserver.controllers.RootCaPublisher;
 import dev.kumo.apiserver.controllers.ServiceAccountsReconciler;
 import dev.kumo.apimachinery.meta.Meta;
@@ -83,7 +86,11 @@ public final class ApiServer {
     private final Impersonation impersonation;
     private final CreateOnlyHandler createOnly;
     private final Clock clock;
-    /** What every namespace holds, made right after a namespace is created (the control loops' job later). */
+    /**
+     * What every namespace holds (the default ServiceAccount, ConfigMap kube-root-ca.crt), made right after a
+     * namespace is created so that its first pods find their service account at once; the serviceaccount control
+     * loop re-creates them when deleted and puts a changed CA bundle back.
+     */
     private final List<Reconciler> namespaceContents;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
@@ -101,13 +108,16 @@ public final class ApiServer {
         this.clock = clock;
         this.serviceCidr = serviceCidr;
         this.resources = BuiltinResources.create(clock, new AggregatedRulesConversion(security.rbacPolicies()));
+        // Token Secrets are filled here, where the signing key is (kube's token controller holds a copy of it).
+        AdmissionPlugin admission = security.tokens() == null ? security.admission() : new AdmissionChain(List.of(
+                new TokenSecrets(store, security.tokens(), rootCaBundle), security.admission()));
         this.registry = new GenericRegistry(store, mapper, clock, new FieldManagement(
                 FieldManagement.servedSchema(mapper), clock, resources.all().stream()
                 .filter(ResourceDefinition::hasStatus).map(FieldManagement::statusKey)
                 .collect(java.util.stream.Collectors.toSet())),
                 Map.of("services", new ServiceAllocations(store, mapper, serviceCidr),
-                        "pods", new NodeReservations(store, mapper)), security.admission());
-        WriteListener admissionState = security.admission() instanceof WriteListener listener ? listener
+                        "pods", new NodeReservations(store, mapper)), admission);
+        WriteListener admissionState = admission instanceof WriteListener listener ? listener
                 : new WriteListener() { };
         registry.addListener(admissionState);
         this.namespaceContents = new ArrayList<>(List.of(new ServiceAccountsReconciler(registry, resources)));

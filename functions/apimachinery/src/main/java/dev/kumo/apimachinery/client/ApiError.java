@@ -1,5 +1,7 @@
 package dev.kumo.apimachinery.client;
 
+import java.util.List;
+
 /**
  * A request the API refused, with the {@code Status} it answered: its HTTP code, machine-readable reason
  * (NotFound, Conflict, AlreadyExists, Forbidden, ...) and message.
@@ -7,11 +9,18 @@ package dev.kumo.apimachinery.client;
 public final class ApiError extends RuntimeException {
     private final int code;
     private final String reason;
+    private final List<String> causes;
 
     public ApiError(int code, String reason, String message) {
+        this(code, reason, message, List.of());
+    }
+
+    /** @param causes the reasons of the Status' {@code details.causes} (e.g. {@code NamespaceTerminating}) */
+    public ApiError(int code, String reason, String message, List<String> causes) {
         super(message);
         this.code = code;
         this.reason = reason;
+        this.causes = List.copyOf(causes);
     }
 
     public int code() {
@@ -20,6 +29,11 @@ public final class ApiError extends RuntimeException {
 
     public String reason() {
         return reason;
+    }
+
+    /** Whether the Status names this cause ({@code errors.HasStatusCause}). */
+    public boolean hasCause(String causeReason) {
+        return causes.contains(causeReason);
     }
 
     public boolean isNotFound() {

@@ -121,6 +121,20 @@ public final class KubeClient {
                 "application/json");
     }
 
+    /** PUT of a subresource that takes the whole object ({@code status}, {@code finalize} of a namespace). */
+    public ObjectNode updateSubresource(ResourceType type, ObjectNode object, String subresource) {
+        return send("PUT", type.objectPath(namespaceOf(object), nameOf(object)) + "/" + subresource, object,
+                "application/json");
+    }
+
+    /**
+     * DELETE of a collection (every object of {@code type} in {@code namespace}), with the given
+     * {@code DeleteOptions}; the API deletes or marks each one as a single delete would.
+     */
+    public void deleteCollection(ResourceType type, String namespace, ObjectNode options) {
+        send("DELETE", type.collectionPath(namespace), options, "application/json");
+    }
+
     /** A JSON merge patch (RFC 7386) of the object or of a subresource ("" for none). */
     public ObjectNode mergePatch(ResourceType type, String namespace, String name, String subresource,
                                  ObjectNode patch) {
@@ -188,7 +202,9 @@ public final class KubeClient {
         JsonNode answer = parse(response.body());
         if (response.statusCode() >= 300) {
             String message = answer.path("message").asText(new String(response.body(), StandardCharsets.UTF_8));
-            throw new ApiError(response.statusCode(), answer.path("reason").asText(""), message);
+            List<String> causes = new ArrayList<>();
+            answer.path("details").path("causes").forEach(cause -> causes.add(cause.path("reason").asText("")));
+            throw new ApiError(response.statusCode(), answer.path("reason").asText(""), message, causes);
         }
         if (!answer.isObject()) {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode()

@@ -12,7 +12,11 @@ public record ResourceType(String group, String version, String plural, boolean 
     public static final ResourceType EVENTS = new ResourceType("", "v1", "events", true);
     public static final ResourceType REPLICA_SETS = new ResourceType("apps", "v1", "replicasets", true);
     public static final ResourceType DEPLOYMENTS = new ResourceType("apps", "v1", "deployments", true);
+    public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", true);
+    public static final ResourceType ENDPOINT_SLICES = new ResourceType("discovery.k8s.io", "v1", "endpointslices",
+            true);
     public static final ResourceType LEASES = new ResourceType("coordination.k8s.io", "v1", "leases", true);
+    public static final ResourceType SERVICE_ACCOUNTS = new ResourceType("", "v1", "serviceaccounts", true);
     public static final ResourceType SECRETS = new ResourceType("", "v1", "secrets", true);
     public static final ResourceType CONFIG_MAPS = new ResourceType("", "v1", "configmaps", true);
 

@@ -2,6 +2,7 @@ package dev.kumo.apiserver.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.apimachinery.aws.AwsClients;
+import dev.kumo.apimachinery.client.RootCaBundle;
 import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
@@ -10,10 +11,6 @@ import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.registry.ServiceCidr;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -25,13 +22,8 @@ import java.util.Map;
 public final class ServerFactory {
     public static final String ENV_DYNAMODB_ENDPOINT = AwsClients.ENV_DYNAMODB_ENDPOINT;
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
-    /** PEM file of the CA clients trust for the API, published as ConfigMap kube-root-ca.crt in every namespace. */
-    public static final String ENV_ROOT_CA_FILE = "KUMO_ROOT_CA_FILE";
-    /**
-     * Instead of a file: the JVM's trusted roots whose subject contains this text (in AWS "CN=Amazon Root CA",
-     * the roots of API Gateway's certificates).
-     */
-    public static final String ENV_ROOT_CA_FROM_JVM = "KUMO_ROOT_CA_FROM_JVM_TRUST";
+    public static final String ENV_ROOT_CA_FILE = RootCaBundle.ENV_FILE;
+    public static final String ENV_ROOT_CA_FROM_JVM = RootCaBundle.ENV_FROM_JVM;
     /** DynamoDB capacity consumed by this process, for cost figures (benchmarks, logs). */
     public static final ConsumedCapacityMeter CAPACITY = new ConsumedCapacityMeter();
 
@@ -43,23 +35,7 @@ public final class ServerFactory {
         DynamoStore store = store(env, mapper);
         return new ApiServer(store, mapper, Clock.systemUTC(),
                 ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")),
-                SecurityFactory.create(env, store), rootCaBundle(env));
-    }
-
-    static String rootCaBundle(Map<String, String> env) {
-        String file = env.get(ENV_ROOT_CA_FILE);
-        String jvmRoots = env.get(ENV_ROOT_CA_FROM_JVM);
-        if ((file == null || file.isEmpty()) && jvmRoots != null && !jvmRoots.isEmpty()) {
-            return TrustedRoots.pemBundle(jvmRoots);
-        }
-        if (file == null || file.isEmpty()) {
-            return "";
-        }
-        try {
-            return Files.readString(Path.of(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the root CA bundle " + file + " (" + ENV_ROOT_CA_FILE + ")", e);
-        }
+                SecurityFactory.create(env, store), RootCaBundle.fromEnvironment(env));
     }
 
     /** The store on the DynamoDB tables the environment names, encrypting what {@link StorageEncryption} says. */

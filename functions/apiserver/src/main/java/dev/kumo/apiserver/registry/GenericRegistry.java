@@ -256,7 +256,8 @@ public final class GenericRegistry {
                 return next;
             }
             try {
-                if (Meta.isBeingDeleted(next) && !Meta.hasFinalizers(next)) {
+                if (Meta.isBeingDeleted(next) && !Meta.hasFinalizers(next)
+                        && NamespaceTermination.mayCompleteDeletion(def, next)) {
                     // The last finalizer is gone: the deletion completes now.
                     ObjectNode deleted = served(def, store.delete(key, current.revision()));
                     allocationsOf(def).release(old);
@@ -345,8 +346,9 @@ public final class GenericRegistry {
             admission.validate(admitted);
             List<String> finalizers = finalizersAfterDelete(def, object, options);
             boolean graceful = def.strategy() instanceof GracefulDeletion g && g.needsGracefulDeletion(object, options);
+            boolean isNamespace = NamespaceTermination.isNamespace(def);
             try {
-                if (finalizers.isEmpty() && !graceful) {
+                if (finalizers.isEmpty() && !graceful && !NamespaceTermination.deleteMarksOnly(def, object)) {
                     if (options.dryRun()) {
                         return new DeleteResult(object, true);
                     }
@@ -362,9 +364,12 @@ public final class GenericRegistry {
                     if (graceful) {
                         metadata.put("deletionGracePeriodSeconds",
                                 ((GracefulDeletion) def.strategy()).gracePeriodSeconds(object, options));
-                    } else {
+                    } else if (!isNamespace) { // kube-apiserver leaves a namespace's grace period unset
                         metadata.put("deletionGracePeriodSeconds", 0);
                     }
+                }
+                if (isNamespace) {
+                    NamespaceTermination.markTerminating(marked);
                 }
                 ArrayNode finalizerArray = metadata.putArray("finalizers");
                 finalizers.forEach(finalizerArray::add);

@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apiserver.errors.FieldError;
 
@@ -34,9 +35,16 @@ public final class SimpleStrategies {
 
             @Override
             public void prepareForCreate(ObjectNode namespace) {
+                // kube-apiserver requires the kubernetes finalizer on create (the namespace controller's token),
+                // keeping any others the request names.
                 ObjectNode spec = Json.object(namespace, "spec");
-                if (!spec.has("finalizers")) {
-                    spec.putArray("finalizers").add("kubernetes");
+                JsonNode finalizers = spec.path("finalizers");
+                boolean hasKubernetes = false;
+                for (JsonNode finalizer : finalizers) {
+                    hasKubernetes |= finalizer.asText().equals("kubernetes");
+                }
+                if (!hasKubernetes) {
+                    (finalizers.isArray() ? (ArrayNode) finalizers : spec.putArray("finalizers")).add("kubernetes");
                 }
                 namespace.putObject("status").put("phase", "Active");
                 Json.object(Json.object(namespace, "metadata"), "labels")
@@ -102,6 +110,12 @@ public final class SimpleStrategies {
                 }
                 if (size > MAX_DATA_BYTES) {
                     errors.add(FieldError.tooLong("data", MAX_DATA_BYTES));
+                }
+                // A service-account token names its account; the token itself is filled in later.
+                if (secret.path("type").asText().equals("kubernetes.io/service-account-token")
+                        && secret.path("metadata").path("annotations").path("kubernetes.io/service-account.name")
+                        .asText("").isEmpty()) {
+                    errors.add(FieldError.required("metadata.annotations[kubernetes.io/service-account.name]", ""));
                 }
                 return errors;
             }

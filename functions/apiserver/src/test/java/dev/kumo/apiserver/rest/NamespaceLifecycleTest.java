@@ -67,4 +67,31 @@ class NamespaceLifecycleTest {
         assertThat(api.call("POST", "/api/v1/namespaces/temp/configmaps", TestApi.configMap("a", "1")).status())
                 .isIn(403, 404);
     }
+    @Test
+    void aDeletedNamespaceStaysTerminatingUntilItsFinalizersAreGone() {
+        api.call("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"closing\"},"
+                + "\"spec\":{\"finalizers\":[\"example.com/x\"]}}");
+        assertThat(api.call("GET", "/api/v1/namespaces/closing", null).body().at("/spec/finalizers").toString())
+                .isEqualTo("[\"example.com/x\",\"kubernetes\"]");
+
+        api.call("DELETE", "/api/v1/namespaces/closing", null);
+
+        JsonNode closing = api.call("GET", "/api/v1/namespaces/closing", null).body();
+        assertThat(closing.at("/status/phase").asText()).isEqualTo("Terminating");
+        assertThat(closing.at("/metadata/deletionTimestamp").asText()).isNotEmpty();
+        // A status write does not complete the deletion while spec.finalizers remain, nor does a second DELETE.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) closing.path("status")).put("phase", "Terminating");
+        assertThat(api.call("PUT", "/api/v1/namespaces/closing/status", closing.toString()).status())
+                .isEqualTo(200);
+        api.call("DELETE", "/api/v1/namespaces/closing", null);
+        assertThat(api.call("GET", "/api/v1/namespaces/closing", null).status()).isEqualTo(200);
+
+        assertThat(api.call("PUT", "/api/v1/namespaces/closing/finalize",
+                "{\"metadata\":{\"name\":\"closing\"},\"spec\":{\"finalizers\":[\"example.com/x\"]}}")
+                .status()).isEqualTo(200);
+        assertThat(api.call("GET", "/api/v1/namespaces/closing", null).status()).isEqualTo(200);
+        api.call("PUT", "/api/v1/namespaces/closing/finalize",
+                "{\"metadata\":{\"name\":\"closing\"},\"spec\":{\"finalizers\":[]}}");
+        assertThat(api.call("GET", "/api/v1/namespaces/closing", null).status()).isEqualTo(404);
+    }
 }

@@ -71,7 +71,7 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
     private static ControllerContext context(Map<String, String> env, String component) {
         Clock clock = Clock.systemUTC();
         KubeClient client = ApiConnection.client(env, "kumo/" + component);
-        return new ControllerContext(client, new EventRecorder(client, component, clock), clock);
+        return new ControllerContext(client, new EventRecorder(client, component, clock), clock, env);
     }
 
     @Override

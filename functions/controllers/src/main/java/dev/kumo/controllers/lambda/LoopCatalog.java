@@ -1,11 +1,15 @@
 package dev.kumo.controllers.lambda;
 
 import dev.kumo.controllers.deployment.DeploymentController;
+import dev.kumo.controllers.endpoints.EndpointsController;
+import dev.kumo.controllers.endpointslice.EndpointSliceController;
 import dev.kumo.controllers.garbagecollector.GarbageCollector;
+import dev.kumo.controllers.namespace.NamespaceController;
 import dev.kumo.controllers.nodelifecycle.NodeLifecycle;
 import dev.kumo.controllers.replicaset.ReplicaSetController;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.scheduler.loop.SchedulerLoop;
+import dev.kumo.controllers.serviceaccount.ServiceAccountController;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.KeyMapper;
 
@@ -49,6 +53,14 @@ public final class LoopCatalog {
                 ReplicaSetController.keys(), ReplicaSetController::loop);
         add(DeploymentController.NAME, DeploymentController.COMPONENT, CONTROLLER_MANAGER_USER,
                 DeploymentController.keys(), DeploymentController::loop);
+        add(EndpointsController.NAME, EndpointsController.COMPONENT, CONTROLLER_MANAGER_USER,
+                EndpointsController.keys(), EndpointsController::loop);
+        add(EndpointSliceController.NAME, EndpointSliceController.COMPONENT, CONTROLLER_MANAGER_USER,
+                EndpointSliceController.keys(), EndpointSliceController::loop);
+        add(NamespaceController.NAME, NamespaceController.COMPONENT, CONTROLLER_MANAGER_USER,
+                NamespaceController.keys(), NamespaceController::loop);
+        add(ServiceAccountController.NAME, ServiceAccountController.COMPONENT, CONTROLLER_MANAGER_USER,
+                ServiceAccountController.keys(), ServiceAccountController::loop);
     }
 
     private LoopCatalog() {

@@ -131,7 +131,8 @@ public final class TestCluster implements AutoCloseable {
         return new ControllerContext(client, new EventRecorder(client, component, clock), clock);
     }
 
-    private KubeClient client(String token) {
+    /** A client presenting {@code token} (a service-account token under test, say). */
+    public KubeClient client(String token) {
         try {
             return new KubeClient(server, javax.net.ssl.SSLContext.getDefault(), () -> token, "kumo-controllers-test");
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -127,8 +127,8 @@ public final class BootstrapPolicy {
                         // What the garbage collectors and the namespace controller do to every kind of object.
                         rule(List.of("delete", "deletecollection", "get", "list", "patch", "update", "watch"),
                                 List.of("*"), "*"),
-                        rule(List.of("create"), List.of(CORE), "endpoints", "pods", "secrets", "serviceaccounts",
-                                "serviceaccounts/token"),
+                        rule(List.of("create"), List.of(CORE), "configmaps", "endpoints", "pods", "secrets",
+                                "serviceaccounts", "serviceaccounts/token"),
                         rule(List.of("create"), List.of(APPS), "replicasets"),
                         rule(List.of("create"), List.of(DISCOVERY), "endpointslices"),
                         rule(List.of("create"), List.of(AUTHORIZATION), "subjectaccessreviews")),

@@ -1,4 +1,4 @@
-package dev.kumo.apiserver.lambda;
+package dev.kumo.apimachinery.client;
 
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;

@@ -1,4 +1,4 @@
-package dev.kumo.apiserver.lambda;
+package dev.kumo.apimachinery.client;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class RootCaBundleTest {
 
     @Test
     void amazonsRootsComeFromTheJvmsOwnTrustStore() throws Exception {
-        String pem = ServerFactory.rootCaBundle(Map.of(ServerFactory.ENV_ROOT_CA_FROM_JVM, "CN=Amazon Root CA"));
+        String pem = RootCaBundle.fromEnvironment(Map.of(RootCaBundle.ENV_FROM_JVM, "CN=Amazon Root CA"));
 
         var certificates = CertificateFactory.getInstance("X.509")
                 .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
@@ -31,8 +31,8 @@ class RootCaBundleTest {
 
     @Test
     void nothingConfiguredPublishesNothingAndAnUnknownRootIsAnError() {
-        assertThat(ServerFactory.rootCaBundle(Map.of())).isEmpty();
-        assertThatThrownBy(() -> ServerFactory.rootCaBundle(Map.of(ServerFactory.ENV_ROOT_CA_FROM_JVM,
+        assertThat(RootCaBundle.fromEnvironment(Map.of())).isEmpty();
+        assertThatThrownBy(() -> RootCaBundle.fromEnvironment(Map.of(RootCaBundle.ENV_FROM_JVM,
                 "CN=No Such Root")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("No Such Root");
     }

@@ -1,0 +1,107 @@
+package dev.kumo.controllers.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apimachinery.selection.Labels;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * What the endpoints controllers read from a pod (the helpers of {@code k8s.io/endpointslice/util}): its addresses,
+ * readiness, whether it is terminal or terminating, its node, hostname and subdomain, and its named ports.
+ */
+public record EndpointPod(ObjectNode object, String namespace, String name, String uid, Map<String, String> labels,
+                          String nodeName, String hostname, String subdomain, List<String> ips, boolean ready,
+                          Instant readyTransition, boolean terminal, boolean terminating) {
+
+    public static EndpointPod of(ObjectNode pod) {
+        JsonNode spec = pod.path("spec");
+        JsonNode status = pod.path("status");
+        List<String> ips = new ArrayList<>();
+        status.path("podIPs").forEach(ip -> {
+            if (!ip.path("ip").asText("").isEmpty()) {
+                ips.add(ip.path("ip").asText());
+            }
+        });
+        if (ips.isEmpty() && !status.path("podIP").asText("").isEmpty()) {
+            ips.add(status.path("podIP").asText()); // podIPs mirrors podIP; a writer may have set only podIP
+        }
+        boolean ready = false;
+        Instant readyTransition = null;
+        for (JsonNode condition : status.path("conditions")) {
+            if (condition.path("type").asText().equals("Ready")) {
+                ready = condition.path("status").asText().equals("True");
+                String time = condition.path("lastTransitionTime").asText("");
+                readyTransition = time.isEmpty() ? null : Instant.parse(time);
+            }
+        }
+        String phase = status.path("phase").asText("");
+        return new EndpointPod(pod, Meta.namespace(pod), Meta.name(pod), Meta.uid(pod), Labels.of(pod),
+                spec.path("nodeName").asText(""), spec.path("hostname").asText(""),
+                spec.path("subdomain").asText(""), List.copyOf(ips), ready, readyTransition,
+                phase.equals("Succeeded") || phase.equals("Failed"), Meta.isBeingDeleted(pod));
+    }
+
+    /** Whether a pod change can matter to endpoints at all: a pod that never had an address was never listed. */
+    public static boolean hasAddress(JsonNode pod) {
+        JsonNode status = pod.path("status");
+        return !status.path("podIP").asText("").isEmpty() || !status.path("podIPs").isEmpty();
+    }
+
+    /**
+     * {@code ShouldPodBeInEndpoints}: not terminal, has an address, and not terminating unless
+     * {@code includeTerminating}.
+     */
+    public boolean belongsInEndpoints(boolean includeTerminating) {
+        return !terminal && !ips.isEmpty() && (includeTerminating || !terminating);
+    }
+
+    /** {@code ShouldSetHostname}: the pod names a hostname and this (headless) service as its subdomain. */
+    public boolean hostnameFor(ServiceInfo service) {
+        return !hostname.isEmpty() && subdomain.equals(service.name()) && namespace.equals(service.namespace());
+    }
+
+    /** The pod's first address of the family ({@code IPv4} or {@code IPv6}), or empty. */
+    public String ipOf(String family) {
+        boolean v6 = family.equals("IPv6");
+        return ips.stream().filter(ip -> ip.contains(":") == v6).findFirst().orElse("");
+    }
+
+    public List<String> ipsOf(String family) {
+        boolean v6 = family.equals("IPv6");
+        return ips.stream().filter(ip -> ip.contains(":") == v6).toList();
+    }
+
+    /**
+     * {@code FindPort}: a numeric target port as is; a named one is the container port of that name and protocol,
+     * in the containers or the sidecars (init containers that always restart); empty when the pod has none.
+     */
+    public OptionalInt findPort(ServicePort port) {
+        if (!port.targetsName()) {
+            return OptionalInt.of(port.targetNumber());
+        }
+        JsonNode spec = object.path("spec");
+        OptionalInt found = namedPort(spec.path("containers"), port, false);
+        return found.isPresent() ? found : namedPort(spec.path("initContainers"), port, true);
+    }
+
+    private static OptionalInt namedPort(JsonNode containers, ServicePort port, boolean sidecarsOnly) {
+        for (JsonNode container : containers) {
+            if (sidecarsOnly && !container.path("restartPolicy").asText("").equals("Always")) {
+                continue;
+            }
+            for (JsonNode containerPort : container.path("ports")) {
+                if (containerPort.path("name").asText("").equals(port.targetName())
+                        && containerPort.path("protocol").asText("TCP").equals(port.protocol())) {
+                    return OptionalInt.of(containerPort.path("containerPort").asInt());
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+}
