@@ -91,6 +91,11 @@ public final class TestCluster implements AutoCloseable {
         return tables;
     }
 
+    /** The API's URL (plain HTTP on loopback), for clients with credentials of their own (node agents). */
+    public URI server() {
+        return server;
+    }
+
     /** A client with the cluster admin's rights (system:masters), for setting up and asserting. */
     public KubeClient admin() {
         return client(adminToken);
