@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  * loopback in this JVM. Started pieces are closed in reverse order.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** How the cluster is started. */
-    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
+    /** How the cluster is started; {@code nodes} simulated nodes join it (0: none). */
+    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, int nodes) {
+        public Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
+            this(home, ephemeral, listen, 0);
+        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -130,6 +133,10 @@ public final class LocalCluster implements AutoCloseable {
                     + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
         }
         progress.accept("wrote " + kubeconfig);
+        if (settings.nodes() > 0) {
+            started.push(LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
+                    progress));
+        }
     }
 
     /** Registers a client to be closed with the cluster and returns it. */

@@ -40,6 +40,7 @@ class HeartbeatTest {
         final String name = "hb-" + NODES.incrementAndGet();
         final NodeCredential credential;
         final NodeLease lease;
+        final NodeStatusReporter status;
         final Heartbeat heartbeat;
         final String uid;
 
@@ -49,7 +50,7 @@ class HeartbeatTest {
             credential.obtain();
             KubeClient client = CLUSTER.endpoint().client(credential, "test");
             NodeConfig config = NodeConfig.of(name, "172.30.0.9", "10.244.9.0/24", NodeCapacity.of("2", "4Gi", "20Gi"));
-            NodeStatusReporter status = new NodeStatusReporter(client, name, new NodeStatusBuilder(config,
+            status = new NodeStatusReporter(client, name, new NodeStatusBuilder(config,
                     NodeSystemInfo.simulated(name, "simulated://0.1.0")), () -> RuntimeHealth.READY, clock,
                     Duration.ofMinutes(1));
             ObjectNode node = new NodeRegistration(client, config).register(status.initialStatus());
@@ -123,6 +124,17 @@ class HeartbeatTest {
         node.heartbeat.tick();
         assertThat(node.storedReady().path("lastHeartbeatTime").asText()).isEqualTo(ApiTime.time(joined.plusSeconds(60)));
         assertThat(node.storedReady().path("lastTransitionTime").asText()).isEqualTo(ApiTime.time(joined));
+    }
+
+    @Test
+    void aStatusThatDidNotChangeIsNotPostedAgainWithinTheMinute() {
+        JoinedNode node = new JoinedNode(null);
+        node.clock.advance(Duration.ofSeconds(3));
+        assertThat(node.status.sync()).isFalse();
+        node.clock.advance(Duration.ofSeconds(57));
+        assertThat(node.status.sync()).isTrue();
+        node.clock.advance(Duration.ofSeconds(10));
+        assertThat(node.status.sync()).as("the posted status is the new reference").isFalse();
     }
 
     @Test

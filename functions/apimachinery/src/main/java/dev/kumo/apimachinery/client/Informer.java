@@ -156,13 +156,20 @@ public final class Informer implements AutoCloseable {
         }
         CompletableFuture.delayedExecutor(timeoutSeconds + WATCH_DEADLINE_MARGIN_SECONDS, TimeUnit.SECONDS)
                 .execute(() -> abandon(connection));
+        long started = System.nanoTime();
+        int events = 0;
         try (connection) {
             ApiWatchEvent event;
             while (!closed && (event = connection.next()) != null) {
+                events++;
                 if (!apply(event)) {
                     return;
                 }
                 backoffMillis = INITIAL_BACKOFF_MILLIS;
+            }
+            if (events == 0 && !closed && System.nanoTime() - started < 1_000_000_000L) {
+                // client-go's "very short watch": a server that ends every watch at once must not be hammered
+                throw new IOException("very short watch: the server ended it within a second without any event");
             }
         } finally {
             synchronized (lock) {
