@@ -38,11 +38,12 @@ public final class Heartbeat {
         this.clock = clock;
         this.random = random;
         Instant now = clock.instant();
-        this.credential = new Step("credential", credential::renew, credential.renewAt(), credential::renewAt);
+        this.credential = new Step("credential", credential::renew, credential.renewAt(), credential::renewAt,
+                () -> { });
         this.lease = new Step("lease", lease::renew, now.plus(jittered(LEASE_RENEW_INTERVAL)),
-                () -> clock.instant().plus(jittered(LEASE_RENEW_INTERVAL)));
+                () -> clock.instant().plus(jittered(LEASE_RENEW_INTERVAL)), status::rereadBeforeNextSync);
         this.status = new Step("status", status::sync, now.plus(STATUS_UPDATE_FREQUENCY),
-                () -> clock.instant().plus(STATUS_UPDATE_FREQUENCY));
+                () -> clock.instant().plus(STATUS_UPDATE_FREQUENCY), () -> { });
     }
 
     /** Runs every step that is due at the clock's time; returns the time until the next one is. */
@@ -68,14 +69,16 @@ public final class Heartbeat {
         private final String name;
         private final Runnable action;
         private final Supplier<Instant> next;
+        private final Runnable onFailure;
         private Instant due;
         private Duration backoff = INITIAL_BACKOFF;
 
-        Step(String name, Runnable action, Instant firstDue, Supplier<Instant> next) {
+        Step(String name, Runnable action, Instant firstDue, Supplier<Instant> next, Runnable onFailure) {
             this.name = name;
             this.action = action;
             this.due = firstDue;
             this.next = next;
+            this.onFailure = onFailure;
         }
 
         void runIfDue() {
@@ -93,6 +96,7 @@ public final class Heartbeat {
                 LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("step", name)
                         .addKeyValue("retryInMillis", backoff.toMillis()).log("heartbeat step failed: " + e.getMessage());
                 due = clock.instant().plus(backoff);
+                onFailure.run();
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }

@@ -29,6 +29,7 @@ public final class NodeStatusReporter {
     private final Duration reportFrequency;
     private JsonNode reported;
     private Instant reportedAt;
+    private boolean reread;
 
     public NodeStatusReporter(KubeClient client, String nodeName, NodeStatusBuilder builder,
                               Supplier<RuntimeHealth> runtime, Clock clock, Duration reportFrequency) {
@@ -54,8 +55,21 @@ public final class NodeStatusReporter {
         reportedAt = clock.instant();
     }
 
+    /**
+     * The node missed a heartbeat: the node lifecycle controller may have written its status meanwhile (Ready
+     * Unknown), so the next {@link #sync()} compares with the Node as stored rather than with the last report.
+     */
+    public synchronized void rereadBeforeNextSync() {
+        reread = true;
+    }
+
     /** Posts the status if it changed or the last report is old; true when it posted. */
     public synchronized boolean sync() {
+        if (reread) {
+            reported = client.get(ResourceType.NODES, "", nodeName).orElseThrow(() ->
+                    new IllegalStateException("node " + nodeName + " is gone")).path("status");
+            reread = false;
+        }
         Instant now = clock.instant();
         ObjectNode status = builder.build(runtime.get(), now, reported);
         boolean changed = NodeStatusBuilder.changed(reported, status);

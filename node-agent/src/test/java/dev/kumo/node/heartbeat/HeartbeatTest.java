@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.ApiTime;
 import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.NodeConfig;
@@ -17,6 +18,7 @@ import dev.kumo.node.testing.NodeTestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,12 +41,17 @@ class HeartbeatTest {
         final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         final String name = "hb-" + NODES.incrementAndGet();
         final NodeCredential credential;
-        final NodeLease lease;
+        NodeLease lease;
         final NodeStatusReporter status;
         final Heartbeat heartbeat;
         final String uid;
 
         JoinedNode(Long credentialSeconds) {
+            this(credentialSeconds, false);
+        }
+
+        /** @param leaseUnreachable the lease is renewed through an address nothing listens on */
+        JoinedNode(Long credentialSeconds, boolean leaseUnreachable) {
             credential = new NodeCredential(CLUSTER.endpoint(), name, CLUSTER.bootstrapToken(), credentialSeconds,
                     clock, () -> 0);
             credential.obtain();
@@ -58,6 +65,10 @@ class HeartbeatTest {
             status.registered(node);
             lease = new NodeLease(client, name, () -> uid, clock);
             lease.renew();
+            if (leaseUnreachable) {
+                lease = new NodeLease(ApiEndpoint.of(URI.create("http://127.0.0.1:1"), null).client(credential, "t"),
+                        name, () -> uid, clock);
+            }
             heartbeat = new Heartbeat(name, clock, () -> 0, credential, lease, status);
         }
 
@@ -135,6 +146,23 @@ class HeartbeatTest {
         assertThat(node.status.sync()).isTrue();
         node.clock.advance(Duration.ofSeconds(10));
         assertThat(node.status.sync()).as("the posted status is the new reference").isFalse();
+    }
+
+    @Test
+    void afterAMissedHeartbeatTheStatusIsComparedWithTheStoredNode() {
+        JoinedNode node = new JoinedNode(null, true);
+        // The node lifecycle controller marks the silent node, as it does after the lease's 40 s.
+        ObjectNode unknown = CLUSTER.admin().mapper().createObjectNode();
+        unknown.putObject("status").putArray("conditions").addObject().put("type", "Ready").put("status", "Unknown")
+                .put("reason", "NodeStatusUnknown").put("message", "Kubelet stopped posting node status.");
+        CLUSTER.admin().mergePatch(ResourceType.NODES, "", node.name, "status", unknown);
+
+        node.clock.advance(Duration.ofSeconds(10));
+        node.heartbeat.tick(); // the lease fails, the status check (due too) reads the Node and puts Ready back
+
+        assertThat(node.storedReady().path("status").asText()).isEqualTo("True");
+        assertThat(node.storedReady().path("lastTransitionTime").asText())
+                .isEqualTo(ApiTime.time(node.clock.instant()));
     }
 
     @Test

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -93,8 +92,8 @@ public final class Informer implements AutoCloseable {
                 } else {
                     failed(e);
                 }
-            } catch (UncheckedIOException | IOException | IllegalStateException e) {
-                failed(e);
+            } catch (RuntimeException | IOException e) {
+                failed(e); // whatever went wrong, the informer lists and watches again rather than dying
             }
         }
     }
@@ -234,8 +233,12 @@ public final class Informer implements AutoCloseable {
             return;
         }
         long jittered = backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis + 1);
-        LOG.atWarn().addKeyValue("resource", type.storageResource()).addKeyValue("selector", fieldSelector)
-                .addKeyValue("retryInMillis", jittered).log("list/watch failed: " + e.getMessage());
+        var warning = LOG.atWarn().addKeyValue("resource", type.storageResource()).addKeyValue("selector", fieldSelector)
+                .addKeyValue("retryInMillis", jittered);
+        if (!(e instanceof ApiError || e instanceof IOException || e.getCause() instanceof IOException)) {
+            warning = warning.setCause(e); // not the API or the network: a bug, whose trace matters
+        }
+        warning.log("list/watch failed: " + e.getMessage());
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
         try {
             Thread.sleep(jittered);
