@@ -119,6 +119,10 @@ public final class LocalCluster implements AutoCloseable {
                 PemSigningKey.createIfMissing(settings.home().resolve("pki").resolve("sa.key")).toString());
         // Pods trust the API through kube-root-ca.crt: the local CA signs the front's serving certificate.
         apiEnvironment.put(ServerFactory.ENV_ROOT_CA_FILE, pki.caCertificatePath().toString());
+        // Every write here goes through this one API process, whose watches are woken at once by its own writes;
+        // the poll only catches writes by other processes. At AWS's 500 ms, each idle watch (one per node) would
+        // read DynamoDB Local twice a second: 100 simulated nodes cost most of a core doing that.
+        apiEnvironment.put(ServerFactory.ENV_WATCH_POLL_MILLIS, "5000");
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);
