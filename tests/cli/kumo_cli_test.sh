@@ -112,19 +112,20 @@ write_fake_cluster() {
   cat >"$TMP/fake-cluster.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
-home="" listen="" ephemeral=false main=""
+home="" listen="" ephemeral=false nodes=unset main=""
 while (($#)); do
   case $1 in
     -cp) shift ;;
     --home) home=$2; shift ;;
     --listen) listen=$2; shift ;;
     --ephemeral) ephemeral=true ;;
+    --nodes) nodes=$2; shift ;;
     dev.kumo.local.*) main=$1 ;;
   esac
   shift
 done
 [[ $main == dev.kumo.local.Main ]] || { echo "fake cluster: no main class given" >&2; exit 2; }
-echo "kumo: starting fake cluster (ephemeral=$ephemeral)"
+echo "kumo: starting fake cluster (ephemeral=$ephemeral, nodes=$nodes)"
 echo "some library noise"
 if [[ ${FAKE_MODE:-} == fail ]]; then echo "kumo: error: fake failure"; exit 1; fi
 mkdir -p "$home/pki"
@@ -177,6 +178,9 @@ run up --bogus;          check "up with an unknown option: exit 2" 2 "unknown op
 run up --listen;         check "up --listen without a value: exit 2" 2 'needs ADDR:PORT'
 run up --listen nope;    check "up --listen without a port: exit 2" 2 "wants ADDR:PORT"
 run up --listen 127.0.0.1:99999; check "up --listen with a port out of range: exit 2" 2 "wants ADDR:PORT"
+run up --nodes;          check "up --nodes without a value: exit 2" 2 'needs a number'
+run up --nodes two;      check "up --nodes that is not a number: exit 2" 2 "wants a number from 0 to 5000, not 'two'"
+run up --nodes=-1;       check "up --nodes below 0: exit 2" 2 "wants a number from 0 to 5000"
 run down extra;          check "down with an argument: exit 2" 2 'takes no arguments'
 run status extra;        check "status with an argument: exit 2" 2 'takes no arguments'
 run logs -x;             check "logs with an unknown option: exit 2" 2 "unknown option '-x'"
@@ -256,7 +260,7 @@ lifecycle_tests() {
   EXTRA_ENV=(KUMO_NO_BUILD=1 FAKE_PKI="$TMP/pki" FAKE_PIDS="$TMP/server.pids")
 
   run up -d --listen "127.0.0.1:$port"
-  check "up -d: ready, prints progress and the kubeconfig" 0 'kumo: starting fake cluster' \
+  check "up -d: ready, prints progress and the kubeconfig" 0 'kumo: starting fake cluster.*nodes=1\)' \
     "kumo: API ready at https://127.0.0.1:$port" "export KUBECONFIG=$HOME_DIR/kubeconfig; kubectl get namespaces"
   if grep -q 'some library noise' <<<"$OUT"; then fail "up -d shows only kumo: lines" "noise shown"; else pass "up -d shows only kumo: lines"; fi
   pid=$(cat "$HOME_DIR/kumo.pid" 2>/dev/null || echo none)
@@ -285,6 +289,11 @@ lifecycle_tests() {
   check "up -d --ephemeral" 0 'ephemeral=true' 'ephemeral: data kept in memory'
   run status; check "status shows ephemeral data" 0 'data: +ephemeral'
   run down;   check "down (ephemeral)" 0 'stopped the cluster'
+
+  # --nodes is passed on, and the nodes are said to be simulated.
+  run up -d --nodes 3 --listen "127.0.0.1:$port"
+  check "up -d --nodes 3" 0 'nodes=3\)' '3 simulated nodes'
+  run down;   check "down (3 nodes)" 0 'stopped the cluster'
 
   # A cluster that dies before it is ready: exit 1 with the log's tail, no pid file left.
   EXTRA_ENV+=(FAKE_MODE=fail)

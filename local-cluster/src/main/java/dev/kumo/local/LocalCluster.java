@@ -38,14 +38,17 @@ import java.util.function.Consumer;
  * loopback in this JVM. Started pieces are closed in reverse order.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** How the cluster is started. */
     /**
+     * How the cluster is started.
+     *
      * @param controlLoops run the control loops (off for the API benchmark, whose per-request capacity figures
      *                     would otherwise include the loops' reactions to its objects)
+     * @param nodes        how many simulated nodes join it (0: none)
      */
-    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops) {
+    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes) {
+        /** With the control loops and no nodes. */
         public Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
-            this(home, ephemeral, listen, true);
+            this(home, ephemeral, listen, true, 0);
         }
     }
 
@@ -125,6 +128,10 @@ public final class LocalCluster implements AutoCloseable {
                 PemSigningKey.createIfMissing(settings.home().resolve("pki").resolve("sa.key")).toString());
         // Pods trust the API through kube-root-ca.crt: the local CA signs the front's serving certificate.
         apiEnvironment.put(ServerFactory.ENV_ROOT_CA_FILE, pki.caCertificatePath().toString());
+        // Every write here goes through this one API process, whose watches are woken at once by its own writes;
+        // the poll only catches writes by other processes. At AWS's 500 ms, each idle watch (one per node) would
+        // read DynamoDB Local twice a second: 100 simulated nodes cost most of a core doing that.
+        apiEnvironment.put(ServerFactory.ENV_WATCH_POLL_MILLIS, "5000");
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);
@@ -151,6 +158,10 @@ public final class LocalCluster implements AutoCloseable {
                     + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
         }
         progress.accept("wrote " + kubeconfig);
+        if (settings.nodes() > 0) {
+            started.push(LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
+                    progress));
+        }
     }
 
     /** Registers a client to be closed with the cluster and returns it. */

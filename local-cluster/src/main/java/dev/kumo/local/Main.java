@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./kumo up}: starts the embedded local cluster and runs until SIGTERM.
- * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443).
+ * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443),
+ * {@code --nodes N} (simulated nodes, 1 by default; 0 for none).
  */
 public final class Main {
     private Main() {
@@ -16,11 +17,13 @@ public final class Main {
         Path home = null;
         boolean ephemeral = false;
         String listen = "127.0.0.1:6443";
+        int nodes = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(value(args, ++i, "--home"));
                 case "--ephemeral" -> ephemeral = true;
                 case "--listen" -> listen = value(args, ++i, "--listen");
+                case "--nodes" -> nodes = count(value(args, ++i, "--nodes"));
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -35,7 +38,7 @@ public final class Main {
                 Integer.parseInt(listen.substring(colon + 1)));
         long start = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
-                address), step -> System.out.println("kumo: " + step));
+                address, true, nodes), step -> System.out.println("kumo: " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kumo: stopping");
@@ -54,9 +57,22 @@ public final class Main {
         return args[i];
     }
 
+    private static int count(String text) {
+        try {
+            int count = Integer.parseInt(text);
+            if (count >= 0) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage("--nodes wants a number >= 0, not '" + text + "'");
+        return 0;
+    }
+
     private static void usage(String problem) {
         System.err.println("kumo: " + problem);
-        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT]");
+        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N]");
         System.exit(2);
     }
 }

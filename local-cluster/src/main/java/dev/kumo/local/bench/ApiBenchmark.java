@@ -52,7 +52,7 @@ public final class ApiBenchmark {
         // Without the control loops: the capacity figures count every DynamoDB call in this process, and the
         // loops' reactions to the bench's pods would be counted as the requests' own.
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home, true,
-                new InetSocketAddress("127.0.0.1", 0), false), step -> System.out.println("kumo: " + step))) {
+                new InetSocketAddress("127.0.0.1", 0), false, 0), step -> System.out.println("kumo: " + step))) {
             BenchClient client = BenchClient.fromKubeconfig(cluster.kubeconfig());
             System.out.printf("%nkumo bench api — %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
                     cluster.server());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,6 +43,14 @@ public final class KubeClient {
     public KubeClient(URI server, SSLContext tls, Supplier<String> token, String userAgent) {
         this(server, HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build(), token, userAgent, DEFAULT_PAGE);
+    }
+
+    /**
+     * A client over {@code http}, which several clients may share (its connection pool and selector thread): many
+     * node agents in one JVM, each with its own credential.
+     */
+    public KubeClient(URI server, HttpClient http, Supplier<String> token, String userAgent) {
+        this(server, http, token, userAgent, DEFAULT_PAGE);
     }
 
     private KubeClient(URI server, HttpClient http, Supplier<String> token, String userAgent, int pageSize) {
@@ -85,7 +94,18 @@ public final class KubeClient {
      * consistent list.
      */
     public List<ObjectNode> list(ResourceType type, String namespace, String labelSelector, String fieldSelector) {
+        return listWithVersion(type, namespace, labelSelector, fieldSelector).items();
+    }
+
+    /** A consistent list and the resourceVersion it was read at: where a watch of the same selection starts. */
+    public record ObjectList(List<ObjectNode> items, String resourceVersion) {
+    }
+
+    /** {@link #list} with the list's resourceVersion (the first page's: every page reads the same snapshot). */
+    public ObjectList listWithVersion(ResourceType type, String namespace, String labelSelector,
+                                      String fieldSelector) {
         List<ObjectNode> items = new ArrayList<>();
+        String resourceVersion = null;
         String continueToken = null;
         do {
             Map<String, String> query = new LinkedHashMap<>();
@@ -101,9 +121,59 @@ public final class KubeClient {
             }
             ObjectNode page = send("GET", type.collectionPath(namespace) + query(query), null, null);
             page.path("items").forEach(item -> items.add((ObjectNode) item));
+            if (resourceVersion == null) {
+                resourceVersion = page.path("metadata").path("resourceVersion").asText("");
+            }
             continueToken = page.path("metadata").path("continue").asText("");
         } while (!continueToken.isEmpty());
-        return items;
+        return new ObjectList(items, resourceVersion);
+    }
+
+    /**
+     * Opens a watch of the collection from {@code resourceVersion} with bookmarks allowed; the server ends it after
+     * {@code timeoutSeconds}. Events are read from the returned stream one line at a time; an expired
+     * resourceVersion arrives as an ERROR event (410 Gone) or, from servers that refuse it up front, as an
+     * {@link ApiError} here.
+     */
+    public WatchConnection watch(ResourceType type, String namespace, String labelSelector, String fieldSelector,
+                                 String resourceVersion, long timeoutSeconds) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("watch", "true");
+        query.put("allowWatchBookmarks", "true");
+        query.put("resourceVersion", resourceVersion);
+        query.put("timeoutSeconds", Long.toString(timeoutSeconds));
+        if (!labelSelector.isEmpty()) {
+            query.put("labelSelector", labelSelector);
+        }
+        if (!fieldSelector.isEmpty()) {
+            query.put("fieldSelector", fieldSelector);
+        }
+        String path = type.collectionPath(namespace) + query(query);
+        // The timeout bounds the wait for the response's headers only; the stream itself lasts timeoutSeconds.
+        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+                .header("Accept", "application/json").header("User-Agent", userAgent)
+                .header("Authorization", "Bearer " + token.get()).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + path, e);
+        }
+        if (response.statusCode() >= 300) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readAllBytes();
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            JsonNode answer = parse(body);
+            throw new ApiError(response.statusCode(), answer.path("reason").asText(""),
+                    answer.path("message").asText(new String(body, StandardCharsets.UTF_8)));
+        }
+        return new WatchConnection(response.body(), mapper);
     }
 
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object) {

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The API server's Lambda handler behind an API Gateway HTTP API (payload format 2.0). A thin adapter: it builds
@@ -30,7 +29,7 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
     static final long MAX_WATCH_MILLIS = 28_000;
 
     private final ApiServer server;
-    private final AtomicBoolean bootstrapped = new AtomicBoolean();
+    private volatile boolean bootstrapped;
 
     /** Lambda's entry: configuration from the function's environment variables. */
     public ApiGatewayHandler() {
@@ -69,10 +68,23 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** The core answer, for hosts that stream watches themselves (the local front). */
     public ApiResponse handle(APIGatewayV2HTTPEvent event) {
-        if (bootstrapped.compareAndSet(false, true)) {
-            server.bootstrap();
-        }
+        bootstrapOnce();
         return server.handle(toRequest(event));
+    }
+
+    /**
+     * The first request bootstraps the cluster (system namespaces, RBAC); requests that arrive meanwhile wait for
+     * it instead of finding no kube-system yet, and a bootstrap that failed is tried again by the next request.
+     */
+    private void bootstrapOnce() {
+        if (!bootstrapped) {
+            synchronized (this) {
+                if (!bootstrapped) {
+                    server.bootstrap();
+                    bootstrapped = true;
+                }
+            }
+        }
     }
 
     static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {

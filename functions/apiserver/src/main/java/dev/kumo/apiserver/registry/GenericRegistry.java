@@ -18,6 +18,7 @@ import dev.kumo.apiserver.errors.FieldError;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -256,9 +257,11 @@ public final class GenericRegistry {
                 return next;
             }
             try {
-                if (Meta.isBeingDeleted(next) && !Meta.hasFinalizers(next)
+                if (Meta.isBeingDeleted(next) && !Meta.hasFinalizers(next) && gracePeriodOver(old)
                         && NamespaceTermination.mayCompleteDeletion(def, next)) {
-                    // The last finalizer is gone: the deletion completes now.
+                    // The last finalizer is gone: the deletion completes now. Not while a graceful deletion runs
+                    // (a pod whose node is stopping it): its node's status writes must not delete it; the node's
+                    // final delete (grace period 0) does.
                     ObjectNode deleted = served(def, store.delete(key, current.revision()));
                     allocationsOf(def).release(old);
                     notify("deleted", deleted, listener -> listener.deleted(def, deleted));
@@ -359,14 +362,20 @@ public final class GenericRegistry {
                 }
                 ObjectNode marked = object.deepCopy();
                 ObjectNode metadata = Meta.of(marked);
+                long period = graceful ? ((GracefulDeletion) def.strategy()).gracePeriodSeconds(object, options) : 0;
                 if (!metadata.has("deletionTimestamp")) {
-                    metadata.put("deletionTimestamp", metadataRules.now());
-                    if (graceful) {
-                        metadata.put("deletionGracePeriodSeconds",
-                                ((GracefulDeletion) def.strategy()).gracePeriodSeconds(object, options));
-                    } else if (!isNamespace) { // kube-apiserver leaves a namespace's grace period unset
-                        metadata.put("deletionGracePeriodSeconds", 0);
+                    // As in Kubernetes, the timestamp is when the grace period ends, not when deletion was asked.
+                    metadata.put("deletionTimestamp", Instant.parse(metadataRules.now()).plusSeconds(period).toString());
+                    if (!isNamespace) { // kube-apiserver leaves a namespace's grace period unset
+                        metadata.put("deletionGracePeriodSeconds", period);
                     }
+                } else if (period < metadata.path("deletionGracePeriodSeconds").asLong(0)) {
+                    // Kubernetes' BeforeDelete: a pending deletion's grace period may only be shortened, and its
+                    // deadline moves with it.
+                    Instant deadline = Instant.parse(metadata.path("deletionTimestamp").asText())
+                            .minusSeconds(metadata.path("deletionGracePeriodSeconds").asLong(0)).plusSeconds(period);
+                    metadata.put("deletionTimestamp", deadline.toString());
+                    metadata.put("deletionGracePeriodSeconds", period);
                 }
                 if (isNamespace) {
                     NamespaceTermination.markTerminating(marked);
@@ -466,6 +475,11 @@ public final class GenericRegistry {
 
     public Optional<ObjectNode> find(ResourceDefinition def, String namespace, String name) {
         return store.get(key(def, namespace, name)).map(stored -> served(def, stored));
+    }
+
+    /** No graceful deletion is pending: none was asked for, or its grace period was cut to 0. */
+    private static boolean gracePeriodOver(ObjectNode object) {
+        return object.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0;
     }
 
     private static JsonNode withoutManagedFields(ObjectNode object) {

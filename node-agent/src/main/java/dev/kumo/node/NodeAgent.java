@@ -1,0 +1,185 @@
+package dev.kumo.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.heartbeat.Heartbeat;
+import dev.kumo.node.heartbeat.NodeLease;
+import dev.kumo.node.heartbeat.NodeStatusBuilder;
+import dev.kumo.node.heartbeat.NodeStatusReporter;
+import dev.kumo.node.join.NodeCredential;
+import dev.kumo.node.join.NodeRegistration;
+import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.pods.PodStatusBuilder;
+import dev.kumo.node.pods.PodSync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One node agent (the kubelet's role) as {@code system:node:<name>}: joins (trades the bootstrap token for a node
+ * credential, registers the Node, creates its Lease, posts its first status), then keeps heartbeating on one
+ * virtual thread ({@link Heartbeat}) and runs the pods bound to the node ({@link PodSync}) through its runtime.
+ * {@link #close()} stops it as a node that goes silent: its Node and pods stay, its lease stops being renewed.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    private static final String USER_AGENT = "kumo-node-agent";
+    /** How often the status is posted when nothing changed (the issue asks for at least every minute). */
+    public static final Duration STATUS_REPORT_FREQUENCY = Duration.ofMinutes(1);
+    private static final Duration JOIN_INITIAL_BACKOFF = Duration.ofMillis(100);
+    private static final Duration JOIN_MAX_BACKOFF = Duration.ofSeconds(7);
+
+    /** Makes the node's runtime once the pod CIDR is known (the registered Node's, which may predate the config). */
+    public interface RuntimeFactory {
+        PodRuntime create(String podCidr);
+    }
+
+    private final ApiEndpoint api;
+    private final String bootstrapToken;
+    private final NodeConfig config;
+    private final RuntimeFactory runtimes;
+    private final NodeSystemInfo systemInfo;
+    private final Clock clock;
+    private final int podWorkers;
+    private volatile NodeCredential credential;
+    private volatile String nodeUid = "";
+    private volatile PodRuntime runtime;
+    private volatile PodSync pods;
+    private volatile Thread heartbeatThread;
+    private volatile boolean closed;
+
+    /**
+     * @param systemInfo what the node reports in {@code status.nodeInfo}
+     * @param podWorkers how many pods the agent syncs at once
+     */
+    public NodeAgent(ApiEndpoint api, String bootstrapToken, NodeConfig config, RuntimeFactory runtimes,
+                     NodeSystemInfo systemInfo, Clock clock, int podWorkers) {
+        this.api = api;
+        this.bootstrapToken = bootstrapToken;
+        this.config = config;
+        this.runtimes = runtimes;
+        this.systemInfo = systemInfo;
+        this.clock = clock;
+        this.podWorkers = podWorkers;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Whether the agent runs (started and not closed). */
+    public boolean running() {
+        return heartbeatThread != null && !closed;
+    }
+
+    /**
+     * Joins the cluster, retrying with back-off (0.1 s doubling to 7 s) until it has or {@code timeout} passed, then
+     * starts heartbeating and syncing pods. Throws the last failure when the time is up.
+     */
+    public synchronized void start(Duration timeout) throws InterruptedException {
+        if (closed || heartbeatThread != null) {
+            throw new IllegalStateException("node agent " + config.name() + " was started or closed already");
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        Duration backoff = JOIN_INITIAL_BACKOFF;
+        Heartbeat heartbeat;
+        while (true) {
+            try {
+                heartbeat = join();
+                break;
+            } catch (RuntimeException e) {
+                if (Instant.now().plus(backoff).isAfter(deadline)) {
+                    throw e;
+                }
+                LOG.atWarn().addKeyValue("node", config.name()).addKeyValue("retryInMillis", backoff.toMillis())
+                        .log("joining the cluster failed: " + e.getMessage());
+                Thread.sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(JOIN_MAX_BACKOFF) > 0 ? JOIN_MAX_BACKOFF
+                        : backoff.multipliedBy(2);
+            }
+        }
+        KubeClient client = api.client(credential, USER_AGENT);
+        pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
+        pods.start(podWorkers);
+        Heartbeat beating = heartbeat;
+        heartbeatThread = Thread.ofVirtual().name("node-" + config.name() + "-heartbeat").start(() -> beat(beating));
+        LOG.atInfo().addKeyValue("node", config.name()).addKeyValue("runtime", runtime.version())
+                .log("node agent started");
+    }
+
+    /** Credential, Node, Lease and first status; the heartbeat that keeps them. */
+    private Heartbeat join() {
+        NodeCredential joined = new NodeCredential(api, config.name(), bootstrapToken, null, clock,
+                ThreadLocalRandom.current()::nextDouble);
+        joined.obtain();
+        credential = joined;
+        KubeClient client = api.client(joined, USER_AGENT);
+        // The Node is registered with the runtime's health, so the runtime is made first, on the configured pod
+        // CIDR; a Node registered earlier with another one keeps it (it is immutable), and the runtime follows.
+        if (runtime == null) {
+            runtime = runtimes.create(config.podCidr());
+        }
+        NodeStatusReporter status = new NodeStatusReporter(client, config.name(),
+                new NodeStatusBuilder(config, systemInfo), () -> runtime.health(), clock, STATUS_REPORT_FREQUENCY);
+        ObjectNode node = new NodeRegistration(client, config).register(status.initialStatus());
+        nodeUid = Meta.uid(node);
+        String podCidr = NodeRegistration.podCidr(node);
+        if (!podCidr.isEmpty() && !podCidr.equals(config.podCidr())) {
+            runtime.close();
+            runtime = runtimes.create(podCidr);
+        }
+        status.registered(node);
+        NodeLease lease = new NodeLease(client, config.name(), () -> nodeUid, clock);
+        lease.renew();
+        status.sync();
+        return new Heartbeat(config.name(), clock, ThreadLocalRandom.current()::nextDouble, joined, lease, status);
+    }
+
+    private void beat(Heartbeat heartbeat) {
+        while (!closed) {
+            Duration wait = heartbeat.tick();
+            try {
+                Thread.sleep(wait.isZero() ? Duration.ofMillis(1) : wait);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Stops heartbeating and syncing pods; the Node, Lease and pods stay as they are. */
+    @Override
+    public void close() {
+        Thread beating;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            beating = heartbeatThread;
+        }
+        if (beating != null) {
+            beating.interrupt();
+            try {
+                beating.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (pods != null) {
+            pods.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        LOG.atInfo().addKeyValue("node", config.name()).log("node agent stopped");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kumo.node.pods;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+
+/**
+ * What runs a node's pods: the seam between the agent's pod sync (which talks to the API) and a container runtime
+ * (simulated today; containerd over CRI and plain processes later). Calls for one pod never overlap; calls for
+ * different pods may. Every method is idempotent: the pod sync calls them again whenever it looks at a pod.
+ */
+public interface PodRuntime extends AutoCloseable {
+
+    /** {@code status.nodeInfo.containerRuntimeVersion}: {@code <runtime>://<version>}. */
+    String version();
+
+    /** Whether the runtime can run pods now (the node's Ready condition). */
+    RuntimeHealth health();
+
+    /**
+     * Brings the pod towards its spec (sandbox and network first, then the init containers in order, then the
+     * containers) and reports where it stands. A pod the runtime has not seen (after an agent restart) is adopted
+     * from what its status says, not started again.
+     */
+    RuntimePod sync(ObjectNode pod) throws Exception;
+
+    /**
+     * Stops the pod's containers (gracefully within {@code gracePeriod}) and reports their final states. The
+     * sandbox and its IP stay until {@link #remove}, so that the final status still shows them.
+     */
+    RuntimePod kill(ObjectNode pod, Duration gracePeriod) throws Exception;
+
+    /** Removes what is left of the pod (containers, sandbox, IP). Nothing happens for an unknown uid. */
+    void remove(String podUid) throws Exception;
+
+    @Override
+    void close();
+}

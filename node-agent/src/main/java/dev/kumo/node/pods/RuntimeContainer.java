@@ -1,0 +1,38 @@
+package dev.kumo.node.pods;
+
+import java.time.Instant;
+
+/**
+ * One container as the runtime reports it: its state (waiting with a reason, running since, or terminated with an
+ * exit code), its image and ids, how often it restarted, and the readiness and startup the agent derives from its
+ * probes (a container without probes is ready and started once running).
+ */
+public record RuntimeContainer(String name, State state, String image, String imageId, String containerId,
+                               int restartCount, Instant startedAt, Instant finishedAt, int exitCode, String reason,
+                               String message, boolean ready, boolean started) {
+
+    public enum State { WAITING, RUNNING, TERMINATED }
+
+    public static RuntimeContainer running(String name, String image, String imageId, String containerId,
+                                           int restartCount, Instant startedAt, boolean ready) {
+        return new RuntimeContainer(name, State.RUNNING, image, imageId, containerId, restartCount, startedAt, null,
+                0, "", "", ready, true);
+    }
+
+    /**
+     * A container that ended: {@code Completed} for exit code 0, {@code Error} otherwise (containerd's words).
+     * {@code ready} is what the kubelet reports for it: true for an init container that succeeded, else false.
+     */
+    public static RuntimeContainer terminated(String name, String image, String imageId, String containerId,
+                                              int restartCount, Instant startedAt, Instant finishedAt, int exitCode,
+                                              boolean ready) {
+        return new RuntimeContainer(name, State.TERMINATED, image, imageId, containerId, restartCount, startedAt,
+                finishedAt, exitCode, exitCode == 0 ? "Completed" : "Error", "", ready, false);
+    }
+
+    public static RuntimeContainer waiting(String name, String image, String reason, String message,
+                                           int restartCount) {
+        return new RuntimeContainer(name, State.WAITING, image, "", "", restartCount, null, null, 0, reason, message,
+                false, false);
+    }
+}
