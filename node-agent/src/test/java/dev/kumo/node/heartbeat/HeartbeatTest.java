@@ -13,7 +13,7 @@ import dev.kumo.node.NodeSystemInfo;
 import dev.kumo.node.join.NodeCredential;
 import dev.kumo.node.join.NodeRegistration;
 import dev.kumo.node.pods.RuntimeHealth;
-import dev.kumo.node.testing.MutableClock;
+import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.node.testing.NodeTestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

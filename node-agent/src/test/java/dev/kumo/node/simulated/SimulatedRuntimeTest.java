@@ -6,7 +6,7 @@ import dev.kumo.node.network.PodIpAllocator;
 import dev.kumo.node.pods.PodStatusBuilder;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimePod;
-import dev.kumo.node.testing.MutableClock;
+import dev.kumo.controllers.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
