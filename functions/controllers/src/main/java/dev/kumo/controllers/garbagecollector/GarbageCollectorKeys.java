@@ -42,6 +42,10 @@ final class GarbageCollectorKeys implements KeyMapper {
         if (change.type() == WatchEvent.Type.DELETED) {
             return List.of(sweep(change.key().namespace()));
         }
+        if (object == null) {
+            // Encrypted at rest (secrets): the fan-out sees only the key, so the collector reads the object itself.
+            return List.of(change.key());
+        }
         if (Meta.isBeingDeleted(object)) {
             boolean collectorFinalizer = Owners.hasFinalizer(object, Owners.FOREGROUND)
                     || Owners.hasFinalizer(object, Owners.ORPHAN);

@@ -25,4 +25,15 @@ class FanOutTest {
         assertThat(fanOut.deliveries(new WatchEvent(WatchEvent.Type.MODIFIED, 42, pod, null, 41)))
                 .containsExactlyInAnyOrderElementsOf(deliveries);
     }
+
+    @Test
+    void aMapperThatThrowsCostsOnlyItsOwnLoopTheChange() {
+        ObjectKey pod = new ObjectKey("pods", "default", "web-1");
+        FanOut fanOut = new FanOut(Map.of("broken", change -> {
+            throw new IllegalStateException("a bug in one mapper");
+        }, "scheduler", change -> List.of(change.key())));
+
+        assertThat(fanOut.deliveries(new WatchEvent(WatchEvent.Type.ADDED, 7, pod, null, 0)))
+                .containsExactly(new Delivery("scheduler", pod, "r7"));
+    }
 }
