@@ -8,6 +8,9 @@ import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.Map;
  * ({@link TimerHandler}) forwards each key to its loop when it is due.
  */
 public final class SqsKeyQueues implements KeyQueues {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsKeyQueues.class);
     public static final String ENV_LOOP_QUEUES = "KUMO_LOOP_QUEUES";
     public static final String ENV_TIMER_QUEUE = "KUMO_TIMER_QUEUE";
     /** SQS's longest message delay. */
@@ -79,6 +83,11 @@ public final class SqsKeyQueues implements KeyQueues {
                     .messageDeduplicationId(KeyMessages.deduplicationId(delivery.key(), delivery.cause())).build());
         }
         byQueue.forEach(this::sendAll);
+        if (LOG.isDebugEnabled()) {
+            deliveries.forEach(delivery -> LOG.atDebug().addKeyValue("loop", delivery.loop())
+                    .addKeyValue("key", delivery.key().toString()).addKeyValue("cause", delivery.cause())
+                    .log("key queued"));
+        }
     }
 
     @Override

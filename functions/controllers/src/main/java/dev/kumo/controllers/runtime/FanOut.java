@@ -29,7 +29,9 @@ public final class FanOut {
 
     public List<Delivery> deliveries(WatchEvent change) {
         List<Delivery> deliveries = new ArrayList<>();
-        String cause = "r" + change.revision();
+        // Revisions count per resource (each resource has its own log), so the cause names the resource too: a
+        // replica set's revision 2 and its deployment's revision 2 are different changes for the deployment loop.
+        String cause = change.key().resource() + "@" + change.revision();
         mappers.forEach((loop, mapper) -> {
             List<ObjectKey> keys;
             try {
