@@ -18,7 +18,6 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,7 +59,8 @@ public final class ControlPlaneStack extends Stack {
 
     public ControlPlaneStack(Construct scope, String id, ControlPlaneStackProps props) {
         super(scope, id, StackProps.builder().env(props.env()).build());
-        getTemplateOptions().setDescription("kumo control plane: the API server and the event log's compaction");
+        getTemplateOptions().setDescription(
+                "kumo control plane: the API server, the event log's compaction and the control loops");
         Code code = Code.fromAsset(props.apiserverJar().toString());
         KumoFunction server = apiServer(props, code);
         this.api = httpApi(server);
