@@ -12,6 +12,8 @@ import dev.kumo.controllers.lambda.ResyncTickHandler;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
 import dev.kumo.controllers.lambda.TimerHandler;
 import dev.kumo.controllers.scheduler.loop.SchedulerLoop;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.kumo.infra.Templates;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -95,6 +97,50 @@ class ControlLoopsTest {
                         .doesNotContainKeys(localOnly.toArray(String[]::new));
             }
         });
+    }
+
+    /**
+     * Each function's handler class, built as Lambda builds it (its constructor reads the environment and throws
+     * for what is missing or malformed) from the template's environment, with CloudFormation's values filled in as
+     * a deploy would (queue URLs, table names, the API's URL) and {@code AWS_REGION}, which Lambda adds. Nothing
+     * is called: the constructors only build clients.
+     */
+    @Test
+    void everyHandlerStartsFromItsFunctionsTemplateEnvironment() throws ReflectiveOperationException {
+        List<String> started = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> function : plane.findResources("AWS::Lambda::Function").entrySet()) {
+            String handler = (String) properties(function.getValue()).get("Handler");
+            if (!handler.startsWith("dev.kumo.controllers.")) {
+                continue;
+            }
+            Map<String, String> env = new TreeMap<>();
+            variables(function.getKey()).forEach((name, value) -> env.put(name, Templates.join(value,
+                    ControlLoopsTest::deployedValue)));
+            env.put("AWS_REGION", "eu-west-1");
+            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            // Lambda calls RequestHandler.handleRequest, the method the handler string names.
+            assertThat(RequestHandler.class.isAssignableFrom(type)).as(handler).isTrue();
+            assertThat(handler).endsWith("::handleRequest");
+            assertThat(type.getConstructor(Map.class).newInstance(env)).as(function.getKey()).isNotNull();
+            started.add(type.getSimpleName());
+        }
+        assertThat(started).hasSize(LoopCatalog.entries().size() + 3)
+                .contains("FanOutHandler", "TimerHandler", "ResyncTickHandler");
+    }
+
+    /** What a template value resolves to once deployed, near enough for the handlers' parsers. */
+    private static String deployedValue(Object value) {
+        Object resolved = resolveImport(state, value);
+        Map<?, ?> expression = (Map<?, ?>) resolved;
+        if (expression.get("Ref") instanceof String id) {
+            boolean queue = plane.findResources("AWS::SQS::Queue").containsKey(id);
+            return queue ? "https://sqs.eu-west-1.amazonaws.com/123456789012/" + id : id;
+        }
+        List<?> getAtt = (List<?>) expression.get("Fn::GetAtt");
+        if (getAtt != null && getAtt.get(1).equals("ApiEndpoint")) {
+            return "https://" + getAtt.get(0).toString().toLowerCase() + ".execute-api.eu-west-1.amazonaws.com";
+        }
+        throw new AssertionError("a variable's value the test cannot resolve: " + value);
     }
 
     @Test
