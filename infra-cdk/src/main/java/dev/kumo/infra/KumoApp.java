@@ -30,6 +30,7 @@ public final class KumoApp {
                 .cluster(config.cluster())
                 .admins(config.admins())
                 .apiserverJar(config.apiserverJar())
+                .controllersJar(config.controllersJar())
                 .build());
         app.synth();
     }

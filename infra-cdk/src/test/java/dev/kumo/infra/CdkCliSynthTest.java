@@ -37,6 +37,7 @@ class CdkCliSynthTest {
         List<String> command = List.of(node, cli.toString(), "synth", "--quiet", "--no-notices",
                 "--app", java + " @target/cdk-app.args",
                 "-c", DeploymentConfig.APISERVER_JAR + "=" + jar,
+                "-c", DeploymentConfig.CONTROLLERS_JAR + "=" + jar,
                 "--output", out.toString());
         ProcessBuilder process = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);
         process.environment().put("CDK_DISABLE_VERSION_CHECK", "true");

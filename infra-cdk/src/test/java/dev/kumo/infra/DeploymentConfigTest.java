@@ -15,21 +15,22 @@ class DeploymentConfigTest {
 
     @Test
     void withoutAccountOrRegionTheTemplatesAreEnvironmentAgnostic() {
-        DeploymentConfig config = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar")), NO_CREDENTIALS);
+        DeploymentConfig config = DeploymentConfig.from(app(jars()), NO_CREDENTIALS);
         assertThat(config.cluster()).isEqualTo("kumo");
         assertThat(config.env()).isNull();
         assertThat(config.apiserverJar()).isEqualTo(Path.of("api.jar"));
+        assertThat(config.controllersJar()).isEqualTo(Path.of("controllers.jar"));
         assertThat(config.stackId("state")).isEqualTo("kumo-state");
     }
 
     @Test
     void contextWinsOverTheCredentialsTheCliFound() {
         Map<String, String> cli = Map.of("CDK_DEFAULT_ACCOUNT", "111111111111", "CDK_DEFAULT_REGION", "us-east-1");
-        DeploymentConfig fromCli = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar")), cli);
+        DeploymentConfig fromCli = DeploymentConfig.from(app(jars()), cli);
         assertThat(fromCli.env().getAccount()).isEqualTo("111111111111");
         assertThat(fromCli.env().getRegion()).isEqualTo("us-east-1");
 
-        DeploymentConfig fromContext = DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar",
+        DeploymentConfig fromContext = DeploymentConfig.from(app(with(jars(),
                 DeploymentConfig.REGION, "eu-west-1", DeploymentConfig.CLUSTER, "dev-2")), cli);
         assertThat(fromContext.env().getAccount()).isEqualTo("111111111111");
         assertThat(fromContext.env().getRegion()).isEqualTo("eu-west-1");
@@ -40,10 +41,25 @@ class DeploymentConfigTest {
     void aMissingJarOrABadClusterNameIsRefused() {
         assertThatThrownBy(() -> DeploymentConfig.from(app(Map.of()), NO_CREDENTIALS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(DeploymentConfig.APISERVER_JAR);
-        Map<String, String> context = new HashMap<>(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar"));
+        assertThatThrownBy(() -> DeploymentConfig.from(app(Map.of(DeploymentConfig.APISERVER_JAR, "api.jar")),
+                NO_CREDENTIALS)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(DeploymentConfig.CONTROLLERS_JAR);
+        Map<String, String> context = new HashMap<>(jars());
         context.put(DeploymentConfig.CLUSTER, "Prod_1");
         assertThatThrownBy(() -> DeploymentConfig.from(app(context), NO_CREDENTIALS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Prod_1");
+    }
+
+    private static Map<String, String> jars() {
+        return Map.of(DeploymentConfig.APISERVER_JAR, "api.jar", DeploymentConfig.CONTROLLERS_JAR, "controllers.jar");
+    }
+
+    private static Map<String, String> with(Map<String, String> context, String... keysAndValues) {
+        Map<String, String> all = new HashMap<>(context);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            all.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return all;
     }
 
     private static App app(Map<String, String> context) {

@@ -68,6 +68,25 @@ public final class Templates {
         throw new AssertionError("the producer exports no " + name);
     }
 
+    /**
+     * The string a template value becomes once deployed: a literal as is, an {@code Fn::Join} joined with each
+     * non-literal part replaced by {@code resolve}'s answer for it (a {@code Ref}, an {@code Fn::GetAtt}).
+     */
+    public static String join(Object value, java.util.function.Function<Object, String> resolve) {
+        if (value instanceof String literal) {
+            return literal;
+        }
+        if (value instanceof Map<?, ?> map && map.get("Fn::Join") instanceof List<?> join) {
+            StringBuilder joined = new StringBuilder();
+            List<?> parts = (List<?>) join.get(1);
+            for (int i = 0; i < parts.size(); i++) {
+                joined.append(i == 0 ? "" : join.get(0)).append(join(parts.get(i), resolve));
+            }
+            return joined.toString();
+        }
+        return resolve.apply(value);
+    }
+
     public static Map<String, Object> ref(String logicalId) {
         return Map.of("Ref", logicalId);
     }

@@ -1,11 +1,9 @@
 package dev.kumo.infra.constructs;
 
+import dev.kumo.controllers.lambda.ControlLoopHandler;
+import dev.kumo.controllers.lambda.SqsKeyQueues;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
-import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -29,12 +27,12 @@ import software.constructs.Construct;
  */
 public final class ControlLoop extends Construct {
     /** Read by controllers' {@code ControlLoopHandler}. */
-    public static final String ENV_LOOP = "KUMO_LOOP";
+    public static final String ENV_LOOP = ControlLoopHandler.ENV_LOOP;
     /** Read by controllers' {@code SqsKeyQueues}: {@code loop=queue-url}. */
-    public static final String ENV_LOOP_QUEUES = "KUMO_LOOP_QUEUES";
-    public static final String ENV_TIMER_QUEUE = "KUMO_TIMER_QUEUE";
+    public static final String ENV_LOOP_QUEUES = SqsKeyQueues.ENV_LOOP_QUEUES;
+    public static final String ENV_TIMER_QUEUE = SqsKeyQueues.ENV_TIMER_QUEUE;
     /** AWS's advice for a queue that triggers Lambda: visibility at least six times the function's timeout. */
-    static final int VISIBILITY_TIMEOUTS = 6;
+    public static final int VISIBILITY_TIMEOUTS = 6;
     /** SQS keeps a message at most 14 days; a dead letter waits that long for someone to look at it. */
     static final Duration DEAD_LETTER_RETENTION = Duration.days(14);
 
@@ -77,17 +75,9 @@ public final class ControlLoop extends Construct {
                 .reportBatchItemFailures(true)
                 .build()));
 
-        this.deadLetterAlarm = deadLetters
-                .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(1)).statistic("Maximum").build())
-                .createAlarm(this, "DeadLettersAlarm", CreateAlarmOptions.builder()
-                        .alarmDescription("Keys that " + reconciler.getNode().getPath()
-                                + " failed to reconcile " + props.maxReceiveCount() + " times wait in its dead-letter queue")
-                        .threshold(1)
-                        .evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                        .treatMissingData(TreatMissingData.NOT_BREACHING)
-                        .build());
+        this.deadLetterAlarm = DeadLetterAlarm.on(this, "DeadLettersAlarm", deadLetters, "Keys that "
+                + reconciler.getNode().getPath() + " failed to reconcile " + props.maxReceiveCount()
+                + " times wait in its dead-letter queue");
     }
 
     /** Six timeouts (FIFO event sources have no batching window to add). */

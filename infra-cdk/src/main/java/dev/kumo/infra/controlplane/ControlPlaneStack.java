@@ -1,5 +1,6 @@
 package dev.kumo.infra.controlplane;
 
+import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.infra.constructs.KumoFunction;
 import dev.kumo.infra.constructs.KumoFunctionProps;
 import software.amazon.awscdk.CfnOutput;
@@ -12,22 +13,19 @@ import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegratio
 import software.amazon.awscdk.services.apigatewayv2.CfnIntegration;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
-import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.Schedule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.Code;
-import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The control plane's compute: the API server behind an API Gateway HTTP API, and the compaction of the event log
- * on a one-minute schedule. Both run handlers of {@code functions/apiserver}'s Lambda jar on the state stack's
- * store. Costs nothing while idle but the tables' storage.
+ * The control plane's compute: the API server behind an API Gateway HTTP API and the compaction of the event log
+ * on a one-minute schedule (handlers of {@code functions/apiserver}'s Lambda jar on the state stack's store), and
+ * the control loops ({@link ControlLoops}: handlers of {@code functions/controllers}' jar, API clients under
+ * their own IAM roles, which the API maps to the loops' users). Costs little while idle: the tables' storage and
+ * the minute ticks.
  */
 public final class ControlPlaneStack extends Stack {
     public static final String API_HANDLER = "dev.kumo.apiserver.lambda.ApiGatewayHandler::handleRequest";
@@ -40,6 +38,12 @@ public final class ControlPlaneStack extends Stack {
     public static final String ENV_AUDIT_LOG = "KUMO_AUDIT_LOG";
     /** Read by apiserver's {@code ServerFactory}: which of the runtime's trusted roots pods should trust. */
     public static final String ENV_ROOT_CA_FROM_JVM = "KUMO_ROOT_CA_FROM_JVM_TRUST";
+    /** Read by apimachinery's {@code StorageEncryption}: the resources encrypted at rest. */
+    public static final String ENV_ENCRYPTED_RESOURCES = StorageEncryption.ENV_RESOURCES;
+    /** Secrets, as kube-apiserver's usual EncryptionConfiguration; the fan-out must agree with the API. */
+    static final String ENCRYPTED_RESOURCES = "secrets";
+    /** The roots that sign API Gateway's certificates: what pods (and the loops) trust the API through. */
+    static final String AMAZON_ROOT_CA = "CN=Amazon Root CA";
     /** Read by {@code CompactionHandler}. */
     public static final String ENV_COMPACTION_RETENTION_SECONDS = "KUMO_COMPACTION_RETENTION_SECONDS";
     /**
@@ -49,16 +53,24 @@ public final class ControlPlaneStack extends Stack {
     static final Duration API_TIMEOUT = Duration.seconds(30);
     /** Below the interval, so that a run ends before the next tick. */
     static final Duration COMPACTION_TIMEOUT = Duration.seconds(50);
-    static final Duration COMPACTION_INTERVAL = Duration.minutes(1);
 
     private final HttpApi api;
+    private final ControlLoops loops;
 
     public ControlPlaneStack(Construct scope, String id, ControlPlaneStackProps props) {
         super(scope, id, StackProps.builder().env(props.env()).build());
-        getTemplateOptions().setDescription("kumo control plane: the API server and the event log's compaction");
+        getTemplateOptions().setDescription(
+                "kumo control plane: the API server, the event log's compaction and the control loops");
         Code code = Code.fromAsset(props.apiserverJar().toString());
-        this.api = apiServer(props, code);
+        KumoFunction server = apiServer(props, code);
+        this.api = httpApi(server);
         compaction(props, code);
+        this.loops = new ControlLoops(this, "ControlLoops", new ControlLoopsProps(
+                Code.fromAsset(props.controllersJar().toString()), props.store(), api.getApiEndpoint(),
+                props.cluster(), ENCRYPTED_RESOURCES, props.loopMemoryMb(), props.schedulerMemoryMb(),
+                props.loopSupportMemoryMb(), props.loopMaxConcurrency(), props.logRetention()));
+        // The admins, and each loop's role as its loop's user: the loops authenticate with IAM tokens.
+        server.function().addEnvironment(ENV_IAM_MAPPINGS, IamMappings.json(this, props.admins(), loops.identities()));
         CfnOutput.Builder.create(this, "ApiEndpoint")
                 .description("The Kubernetes API: the server of a kubeconfig's cluster")
                 .value(api.getApiEndpoint())
@@ -69,14 +81,18 @@ public final class ControlPlaneStack extends Stack {
         return api;
     }
 
+    public ControlLoops loops() {
+        return loops;
+    }
+
     /** SnapStart on: a cold start is a kubectl user (or a node agent) waiting. */
-    private HttpApi apiServer(ControlPlaneStackProps props, Code code) {
+    private KumoFunction apiServer(ControlPlaneStackProps props, Code code) {
         Map<String, String> environment = new HashMap<>(props.keys().environment());
         environment.put(ENV_CLUSTER_NAME, props.cluster());
-        environment.put(ENV_IAM_MAPPINGS, IamMappings.admins(props.admins()));
+        environment.put(ENV_ENCRYPTED_RESOURCES, ENCRYPTED_RESOURCES);
         environment.put(ENV_AUDIT_LOG, "-"); // one JSON line per event in the function's log group
         // kube-root-ca.crt: pods trust the API through Amazon's roots, which sign API Gateway's certificates.
-        environment.put(ENV_ROOT_CA_FROM_JVM, "CN=Amazon Root CA");
+        environment.put(ENV_ROOT_CA_FROM_JVM, AMAZON_ROOT_CA);
         KumoFunction server = new KumoFunction(this, "ApiServer", onStore(props, code, API_HANDLER)
                 .description("kumo API server (Kubernetes REST) behind the HTTP API")
                 .memoryMb(props.apiMemoryMb())
@@ -85,6 +101,10 @@ public final class ControlPlaneStack extends Stack {
                 .snapStart(true)
                 .build());
         props.keys().grantApiServer(server.function());
+        return server;
+    }
+
+    private HttpApi httpApi(KumoFunction server) {
         HttpApi http = HttpApi.Builder.create(this, "Api")
                 .apiName(getStackName())
                 .description("kumo: the Kubernetes API")
@@ -124,15 +144,7 @@ public final class ControlPlaneStack extends Stack {
                         props.compactionRetention().toSeconds().toString()))
                 .reservedConcurrency(1)
                 .build());
-        compaction.function().configureAsyncInvoke(EventInvokeConfigOptions.builder()
-                .retryAttempts(0)
-                .maxEventAge(COMPACTION_INTERVAL)
-                .build());
-        Rule.Builder.create(this, "CompactionSchedule")
-                .description("Runs the event log's compaction")
-                .schedule(Schedule.rate(COMPACTION_INTERVAL))
-                .targets(List.of(new LambdaFunction(compaction.entryPoint())))
-                .build();
+        MinuteTick.invoke(this, "CompactionSchedule", "Runs the event log's compaction", compaction);
     }
 
     /** A handler of the apiserver jar that reads and writes the store. */

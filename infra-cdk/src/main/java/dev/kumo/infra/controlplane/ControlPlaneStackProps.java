@@ -19,16 +19,22 @@ import java.util.Objects;
  * @param cluster             the cluster's name
  * @param admins              IAM ARNs mapped to the cluster's admins
  * @param apiserverJar        the shaded Lambda jar of {@code functions/apiserver} (its handlers)
+ * @param controllersJar      the shaded Lambda jar of {@code functions/controllers} (the control loops)
  * @param apiMemoryMb         the API server function's memory
  * @param compactionMemoryMb  the compaction function's memory
  * @param compactionRetention how much event history compaction keeps: watches and lists from older
  *                            resourceVersions answer 410 Gone
+ * @param loopMemoryMb        each control loop's memory, but the scheduler's
+ * @param schedulerMemoryMb   the scheduler loop's memory
+ * @param loopSupportMemoryMb the memory of the loops' fan-out, timer and tick functions
+ * @param loopMaxConcurrency  at most this many invocations of one loop at once
  * @param logRetention        of every function's log group
  */
 public record ControlPlaneStackProps(Environment env, ClusterStore store, ClusterKeys keys, String cluster,
-                                     List<String> admins, Path apiserverJar, int apiMemoryMb,
-                                     int compactionMemoryMb, Duration compactionRetention,
-                                     RetentionDays logRetention) {
+                                     List<String> admins, Path apiserverJar, Path controllersJar,
+                                     int apiMemoryMb, int compactionMemoryMb, Duration compactionRetention,
+                                     int loopMemoryMb, int schedulerMemoryMb, int loopSupportMemoryMb,
+                                     int loopMaxConcurrency, RetentionDays logRetention) {
 
     public ControlPlaneStackProps {
         Objects.requireNonNull(store, "store");
@@ -36,6 +42,7 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         Objects.requireNonNull(cluster, "cluster");
         admins = List.copyOf(admins);
         Objects.requireNonNull(apiserverJar, "apiserverJar");
+        Objects.requireNonNull(controllersJar, "controllersJar");
         Objects.requireNonNull(compactionRetention, "compactionRetention");
         Objects.requireNonNull(logRetention, "logRetention");
     }
@@ -51,9 +58,14 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         private String cluster = "kumo";
         private List<String> admins = List.of();
         private Path apiserverJar;
+        private Path controllersJar;
         private int apiMemoryMb = 1024;
         private int compactionMemoryMb = 512;
         private Duration compactionRetention = Duration.minutes(5);
+        private int loopMemoryMb = 512;
+        private int schedulerMemoryMb = 1024;
+        private int loopSupportMemoryMb = 512;
+        private int loopMaxConcurrency = 10;
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
 
         private Builder() {
@@ -91,6 +103,39 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
             return this;
         }
 
+        public Builder controllersJar(Path controllersJar) {
+            this.controllersJar = controllersJar;
+            return this;
+        }
+
+        /**
+         * Default 512 MB: a loop's handler holds about 8 MB of heap after init and its work is waiting on API
+         * calls; 512 MB (about 0.3 vCPU) keeps a cold start's init (1.4-1.5 s of one core measured) near 5 s,
+         * well inside Lambda's 10 s init limit. See docs/infra-cdk.md.
+         */
+        public Builder loopMemoryMb(int loopMemoryMb) {
+            this.loopMemoryMb = loopMemoryMb;
+            return this;
+        }
+
+        /** Default 1,024 MB: the scheduler filters and scores every node for every pod, CPU-bound work. */
+        public Builder schedulerMemoryMb(int schedulerMemoryMb) {
+            this.schedulerMemoryMb = schedulerMemoryMb;
+            return this;
+        }
+
+        /** Default 512 MB: fan-out, timer and tick hold under 10 MB of heap; see {@link #loopMemoryMb}. */
+        public Builder loopSupportMemoryMb(int loopSupportMemoryMb) {
+            this.loopSupportMemoryMb = loopSupportMemoryMb;
+            return this;
+        }
+
+        /** Default 10: a burst of keys cannot take the account's (and the API function's) concurrency. */
+        public Builder loopMaxConcurrency(int loopMaxConcurrency) {
+            this.loopMaxConcurrency = loopMaxConcurrency;
+            return this;
+        }
+
         /** Default 1,024 MB: Jackson and the SDK start in a few seconds there, and SnapStart hides the rest. */
         public Builder apiMemoryMb(int apiMemoryMb) {
             this.apiMemoryMb = apiMemoryMb;
@@ -116,9 +161,9 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         }
 
         public ControlPlaneStackProps build() {
-            return new ControlPlaneStackProps(env, store, keys, cluster, admins, apiserverJar, apiMemoryMb,
-                    compactionMemoryMb,
-                    compactionRetention, logRetention);
+            return new ControlPlaneStackProps(env, store, keys, cluster, admins, apiserverJar, controllersJar,
+                    apiMemoryMb, compactionMemoryMb, compactionRetention, loopMemoryMb, schedulerMemoryMb,
+                    loopSupportMemoryMb, loopMaxConcurrency, logRetention);
         }
     }
 }

@@ -43,16 +43,41 @@ public record ClusterStore(ITable objects, ITable log, IKey key) {
         return Map.of(ENV_OBJECTS_TABLE, objects.getTableName(), ENV_LOG_TABLE, log.getTableName());
     }
 
+    /** What reading the log's stream takes (the actions Lambda's poller calls), on that stream only. */
+    public static final List<String> STREAM_ACTIONS = List.of(
+            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams");
+
+    /**
+     * Lets the grantee read the log's stream and the chunks of values too large for one item (a Query on the
+     * objects table), with the table key's Decrypt through DynamoDB; no other item access, no writes.
+     */
+    public void grantLogStreamRead(IGrantable grantee) {
+        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(STREAM_ACTIONS)
+                .resources(List.of(log.getTableStreamArn()))
+                .build());
+        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:Query"))
+                .resources(List.of(objects.getTableArn()))
+                .build());
+        grantee.getGrantPrincipal().addToPrincipalPolicy(viaDynamoDb(List.of("kms:Decrypt", "kms:DescribeKey")));
+    }
+
     /** Lets the grantee read and write items of both tables, and nothing more. */
     public void grantReadWrite(IGrantable grantee) {
         grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(DATA_ACTIONS)
                 .resources(List.of(objects.getTableArn(), log.getTableArn()))
                 .build());
-        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(KEY_ACTIONS)
+        grantee.getGrantPrincipal().addToPrincipalPolicy(viaDynamoDb(KEY_ACTIONS));
+    }
+
+    /** The key's {@code actions}, usable only through DynamoDB (tables and streams) in the stack's region. */
+    private PolicyStatement viaDynamoDb(List<String> actions) {
+        return PolicyStatement.Builder.create()
+                .actions(actions)
                 .resources(List.of(key.getKeyArn()))
                 .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "dynamodb." + Aws.REGION + ".amazonaws.com")))
-                .build());
+                .build();
     }
 }

@@ -7,9 +7,9 @@ import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authn.aws.IamIdentityMapper;
+import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.infra.state.ClusterKeys;
 import dev.kumo.infra.state.StateStack;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
@@ -29,6 +29,10 @@ import static dev.kumo.infra.Templates.only;
 import static dev.kumo.infra.Templates.properties;
 import static dev.kumo.infra.Templates.ref;
 import static dev.kumo.infra.Templates.resolveImport;
+import static dev.kumo.infra.controlplane.PlaneTemplates.functionId;
+import static dev.kumo.infra.controlplane.PlaneTemplates.statements;
+import static dev.kumo.infra.controlplane.PlaneTemplates.storeKey;
+import static dev.kumo.infra.controlplane.PlaneTemplates.table;
 import static dev.kumo.infra.Templates.standInJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
@@ -38,25 +42,8 @@ class ControlPlaneStackTest {
     private static final String API_HANDLER = ApiGatewayHandler.class.getName() + "::handleRequest";
     private static final String COMPACTION_HANDLER = CompactionHandler.class.getName() + "::handleRequest";
 
-    @TempDir
-    static Path dir;
-    private static Template state;
-    private static Template plane;
-
-    @BeforeAll
-    static void synth() {
-        App app = app();
-        StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
-        ControlPlaneStack planeStack = new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()
-                .store(stateStack.store())
-                .keys(stateStack.keys())
-                .cluster("prod")
-                .admins(List.of("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:user/alice"))
-                .apiserverJar(standInJar(dir))
-                .build());
-        state = Template.fromStack(stateStack);
-        plane = Template.fromStack(planeStack);
-    }
+    private static final Template state = PlaneTemplates.STATE;
+    private static final Template plane = PlaneTemplates.PLANE;
 
     @Test
     void apiServerRunsTheApiGatewayHandlerOnJava21WithSnapStart() {
@@ -160,11 +147,16 @@ class ControlPlaneStackTest {
 
     @Test
     void everyFunctionLogsToItsOwnGroupKeptAMonth() {
-        for (String handler : List.of(API_HANDLER, COMPACTION_HANDLER)) {
-            Map<String, Object> group = properties(plane.findResources("AWS::Logs::LogGroup").get(logGroupOf(handler)));
-            assertThat(group).as(handler).containsEntry("RetentionInDays", 30);
-        }
-        plane.resourceCountIs("AWS::Logs::LogGroup", 2);
+        Map<String, Map<String, Object>> functions = plane.findResources("AWS::Lambda::Function");
+        Map<String, Map<String, Object>> groups = plane.findResources("AWS::Logs::LogGroup");
+        List<Object> used = functions.values().stream()
+                .map(function -> (Object) ((Map<?, ?>) properties(function).get("LoggingConfig")).get("LogGroup"))
+                .toList();
+        assertThat(used).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(groups.keySet().stream().map(id -> (Object) ref(id)).toList());
+        groups.values().forEach(group -> assertThat(properties(group)).containsEntry("RetentionInDays", 30));
+        // the API server, compaction, a function per loop, the fan-out, the timer and the tick
+        assertThat(functions).hasSize(2 + LoopCatalog.entries().size() + 3);
     }
 
     @Test
@@ -175,6 +167,7 @@ class ControlPlaneStackTest {
                 .store(stateStack.store())
                 .keys(stateStack.keys())
                 .apiserverJar(standInJar(jarDir))
+                .controllersJar(standInJar(jarDir))
                 .apiMemoryMb(2048)
                 .compactionMemoryMb(256)
                 .compactionRetention(Duration.minutes(10))
@@ -196,8 +189,7 @@ class ControlPlaneStackTest {
         assertThat(variables.get(AuditSinks.ENV_PATH)).isEqualTo("-");
         assertThat(variables.get(ServerFactory.ENV_ROOT_CA_FROM_JVM)).isEqualTo("CN=Amazon Root CA");
         // Read back with the API server's own parser: what the template says is what the API will map.
-        assertThat(IamIdentityMapper.parseMappings((String) variables.get(AwsIamAuthenticator.ENV_MAPPINGS)).stream()
-                .map(m -> m.arn() + " -> " + m.username() + " " + m.groups()).toList()).containsExactly(
+        assertThat(iamMappings(plane)).startsWith(
                 "arn:aws:iam::123456789012:role/admin -> kumo-admin:{{SessionName}} [system:masters]",
                 "arn:aws:iam::123456789012:user/alice -> kumo-admin:alice [system:masters]");
     }
@@ -210,16 +202,28 @@ class ControlPlaneStackTest {
                 "Properties", Match.objectLike(Map.of("KeySpec", "RSA_2048", "KeyUsage", "SIGN_VERIFY"))));
     }
 
+    /**
+     * The API function's IAM mappings as the API's own parser reads them ({@code arn -> user [groups]}), with the
+     * roles the template creates as {@code arn:aws:iam::123456789012:role/<logical id>}.
+     */
+    static List<String> iamMappings(Template plane) {
+        Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties(only(plane, "AWS::Lambda::Function",
+                Map.of("Handler", API_HANDLER)).getValue()).get("Environment")).get("Variables");
+        String json = dev.kumo.infra.Templates.join(variables.get(AwsIamAuthenticator.ENV_MAPPINGS), part -> {
+            List<?> getAtt = (List<?>) ((Map<?, ?>) part).get("Fn::GetAtt");
+            assertThat(getAtt.get(1)).isEqualTo("Arn");
+            return "arn:aws:iam::123456789012:role/" + getAtt.get(0);
+        });
+        return IamIdentityMapper.parseMappings(json).stream()
+                .map(m -> m.arn() + " -> " + m.username() + " " + m.groups()).toList();
+    }
+
     /** The KMS key (other than the store's) whose properties match. */
     private static String key(Map<String, Object> properties) {
         var keys = state.findResources("AWS::KMS::Key", Map.of("Properties", Match.objectLike(properties)));
         List<String> ids = keys.keySet().stream().filter(id -> !id.equals(storeKey())).toList();
         assertThat(ids).as("keys like %s", properties).hasSize(1);
         return ids.getFirst();
-    }
-
-    private static String storeKey() {
-        return only(state, "AWS::KMS::Key", Map.of("Description", Match.stringLikeRegexp("store"))).getKey();
     }
 
     private static Map<String, Object> statementWith(List<Map<String, Object>> statements, List<String> actions) {
@@ -231,31 +235,15 @@ class ControlPlaneStackTest {
     }
 
     private static Map<String, Object> function(String handler) {
-        return properties(only(plane, "AWS::Lambda::Function", Map.of("Handler", handler)).getValue());
-    }
-
-    private static String functionId(String handler) {
-        return only(plane, "AWS::Lambda::Function", Map.of("Handler", handler)).getKey();
-    }
-
-    private static String table(String sortKey) {
-        return only(state, "AWS::DynamoDB::Table", Map.of("KeySchema",
-                Match.arrayWith(List.of(Map.of("AttributeName", sortKey, "KeyType", "RANGE"))))).getKey();
+        return PlaneTemplates.function(functionId(handler));
     }
 
     private static String roleOf(String handler) {
-        return (String) ((List<?>) ((Map<?, ?>) function(handler).get("Role")).get("Fn::GetAtt")).get(0);
+        return PlaneTemplates.roleOf(functionId(handler));
     }
 
     private static String logGroupOf(String handler) {
-        return (String) ((Map<?, ?>) ((Map<?, ?>) function(handler).get("LoggingConfig")).get("LogGroup")).get("Ref");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> statements(String role) {
-        Map<String, Object> policy = properties(only(plane, "AWS::IAM::Policy",
-                Map.of("Roles", List.of(ref(role)))).getValue());
-        return (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement");
+        return PlaneTemplates.logGroupOf(functionId(handler));
     }
 
     private static Map<String, Object> statement(List<Map<String, Object>> statements, String actionPrefix) {
