@@ -26,7 +26,6 @@ import java.util.stream.Stream;
  */
 public final class SchedulerBenchmark {
     private static final String NAMESPACE = "default";
-    private static final int CREATORS = 4;
     /** A run that binds nothing for this long has stalled: say so rather than wait forever. */
     private static final long STALL_NANOS = 180_000_000_000L;
     private static final long QUIET_NANOS = 20_000_000_000L;
@@ -58,11 +57,12 @@ public final class SchedulerBenchmark {
 
     private static void run(String[] args) throws Exception {
         List<Scenario> scenarios = scenarios(BenchArgs.string(args, "--scenario", "all"));
+        int creators = BenchArgs.integer(args, "--creators", 4);
         System.out.printf("kumo bench scheduler — %d cores, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), System.getProperty("java.vm.name"));
         List<String> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            results.add(runScenario(scenario));
+            results.add(runScenario(scenario, creators));
         }
         System.out.println();
         System.out.println("summary:");
@@ -82,9 +82,9 @@ public final class SchedulerBenchmark {
         return chosen;
     }
 
-    private static String runScenario(Scenario scenario) throws Exception {
+    private static String runScenario(Scenario scenario, int creators) throws Exception {
         System.out.printf("%n== %s: %d pods onto %d nodes%s ==%n", scenario.id, scenario.pods, scenario.nodes,
-                scenario.deployment ? " (one Deployment)" : "");
+                scenario.deployment ? " (one Deployment)" : " (" + creators + " threads creating)");
         Path home = Files.createTempDirectory("kumo-bench");
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home, true,
                 new InetSocketAddress("127.0.0.1", 0), true, 0), step -> System.out.println("kumo: " + step))) {
@@ -98,7 +98,7 @@ public final class SchedulerBenchmark {
                 long start = System.nanoTime();
                 AtomicInteger created = new AtomicInteger();
                 Future<Long> creating = scenario.deployment ? createDeployment(client, scenario.pods)
-                        : createPods(client, scenario.pods, created);
+                        : createPods(client, scenario.pods, creators, created);
                 waitForBound(watch, scenario.pods, scenario.deployment ? watch::seen : created::get);
                 long createdAt = creating.get();
                 long end = watch.lastBoundAt();
@@ -123,12 +123,12 @@ public final class SchedulerBenchmark {
     }
 
     /** Creates the pods from a few threads; the future gives {@link System#nanoTime()} after the last create. */
-    private static Future<Long> createPods(BenchClient client, int count, AtomicInteger created) {
-        ExecutorService pool = Executors.newFixedThreadPool(CREATORS + 1);
+    private static Future<Long> createPods(BenchClient client, int count, int creators, AtomicInteger created) {
+        ExecutorService pool = Executors.newFixedThreadPool(creators + 1);
         AtomicInteger next = new AtomicInteger();
-        List<Future<?>> creators = new ArrayList<>();
-        for (int c = 0; c < CREATORS; c++) {
-            creators.add(pool.submit(() -> {
+        List<Future<?>> threads = new ArrayList<>();
+        for (int c = 0; c < creators; c++) {
+            threads.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                     BenchClient.expect(client.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/pods",
                             Pods.pod(String.format("pod-%05d", i), i)), 201);
@@ -138,7 +138,7 @@ public final class SchedulerBenchmark {
             }));
         }
         Future<Long> done = pool.submit(() -> {
-            for (Future<?> creator : creators) {
+            for (Future<?> creator : threads) {
                 creator.get();
             }
             return System.nanoTime();
