@@ -20,6 +20,7 @@ final class BoundPods implements AutoCloseable {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastBoundAt = new AtomicLong();
+    private final AtomicLong lastSeenAt = new AtomicLong();
     private final AtomicReference<String> resourceVersion = new AtomicReference<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean running = true;
@@ -49,7 +50,9 @@ final class BoundPods implements AutoCloseable {
                         if (event.path("type").asText().equals("BOOKMARK")) {
                             return running;
                         }
-                        seen.add(object.path("metadata").path("name").asText());
+                        if (seen.add(object.path("metadata").path("name").asText())) {
+                            lastSeenAt.set(System.nanoTime());
+                        }
                         if (!object.path("spec").path("nodeName").asText("").isEmpty()
                                 && bound.add(object.path("metadata").path("name").asText())) {
                             lastBoundAt.set(System.nanoTime());
@@ -76,6 +79,11 @@ final class BoundPods implements AutoCloseable {
     /** Pods seen with a node. */
     int count() {
         return bound.size();
+    }
+
+    /** {@link System#nanoTime()} when the latest pod was first seen (created). */
+    long lastSeenAt() {
+        return lastSeenAt.get();
     }
 
     /** {@link System#nanoTime()} when the latest pod was first seen bound. */
