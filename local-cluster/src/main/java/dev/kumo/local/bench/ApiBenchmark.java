@@ -33,21 +33,13 @@ public final class ApiBenchmark {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            // DynamoDB Local and ElasticMQ leave non-daemon threads behind after they stop.
-            System.exit(0);
-        } catch (Exception e) {
-            System.err.println("kumo bench: " + e);
-            e.printStackTrace();
-            System.exit(1);
-        }
+        BenchArgs.exitAfter(() -> run(args));
     }
 
     private static void run(String[] args) throws Exception {
-        int writers = intArg(args, "--writers", 50);
-        int seconds = intArg(args, "--seconds", 20);
-        int samples = intArg(args, "--samples", 300);
+        int writers = BenchArgs.integer(args, "--writers", 50);
+        int seconds = BenchArgs.integer(args, "--seconds", 20);
+        int samples = BenchArgs.integer(args, "--samples", 300);
         Path home = Files.createTempDirectory("kumo-bench");
         // Without the control loops: the capacity figures count every DynamoDB call in this process, and the
         // loops' reactions to the bench's pods would be counted as the requests' own.
@@ -85,17 +77,17 @@ public final class ApiBenchmark {
             long t0 = System.nanoTime();
             HttpResponse<String> created = client.send("POST", "/api/v1/namespaces/default/pods", Pods.pod(name, 0));
             create.add(System.nanoTime() - t0);
-            expect(created, 201);
+            BenchClient.expect(created, 201);
             t0 = System.nanoTime();
             HttpResponse<String> read = client.send("GET", "/api/v1/namespaces/default/pods/" + name, null);
             get.add(System.nanoTime() - t0);
             JsonNode pod = MAPPER.readTree(read.body());
             ((com.fasterxml.jackson.databind.node.ObjectNode) pod.path("metadata").path("labels")).put("updated", "yes");
             t0 = System.nanoTime();
-            expect(client.send("PUT", "/api/v1/namespaces/default/pods/" + name, pod.toString()), 200);
+            BenchClient.expect(client.send("PUT", "/api/v1/namespaces/default/pods/" + name, pod.toString()), 200);
             update.add(System.nanoTime() - t0);
             t0 = System.nanoTime();
-            expect(client.send("GET", "/api/v1/namespaces/default/pods?limit=50", null), 200);
+            BenchClient.expect(client.send("GET", "/api/v1/namespaces/default/pods?limit=50", null), 200);
             list.add(System.nanoTime() - t0);
         }
         System.out.printf("%nsequential, one client, %d samples each (ms):%n", samples);
@@ -110,12 +102,12 @@ public final class ApiBenchmark {
         ConsumedCapacityMeter.Totals before = ServerFactory.CAPACITY.totals();
         int n = 20;
         for (int i = 0; i < n; i++) {
-            expect(client.send("POST", "/api/v1/namespaces/default/pods", Pods.pod("cost-" + i, 0)), 201);
+            BenchClient.expect(client.send("POST", "/api/v1/namespaces/default/pods", Pods.pod("cost-" + i, 0)), 201);
         }
         ConsumedCapacityMeter.Totals create = ServerFactory.CAPACITY.totals().minus(before);
         before = ServerFactory.CAPACITY.totals();
         for (int i = 0; i < n; i++) {
-            expect(client.send("GET", "/api/v1/namespaces/default/pods/cost-" + i, null), 200);
+            BenchClient.expect(client.send("GET", "/api/v1/namespaces/default/pods/cost-" + i, null), 200);
         }
         ConsumedCapacityMeter.Totals get = ServerFactory.CAPACITY.totals().minus(before);
         System.out.printf("%nDynamoDB capacity per operation (DynamoDB Local's accounting, average of %d):%n", n);
@@ -131,33 +123,33 @@ public final class ApiBenchmark {
      * counters; and the first request after an RBAC write, which relists the changed kind.
      */
     private static void rbac(BenchClient admin, int samples) throws Exception {
-        expect(admin.send("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", """
+        BenchClient.expect(admin.send("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", """
                 {"metadata":{"name":"bench-edit"},"roleRef":{"kind":"ClusterRole","name":"edit"},
                  "subjects":[{"kind":"User","name":"bench-user"}]}"""), 201);
         BenchClient user = admin.as("bench-user");
-        expect(admin.send("POST", "/api/v1/namespaces/default/pods", Pods.pod("rbac-0", 0)), 201);
+        BenchClient.expect(admin.send("POST", "/api/v1/namespaces/default/pods", Pods.pod("rbac-0", 0)), 201);
         String pod = "/api/v1/namespaces/default/pods/rbac-0";
-        expect(user.send("GET", pod, null), 200);
+        BenchClient.expect(user.send("GET", pod, null), 200);
         Latencies asAdmin = new Latencies();
         Latencies asUser = new Latencies();
         for (int i = 0; i < samples; i++) {
             long t0 = System.nanoTime();
-            expect(admin.send("GET", pod, null), 200);
+            BenchClient.expect(admin.send("GET", pod, null), 200);
             asAdmin.add(System.nanoTime() - t0);
             t0 = System.nanoTime();
-            expect(user.send("GET", pod, null), 200);
+            BenchClient.expect(user.send("GET", pod, null), 200);
             asUser.add(System.nanoTime() - t0);
         }
         int n = 20;
-        ConsumedCapacityMeter.Totals adminCost = cost(n, () -> expect(admin.send("GET", pod, null), 200));
-        ConsumedCapacityMeter.Totals userCost = cost(n, () -> expect(user.send("GET", pod, null), 200));
+        ConsumedCapacityMeter.Totals adminCost = cost(n, () -> BenchClient.expect(admin.send("GET", pod, null), 200));
+        ConsumedCapacityMeter.Totals userCost = cost(n, () -> BenchClient.expect(user.send("GET", pod, null), 200));
         ConsumedCapacityMeter.Totals afterWrite = cost(n, () -> {
-            expect(admin.send("PATCH", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/bench-edit",
+            BenchClient.expect(admin.send("PATCH", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/bench-edit",
                     "{\"metadata\":{\"labels\":{\"round\":\"" + System.nanoTime() + "\"}}}",
                     "application/merge-patch+json"), 200);
-            expect(user.send("GET", pod, null), 200);
+            BenchClient.expect(user.send("GET", pod, null), 200);
         });
-        ConsumedCapacityMeter.Totals patchOnly = cost(n, () -> expect(admin.send("PATCH",
+        ConsumedCapacityMeter.Totals patchOnly = cost(n, () -> BenchClient.expect(admin.send("PATCH",
                 "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/bench-edit",
                 "{\"metadata\":{\"labels\":{\"round\":\"" + System.nanoTime() + "\"}}}",
                 "application/merge-patch+json"), 200));
@@ -256,21 +248,5 @@ public final class ApiBenchmark {
         System.out.println(createLatency.row("create pod"));
         System.out.println(watchLatency.row("write→watch"));
         System.out.printf("  watch events missing: %d%n", sentAt.size());
-    }
-
-    private static void expect(HttpResponse<String> response, int code) {
-        if (response.statusCode() != code) {
-            throw new IllegalStateException("expected " + code + ", got " + response.statusCode() + ": "
-                    + response.body());
-        }
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 }

@@ -48,6 +48,15 @@ final class BenchClient {
                 config.path("users").get(0).path("user").path("token").asText(), null);
     }
 
+    /** The response when its status is {@code code}; otherwise fails naming what came back. */
+    static HttpResponse<String> expect(HttpResponse<String> response, int code) {
+        if (response.statusCode() != code) {
+            throw new IllegalStateException("expected " + code + ", got " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response;
+    }
+
     HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         return send(method, path, body, "application/json");
     }

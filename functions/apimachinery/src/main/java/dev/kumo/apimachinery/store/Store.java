@@ -34,7 +34,19 @@ public interface Store {
      */
     StoredObject delete(ObjectKey key, long expectedRevision);
 
+    /**
+     * {@link #update(ObjectKey, ObjectNode, long)} and the record write in one transaction: both or neither. Fails
+     * with {@link StoreException.Conflict} naming the object's key or the record's, whichever moved on.
+     */
+    StoredObject update(ObjectKey key, ObjectNode object, long expectedRevision, StoredRecord.Write alongside);
+
     Optional<StoredObject> get(ObjectKey key);
+
+    /** A record (see {@link StoredRecord}); empty when it was never written. */
+    Optional<StoredRecord> getRecord(ObjectKey key);
+
+    /** Writes a record alone; {@link StoreException.Conflict} when its version moved on. */
+    StoredRecord putRecord(StoredRecord.Write write);
 
     /** A consistent page of one resource, see {@link ListPage}. */
     ListPage list(String resource, ListOptions options);

@@ -1,6 +1,9 @@
 package dev.kumo.apiserver.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.store.StoredRecord;
+
+import java.util.Optional;
 
 /**
  * Cluster-wide resources an object holds while it exists (a service's ClusterIP and node ports), reserved before
@@ -14,6 +17,16 @@ public interface Allocations {
 
     /** Reserves what an update adds and releases what it drops. */
     void reallocate(ObjectNode object, ObjectNode old);
+
+    /**
+     * What {@link #reallocate(ObjectNode, ObjectNode)} does, except that a reservation may come back as a record
+     * write instead, to be committed in the same transaction as the object's update: then it is written with the
+     * object or not at all, and needs no {@link #undo}. By default everything happens in {@code reallocate}.
+     */
+    default Optional<StoredRecord.Write> reallocateWithUpdate(ObjectNode object, ObjectNode old) {
+        reallocate(object, old);
+        return Optional.empty();
+    }
 
     /**
      * The update that {@link #reallocate(ObjectNode, ObjectNode)} reserved for was not written (a conflict to retry,

@@ -13,6 +13,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
+import dev.kumo.apimachinery.store.StoredRecord;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.errors.FieldError;
 import dev.kumo.apiserver.resources.ResourceDefinition;
@@ -36,6 +37,7 @@ import java.util.function.UnaryOperator;
 public final class GenericRegistry {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GenericRegistry.class);
     private static final int MAX_UPDATE_ATTEMPTS = 8;
+    private static final int MAX_RECORD_ATTEMPTS = 32;
 
     private final Store store;
     private final ObjectMapper mapper;
@@ -267,18 +269,27 @@ public final class GenericRegistry {
                     notify("deleted", deleted, listener -> listener.deleted(def, deleted));
                     return deleted;
                 }
-                allocationsOf(def).reallocate(next, old);
+                Optional<StoredRecord.Write> alongside = allocationsOf(def).reallocateWithUpdate(next, old);
                 ObjectNode written;
                 try {
-                    written = served(def, store.update(key, def.conversion().toStorage(next), current.revision()));
+                    ObjectNode storage = def.conversion().toStorage(next);
+                    written = served(def, alongside.isPresent()
+                            ? store.update(key, storage, current.revision(), alongside.get())
+                            : store.update(key, storage, current.revision()));
                 } catch (RuntimeException notWritten) {
-                    allocationsOf(def).undo(next, old); // a retry reserves again if it still needs to
+                    if (alongside.isEmpty()) {
+                        allocationsOf(def).undo(next, old); // a retry reserves again if it still needs to
+                    }
                     throw notWritten;
                 }
                 notify("updated", written, listener -> listener.updated(def, written, old));
                 return written;
             } catch (StoreException.Conflict conflict) {
-                if (pinnedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS) {
+                // A record written alongside (a node's reservations) that moved on is no conflict of this object:
+                // it is tried again, also for a pinned resourceVersion, as often as a busy node needs.
+                boolean objectMoved = conflict.key.equals(key);
+                if (objectMoved && pinnedVersion != null
+                        || attempt >= (objectMoved ? MAX_UPDATE_ATTEMPTS : MAX_RECORD_ATTEMPTS)) {
                     throw Errors.from(def, key, conflict);
                 }
             } catch (StoreException e) {

@@ -9,7 +9,7 @@ import dev.kumo.apimachinery.resource.ResourceList;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
-import dev.kumo.apimachinery.store.StoredObject;
+import dev.kumo.apimachinery.store.StoredRecord;
 import dev.kumo.apiserver.errors.ApiException;
 import dev.kumo.apiserver.strategy.PodStrategy;
 import org.slf4j.Logger;
@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What each node holds: the requests of the pods bound to it, kept in one store object per node and changed only
- * with optimistic concurrency. Binding a pod (setting {@code spec.nodeName}) reserves its requests on the node
+ * What each node holds: the requests of the pods bound to it, kept in one store record per node (no revision, no
+ * watch: nothing but this class reads it) and changed only with optimistic concurrency; a binding writes it in the
+ * same transaction as the pod. Binding a pod (setting {@code spec.nodeName}) reserves its requests on the node
  * first and fails with 409 when they do not fit the node's allocatable cpu, memory, ephemeral-storage or pod
  * count; so schedulers running at once can never overcommit a node, whichever wins the race. A pod releases its
  * reservation when it is deleted or reaches Succeeded or Failed (kube-scheduler no longer counts it then).
@@ -78,30 +79,33 @@ public final class NodeReservations implements Allocations {
         }
     }
 
+    /**
+     * The binding: the reservation comes back to be written in the same transaction as the pod's
+     * {@code spec.nodeName}, so that a binding is one write (the pod's revision, its log entry and the node's
+     * record together) and both happen or neither. A record that moved meanwhile fails the transaction with a
+     * conflict on the record's key, and the registry tries the binding again on fresh reads.
+     */
+    @Override
+    public Optional<StoredRecord.Write> reallocateWithUpdate(ObjectNode pod, ObjectNode old) {
+        String node = nodeName(pod);
+        if (!node.isEmpty() && !PodStrategy.isTerminal(pod) && (nodeName(old).isEmpty() || PodStrategy.isTerminal(old))) {
+            return reservation(node, pod, true, store.getRecord(key(node)));
+        }
+        reallocate(pod, old);
+        return Optional.empty();
+    }
+
+    /** Reserves on its own (a pod created bound, or a finished pod running again), retrying when the record moved. */
     private void reserve(String node, ObjectNode pod, boolean checkRoom) {
-        String uid = Meta.uid(pod);
-        ResourceList requests = PodResources.requests(pod.path("spec"), true);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<StoredObject> current = read(node);
-            Map<String, ResourceList> held = current.map(stored -> pods(stored.value())).orElse(Map.of());
-            if (held.containsKey(uid)) {
-                return; // reserved by an earlier attempt of the same write
-            }
-            if (checkRoom) {
-                requireRoom(node, pod, requests, held);
-            }
-            ObjectNode next = current.map(stored -> stored.value().deepCopy()).orElseGet(() -> empty(node));
-            ObjectNode entry = ((ObjectNode) next.path("pods")).putObject(uid);
-            entry.put("pod", Meta.namespace(pod) + "/" + Meta.name(pod));
-            entry.set("requests", requests.toJson());
-            try {
-                if (current.isPresent()) {
-                    store.update(key(node), next, current.get().revision());
-                } else {
-                    store.create(key(node), next);
-                }
+            Optional<StoredRecord.Write> write = reservation(node, pod, checkRoom, store.getRecord(key(node)));
+            if (write.isEmpty()) {
                 return;
-            } catch (StoreException.Conflict | StoreException.AlreadyExists raced) {
+            }
+            try {
+                store.putRecord(write.get());
+                return;
+            } catch (StoreException.Conflict raced) {
                 LOG.atDebug().addKeyValue("node", node).addKeyValue("attempt", attempt)
                         .log("node reservation changed meanwhile; reading it again");
             }
@@ -110,16 +114,35 @@ public final class NodeReservations implements Allocations {
                 + "\" kept changing; try again");
     }
 
+    /** The record with the pod added, or empty when it holds the pod already (an earlier attempt wrote it). */
+    private Optional<StoredRecord.Write> reservation(String node, ObjectNode pod, boolean checkRoom,
+                                                     Optional<StoredRecord> current) {
+        String uid = Meta.uid(pod);
+        Map<String, ResourceList> held = current.map(stored -> pods(stored.value())).orElse(Map.of());
+        if (held.containsKey(uid)) {
+            return Optional.empty();
+        }
+        ResourceList requests = PodResources.requests(pod.path("spec"), true);
+        if (checkRoom) {
+            requireRoom(node, pod, requests, held);
+        }
+        ObjectNode next = current.map(stored -> stored.value().deepCopy()).orElseGet(() -> empty(node));
+        ObjectNode entry = ((ObjectNode) next.path("pods")).putObject(uid);
+        entry.put("pod", Meta.namespace(pod) + "/" + Meta.name(pod));
+        entry.set("requests", requests.toJson());
+        return Optional.of(new StoredRecord.Write(key(node), next, current.map(StoredRecord::version).orElse(0L)));
+    }
+
     private void unreserve(String node, String uid) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<StoredObject> current = read(node);
+            Optional<StoredRecord> current = store.getRecord(key(node));
             if (current.isEmpty() || !current.get().value().path("pods").has(uid)) {
                 return;
             }
             ObjectNode next = current.get().value().deepCopy();
             ((ObjectNode) next.path("pods")).remove(uid);
             try {
-                store.update(key(node), next, current.get().revision());
+                store.putRecord(new StoredRecord.Write(key(node), next, current.get().version()));
                 return;
             } catch (StoreException.Conflict raced) {
                 LOG.atDebug().addKeyValue("node", node).addKeyValue("attempt", attempt)
@@ -155,10 +178,6 @@ public final class NodeReservations implements Allocations {
             throw ApiException.conflict("", "pods", Meta.name(pod), "node \"" + node + "\" cannot hold the pod: "
                     + String.join(", ", insufficient));
         }
-    }
-
-    private Optional<StoredObject> read(String node) {
-        return store.get(key(node));
     }
 
     private ObjectNode empty(String node) {

@@ -6,6 +6,7 @@ import dev.kumo.apimachinery.store.ListPage;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoredObject;
+import dev.kumo.apimachinery.store.StoredRecord;
 import dev.kumo.apimachinery.store.WatchBatch;
 import dev.kumo.apiserver.admission.AdmissionRequest;
 import dev.kumo.apiserver.admission.node.NodeRestriction;
@@ -206,8 +207,25 @@ class NodeAuthorizerStoreTest {
         }
 
         @Override
+        public StoredObject update(ObjectKey key, ObjectNode object, long expectedRevision,
+                                   StoredRecord.Write alongside) {
+            return store.update(key, object, expectedRevision, alongside);
+        }
+
+        @Override
         public StoredObject delete(ObjectKey key, long expectedRevision) {
             return store.delete(key, expectedRevision);
+        }
+
+        @Override
+        public Optional<StoredRecord> getRecord(ObjectKey key) {
+            gets.incrementAndGet();
+            return store.getRecord(key);
+        }
+
+        @Override
+        public StoredRecord putRecord(StoredRecord.Write write) {
+            return store.putRecord(write);
         }
 
         @Override

@@ -21,18 +21,36 @@ class NodeReservationTest {
     @Test
     void parallelBindingsNeverOvercommitANode() throws Exception {
         node("small", "1", "8");
-        int pods = 8;
+
+        assertThat(bindAtOnce("small", 8, "300m")).isEqualTo(3); // 3 × 300m fit in 1 cpu, a fourth would not
+        assertThat(boundTo("small")).hasSize(3);
+    }
+
+    @Test
+    void bindingsThatOnlyRacedForTheRecordAreTriedAgainUntilTheNodeIsFull() throws Exception {
+        // The reservation is written in the pod's transaction: twelve bindings at once conflict on the node's
+        // record many times over, and each is retried on fresh reads; only the room refuses a binding.
+        node("busy", "1", "110");
+
+        assertThat(bindAtOnce("busy", 12, "100m")).isEqualTo(10);
+        assertThat(boundTo("busy")).hasSize(10);
+    }
+
+    /**
+     * Binds {@code pods} new pods to the node at once, half through a second API server process on the same tables
+     * (as a second scheduler would); every refusal must be for want of cpu. Returns how many were bound.
+     */
+    private int bindAtOnce(String node, int pods, String cpu) throws Exception {
         for (int i = 0; i < pods; i++) {
-            pod("p" + i, "300m", null);
+            pod(node + "-" + i, cpu, null);
         }
-        // A second API server process on the same tables binds half of them, as a second scheduler would.
         TestApi other = api.otherProcess();
         ExecutorService threads = Executors.newFixedThreadPool(pods);
         List<Future<TestApi.Answer>> answers = new ArrayList<>();
         for (int i = 0; i < pods; i++) {
             TestApi server = i % 2 == 0 ? api : other;
-            String name = "p" + i;
-            answers.add(threads.submit(() -> bind(server, name, "small")));
+            String name = node + "-" + i;
+            answers.add(threads.submit(() -> bind(server, name, node)));
         }
         int bound = 0;
         for (Future<TestApi.Answer> answer : answers) {
@@ -45,9 +63,7 @@ class NodeReservationTest {
             }
         }
         threads.shutdown();
-
-        assertThat(bound).isEqualTo(3); // 3 × 300m fit in 1 cpu, a fourth would not
-        assertThat(boundTo("small")).hasSize(3);
+        return bound;
     }
 
     @Test

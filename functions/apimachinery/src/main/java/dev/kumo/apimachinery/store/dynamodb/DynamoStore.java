@@ -8,6 +8,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.apimachinery.store.Store;
 import dev.kumo.apimachinery.store.StoreException;
 import dev.kumo.apimachinery.store.StoredObject;
+import dev.kumo.apimachinery.store.StoredRecord;
 import dev.kumo.apimachinery.store.WatchBatch;
 import dev.kumo.apimachinery.store.WatchEvent;
 import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -59,6 +61,7 @@ public final class DynamoStore implements Store {
     private final RevisionCounter counter;
     private final EventLog log;
     private final ValueItems values;
+    private final Records records;
     private final ContiguousReader reader;
     private final WriteNotifier notifier = new WriteNotifier();
     private final Lister lister;
@@ -79,6 +82,7 @@ public final class DynamoStore implements Store {
         this.counter = new RevisionCounter(dynamo, tables.objects());
         this.log = new EventLog(dynamo, tables.log());
         this.values = new ValueItems(dynamo, tables.objects(), new ValueCodec(mapper, transformers));
+        this.records = new Records(dynamo, tables.objects(), mapper);
         this.reader = new ContiguousReader(log, options.clock(), options.gapTimeout());
         this.lister = new Lister(dynamo, tables.objects(), counter, log, values, this::ensureVisible);
         this.compactor = new Compactor(counter, log, values, dynamo, tables.objects(), this::ensureVisible);
@@ -109,6 +113,12 @@ public final class DynamoStore implements Store {
 
     @Override
     public StoredObject update(ObjectKey key, ObjectNode object, long expectedRevision) {
+        return update(key, object, expectedRevision, null);
+    }
+
+    @Override
+    public StoredObject update(ObjectKey key, ObjectNode object, long expectedRevision, StoredRecord.Write alongside) {
+        Put recordPut = alongside == null ? null : records.put(alongside);
         for (int attempt = 1; attempt <= MAX_REVISION_ATTEMPTS; attempt++) {
             long revision = counter.allocate(key.resource());
             ObjectNode value = withResourceVersion(object, revision);
@@ -118,12 +128,14 @@ public final class DynamoStore implements Store {
                     .expressionAttributeNames(Map.of("#rv", Attr.REVISION))
                     .expressionAttributeValues(Map.of(":expected", Attr.n(expectedRevision)))
                     .build();
-            Outcome outcome = commit(key, revision, objectPut, null, "MODIFIED", expectedRevision, encoded);
+            Outcome outcome = commit(key, revision, objectPut, null, "MODIFIED", expectedRevision, encoded, recordPut);
             switch (outcome) {
                 case COMMITTED -> {
                     return new StoredObject(key, revision, value);
                 }
                 case OBJECT_CONDITION_FAILED -> throw conflictOrNotFound(key, expectedRevision);
+                case RECORD_CONDITION_FAILED -> throw new StoreException.Conflict(alongside.key(),
+                        alongside.expectedVersion(), records.version(alongside.key()));
                 case REVISION_TAKEN -> LOG.atDebug().addKeyValue("object", key).addKeyValue("revision", revision)
                         .log("revision was filled before the write committed, retrying");
             }
@@ -173,6 +185,21 @@ public final class DynamoStore implements Store {
         }
         long revision = Attr.longOf(item, Attr.REVISION);
         return Optional.of(new StoredObject(key, revision, values.decode(key.resource(), revision, item)));
+    }
+
+    @Override
+    public Optional<StoredRecord> getRecord(ObjectKey key) {
+        return records.get(key);
+    }
+
+    @Override
+    public StoredRecord putRecord(StoredRecord.Write write) {
+        try {
+            records.putAlone(write);
+        } catch (ConditionalCheckFailedException moved) {
+            throw new StoreException.Conflict(write.key(), write.expectedVersion(), records.version(write.key()));
+        }
+        return new StoredRecord(write.key(), write.value(), write.expectedVersion() + 1);
     }
 
     @Override
@@ -306,15 +333,24 @@ public final class DynamoStore implements Store {
                 ObjectKey.fromStorageKey(resource, entry.key()), object, entry.previous());
     }
 
-    private enum Outcome { COMMITTED, OBJECT_CONDITION_FAILED, REVISION_TAKEN }
+    private enum Outcome { COMMITTED, OBJECT_CONDITION_FAILED, RECORD_CONDITION_FAILED, REVISION_TAKEN }
 
     private Outcome commit(ObjectKey key, long revision, Put objectPut, Delete objectDelete, String operation,
                            long previous, ValueItems.Encoded encoded) {
-        List<TransactWriteItem> items = new ArrayList<>(2 + encoded.chunkPuts().size());
+        return commit(key, revision, objectPut, objectDelete, operation, previous, encoded, null);
+    }
+
+    /** The object's write, its log entry, then the record's put when there is one (index 2), then value chunks. */
+    private Outcome commit(ObjectKey key, long revision, Put objectPut, Delete objectDelete, String operation,
+                           long previous, ValueItems.Encoded encoded, Put recordPut) {
+        List<TransactWriteItem> items = new ArrayList<>(3 + encoded.chunkPuts().size());
         items.add(objectPut != null ? TransactWriteItem.builder().put(objectPut).build()
                 : TransactWriteItem.builder().delete(objectDelete).build());
         items.add(TransactWriteItem.builder().put(log.eventPut(key.resource(), revision, operation,
                 key.storageKey(), previous, encoded.attributes(), options.clock().millis())).build());
+        if (recordPut != null) {
+            items.add(TransactWriteItem.builder().put(recordPut).build());
+        }
         items.addAll(encoded.chunkPuts());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(items));
@@ -327,6 +363,9 @@ public final class DynamoStore implements Store {
             List<CancellationReason> reasons = cancelled.cancellationReasons();
             if (isConditionFailure(reasons, 0)) {
                 return Outcome.OBJECT_CONDITION_FAILED;
+            }
+            if (recordPut != null && isConditionFailure(reasons, 2)) {
+                return Outcome.RECORD_CONDITION_FAILED;
             }
             if (isConditionFailure(reasons, 1) || isTransactionConflict(reasons)) {
                 return Outcome.REVISION_TAKEN;
