@@ -29,7 +29,9 @@ public final class FanOut {
 
     public List<Delivery> deliveries(WatchEvent change) {
         List<Delivery> deliveries = new ArrayList<>();
-        String cause = "r" + change.revision();
+        // Revisions count per resource (each resource has its own log): a replica set's r7 and its deployment's
+        // r7 are different changes, and both may key the deployment, so the cause names the resource too.
+        String cause = change.key().resource() + "@r" + change.revision();
         mappers.forEach((loop, mapper) -> {
             List<ObjectKey> keys;
             try {
