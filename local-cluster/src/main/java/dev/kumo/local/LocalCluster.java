@@ -58,6 +58,7 @@ public final class LocalCluster implements AutoCloseable {
     private Path kubeconfig;
     private String dynamoEndpoint;
     private LocalAwsClients awsClients;
+    private LocalNodes nodes;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -159,8 +160,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         progress.accept("wrote " + kubeconfig);
         if (settings.nodes() > 0) {
-            started.push(LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
-                    progress));
+            nodes = LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
+                    progress);
+            started.push(nodes);
         }
     }
 
@@ -185,6 +187,17 @@ public final class LocalCluster implements AutoCloseable {
 
     public String dynamoEndpoint() {
         return dynamoEndpoint;
+    }
+
+    /**
+     * Stops one simulated node ({@code kumo-node-<i>}): it goes silent while its Node and pods stay, so node
+     * lifecycle sees a node that stopped heartbeating.
+     */
+    public void stopNode(String name) {
+        if (nodes == null) {
+            throw new IllegalStateException("this cluster was started without simulated nodes");
+        }
+        nodes.stop(name);
     }
 
     @Override

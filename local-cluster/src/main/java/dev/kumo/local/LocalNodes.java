@@ -52,6 +52,11 @@ final class LocalNodes implements AutoCloseable {
         }
     }
 
+    /** Silences one node (no lease renewals, no status, no pod sync), as if its machine had gone away. */
+    void stop(String name) {
+        nodes.stop(name);
+    }
+
     @Override
     public void close() {
         nodes.close();

@@ -38,10 +38,15 @@ public final class KumoCluster implements ExtensionContext.Store.CloseableResour
 
     /** Starts an ephemeral cluster on a free loopback port, its home in a new temporary directory. */
     public static KumoCluster start() throws Exception {
+        return start(0);
+    }
+
+    /** The same with {@code nodes} simulated nodes ({@code kumo-node-1..N}) joined. */
+    public static KumoCluster start(int nodes) throws Exception {
         Path home = Files.createTempDirectory("kumo-e2e-");
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home, true,
-                new InetSocketAddress("127.0.0.1", 0)), step -> System.out.println("kumo: " + step));
+                new InetSocketAddress("127.0.0.1", 0), true, nodes), step -> System.out.println("kumo: " + step));
         System.out.printf("kumo: cluster up at %s in %.1f s%n", cluster.server(), (System.nanoTime() - started) / 1e9);
         KumoCluster kumo = new KumoCluster(cluster, home);
         kumo.api.get("/readyz").expect(200);

@@ -20,11 +20,16 @@ public final class SharedCluster implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("cluster", key -> {
+        return sharedCluster(context, NAMESPACE, 0);
+    }
+
+    /** The run's one cluster kept under {@code namespace}, with {@code nodes} simulated nodes, started if need be. */
+    static KumoCluster sharedCluster(ExtensionContext context, ExtensionContext.Namespace namespace, int nodes) {
+        return context.getRoot().getStore(namespace).getOrComputeIfAbsent("cluster", key -> {
             try {
-                return KumoCluster.start();
+                return KumoCluster.start(nodes);
             } catch (Exception e) {
-                throw new ParameterResolutionException("the local cluster did not start", e);
+                throw new ParameterResolutionException("the local cluster (" + nodes + " nodes) did not start", e);
             }
         }, KumoCluster.class);
     }

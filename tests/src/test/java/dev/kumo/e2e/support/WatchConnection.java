@@ -78,6 +78,16 @@ public final class WatchConnection implements AutoCloseable {
         return event;
     }
 
+    /** The next event, or null if none arrived within {@code timeout}; fails if the stream ended. */
+    public JsonNode nextOrNull(Duration timeout) {
+        JsonNode event = poll(timeout);
+        if (event == END) {
+            events.add(END);
+            throw new AssertionError("the watch " + path + " ended; received: " + received);
+        }
+        return event;
+    }
+
     /** Whether the server ended the stream within {@code timeout}, with no event before the end. */
     public boolean endsWithin(Duration timeout) {
         JsonNode event = poll(timeout);
