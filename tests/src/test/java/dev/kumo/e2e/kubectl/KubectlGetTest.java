@@ -8,10 +8,12 @@ import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Manifests;
 import dev.kumo.e2e.support.NamespaceDefaults;
+import dev.kumo.e2e.support.Poll;
 import dev.kumo.e2e.support.PrintedTable;
 import dev.kumo.e2e.support.SharedCluster;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,11 +64,14 @@ class KubectlGetTest {
         String ns = cluster.newNamespace("get-deploy-" + version);
         kubectl.runWithInput(Manifests.deployment(ns, "web", 2), "create", "-f", "-").ok();
 
-        PrintedTable table = PrintedTable.parse(kubectl.run("get", "deployments", "-n", ns).ok().out());
+        // Once the deployment controller has sized its replica set (no nodes here, so nothing becomes ready).
+        PrintedTable table = Poll.until(Duration.ofSeconds(60), "the deployment's replicas up to date",
+                () -> PrintedTable.parse(kubectl.run("get", "deployments", "-n", ns).ok().out()),
+                printed -> "2".equals(printed.row("web").get("UP-TO-DATE")));
         PrintedTable wide = PrintedTable.parse(kubectl.run("get", "deploy", "-n", ns, "-o", "wide").ok().out());
 
         assertThat(table.headers()).containsExactly("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE");
-        assertThat(table.row("web")).containsEntry("READY", "0/2").containsEntry("UP-TO-DATE", "0")
+        assertThat(table.row("web")).containsEntry("READY", "0/2").containsEntry("UP-TO-DATE", "2")
                 .containsEntry("AVAILABLE", "0");
         assertThat(wide.headers()).containsExactly("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS",
                 "IMAGES", "SELECTOR");
