@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +38,11 @@ public final class ApiBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        int writers = BenchArgs.integer(args, "--writers", 50);
-        int seconds = BenchArgs.integer(args, "--seconds", 20);
-        int samples = BenchArgs.integer(args, "--samples", 300);
+        Map<String, String> options = BenchArgs.parse(args, Map.of("--writers", "50", "--seconds", "20",
+                "--samples", "300"));
+        int writers = Integer.parseInt(options.get("--writers"));
+        int seconds = Integer.parseInt(options.get("--seconds"));
+        int samples = Integer.parseInt(options.get("--samples"));
         Path home = Files.createTempDirectory("kumo-bench");
         // Without the control loops: the capacity figures count every DynamoDB call in this process, and the
         // loops' reactions to the bench's pods would be counted as the requests' own.

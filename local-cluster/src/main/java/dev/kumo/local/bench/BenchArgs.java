@@ -1,21 +1,28 @@
 package dev.kumo.local.bench;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
 /** What the benchmarks' mains share: their {@code --name value} arguments and how they end. */
 final class BenchArgs {
     private BenchArgs() {
     }
 
-    static String string(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
+    /**
+     * The {@code --name value} pairs of {@code args} over {@code defaults} (the names a benchmark takes, with their
+     * default values). Anything else is refused: a mistyped name must not silently run with the default.
+     */
+    static Map<String, String> parse(String[] args, Map<String, String> defaults) {
+        Map<String, String> values = new HashMap<>(defaults);
+        for (int i = 0; i < args.length; i += 2) {
+            if (!defaults.containsKey(args[i]) || i + 1 == args.length) {
+                throw new IllegalArgumentException("unknown argument or missing value: '" + args[i] + "' (takes "
+                        + String.join(", ", new TreeSet<>(defaults.keySet())) + ", each with a value)");
             }
+            values.put(args[i], args[i + 1]);
         }
-        return fallback;
-    }
-
-    static int integer(String[] args, String name, int fallback) {
-        return Integer.parseInt(string(args, name, Integer.toString(fallback)));
+        return values;
     }
 
     interface Body {

@@ -2,6 +2,7 @@ package dev.kumo.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.TrustedCa;
 
 import javax.net.ssl.SSLContext;
@@ -46,6 +47,11 @@ final class BenchClient {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         return new BenchClient(http, cluster.path("server").asText(),
                 config.path("users").get(0).path("user").path("token").asText(), null);
+    }
+
+    /** The same server and credential as a {@link KubeClient} (for code written against it). */
+    KubeClient kubeClient() {
+        return new KubeClient(URI.create(server), http, () -> token, "kumo-bench");
     }
 
     /** The response when its status is {@code code}; otherwise fails naming what came back. */

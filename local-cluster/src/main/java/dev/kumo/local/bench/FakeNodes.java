@@ -2,13 +2,16 @@ package dev.kumo.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.node.ApiTime;
+import dev.kumo.node.heartbeat.NodeLease;
 
-import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Nodes without agents, as kube-scheduler's scheduler_perf "fake nodes": Node objects that say Ready and state
- * their capacity, and their Leases in {@code kube-node-lease} renewed here, so that node lifecycle sees them alive
- * (it would mark them unreachable and taint them 40 s after their last sign of life).
+ * their capacity, and their Leases in {@code kube-node-lease} renewed here by the node agent's own
+ * {@link NodeLease}, so that node lifecycle sees them alive (it would mark them unreachable and taint them 40 s
+ * after their last sign of life).
  */
 final class FakeNodes implements AutoCloseable {
     /** The kubelet's renewal period (a quarter of the lease's 40 s). */
@@ -30,13 +34,11 @@ final class FakeNodes implements AutoCloseable {
      * ruins the run.
      */
     private static final int RENEWERS = 8;
-    private static final DateTimeFormatter MICRO_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BenchClient client;
-    private final List<String> names = new ArrayList<>();
+    private final Map<String, NodeLease> leases = new LinkedHashMap<>();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lease-renewer").factory());
     private final ExecutorService renewals = Executors.newFixedThreadPool(RENEWERS,
@@ -50,17 +52,18 @@ final class FakeNodes implements AutoCloseable {
     /** Creates {@code count} Ready nodes of 32 cpu / 128Gi / 110 pods in three zones and starts their leases. */
     static FakeNodes create(BenchClient client, int count) throws Exception {
         FakeNodes nodes = new FakeNodes(client);
+        KubeClient api = client.kubeClient();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> created = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = String.format("node-%04d", i);
-                nodes.names.add(name);
+                NodeLease lease = new NodeLease(api, name, () -> "", Clock.systemUTC());
+                nodes.leases.put(name, lease);
                 int zone = i % 3;
                 created.add(pool.submit(() -> {
                     BenchClient.expect(client.send("POST", "/api/v1/nodes", node(name, zone)), 201);
-                    BenchClient.expect(client.send("POST", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
-                            lease(name)), 201);
+                    lease.renew(); // creates it
                     return null;
                 }));
             }
@@ -79,11 +82,8 @@ final class FakeNodes implements AutoCloseable {
     }
 
     private void renewAll() {
-        String patch = "{\"spec\":{\"renewTime\":\"" + MICRO_TIME.format(Instant.now()) + "\"}}";
         List<Future<?>> sweep = new ArrayList<>();
-        for (String name : names) {
-            sweep.add(renewals.submit(() -> renew(name, patch)));
-        }
+        leases.forEach((name, lease) -> sweep.add(renewals.submit(() -> renew(name, lease))));
         try {
             for (Future<?> renewal : sweep) {
                 renewal.get();
@@ -94,17 +94,10 @@ final class FakeNodes implements AutoCloseable {
         }
     }
 
-    private void renew(String name, String patch) {
+    private void renew(String name, NodeLease lease) {
         try {
-            HttpResponse<String> response = client.send("PATCH",
-                    "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + name, patch,
-                    "application/merge-patch+json");
-            if (response.statusCode() != 200) {
-                renewalFailures.incrementAndGet();
-                System.err.println("kumo bench: renewing lease " + name + ": " + response.statusCode() + " "
-                        + response.body());
-            }
-        } catch (Exception e) {
+            lease.renew();
+        } catch (RuntimeException e) {
             renewalFailures.incrementAndGet();
             System.err.println("kumo bench: renewing lease " + name + ": " + e);
         }
@@ -126,7 +119,7 @@ final class FakeNodes implements AutoCloseable {
     }
 
     private static String node(String name, int zone) {
-        String now = MICRO_TIME.format(Instant.now()).substring(0, 19) + "Z";
+        String now = ApiTime.time(Instant.now());
         return """
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"%1$s","labels":{"kubernetes.io/hostname":"%1$s",
                  "kubernetes.io/os":"linux","topology.kubernetes.io/zone":"zone-%2$d"}},
@@ -136,13 +129,6 @@ final class FakeNodes implements AutoCloseable {
                   "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady",
                    "message":"kubelet is posting ready status","lastHeartbeatTime":"%3$s","lastTransitionTime":"%3$s"}]}}
                 """.formatted(name, zone, now);
-    }
-
-    private static String lease(String name) {
-        return """
-                {"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"%1$s","namespace":"kube-node-lease"},
-                 "spec":{"holderIdentity":"%1$s","leaseDurationSeconds":40,"renewTime":"%2$s"}}
-                """.formatted(name, MICRO_TIME.format(Instant.now()));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,8 +57,9 @@ public final class SchedulerBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        List<Scenario> scenarios = scenarios(BenchArgs.string(args, "--scenario", "all"));
-        int creators = BenchArgs.integer(args, "--creators", 4);
+        Map<String, String> options = BenchArgs.parse(args, Map.of("--scenario", "all", "--creators", "4"));
+        List<Scenario> scenarios = scenarios(options.get("--scenario"));
+        int creators = Integer.parseInt(options.get("--creators"));
         System.out.printf("kumo bench scheduler — %d cores, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), System.getProperty("java.vm.name"));
         List<String> results = new ArrayList<>();
@@ -170,7 +172,6 @@ public final class SchedulerBenchmark {
         int lastBound = 0;
         while (watch.count() < pods) {
             Thread.sleep(2_000);
-            watch.check();
             int bound = watch.count();
             long now = System.nanoTime();
             System.out.printf("  %5.1f s: %5d created, %5d bound (%.0f/s so far)%n", (now - start) / 1e9,

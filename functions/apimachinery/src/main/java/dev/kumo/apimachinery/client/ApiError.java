@@ -1,5 +1,8 @@
 package dev.kumo.apimachinery.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,16 +14,23 @@ public final class ApiError extends RuntimeException {
     private final String reason;
     private final List<String> causes;
 
-    public ApiError(int code, String reason, String message) {
-        this(code, reason, message, List.of());
-    }
-
     /** @param causes the reasons of the Status' {@code details.causes} (e.g. {@code NamespaceTerminating}) */
     public ApiError(int code, String reason, String message, List<String> causes) {
         super(message);
         this.code = code;
         this.reason = reason;
         this.causes = List.copyOf(causes);
+    }
+
+    /**
+     * The refusal a {@code Status} states: its reason, message ({@code fallbackMessage} when it has none) and the
+     * reasons of its {@code details.causes}.
+     */
+    static ApiError ofStatus(int code, JsonNode status, String fallbackMessage) {
+        List<String> causes = new ArrayList<>();
+        status.path("details").path("causes").forEach(cause -> causes.add(cause.path("reason").asText("")));
+        return new ApiError(code, status.path("reason").asText(""), status.path("message").asText(fallbackMessage),
+                causes);
     }
 
     public int code() {

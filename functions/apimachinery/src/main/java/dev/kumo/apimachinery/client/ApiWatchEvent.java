@@ -20,7 +20,6 @@ public record ApiWatchEvent(String type, ObjectNode object) {
 
     /** For an ERROR event: the refusal its {@code Status} describes. */
     public ApiError error() {
-        return new ApiError(object.path("code").asInt(500), object.path("reason").asText(""),
-                object.path("message").asText(""));
+        return ApiError.ofStatus(object.path("code").asInt(500), object, "");
     }
 }

@@ -161,9 +161,7 @@ public final class Informer implements AutoCloseable {
             ApiWatchEvent event;
             while (!closed && (event = connection.next()) != null) {
                 events++;
-                if (!apply(event)) {
-                    return;
-                }
+                apply(event);
                 backoffMillis = INITIAL_BACKOFF_MILLIS;
             }
             if (events == 0 && !closed && System.nanoTime() - started < 1_000_000_000L) {
@@ -180,8 +178,8 @@ public final class Informer implements AutoCloseable {
         }
     }
 
-    /** Applies one event; false when the watch must end (an expired resourceVersion). */
-    private boolean apply(ApiWatchEvent event) {
+    /** Applies one event; an ERROR event is thrown as its {@link ApiError} (410 Gone: {@link #run} lists again). */
+    private void apply(ApiWatchEvent event) {
         switch (event.type()) {
             case ApiWatchEvent.ADDED, ApiWatchEvent.MODIFIED -> {
                 ObjectNode object = event.object();
@@ -199,24 +197,13 @@ public final class Informer implements AutoCloseable {
             }
             case ApiWatchEvent.BOOKMARK -> {
             }
-            case ApiWatchEvent.ERROR -> {
-                ApiError error = event.error();
-                if (error.code() == 410) {
-                    LOG.atInfo().addKeyValue("resource", type.storageResource())
-                            .addKeyValue("selector", fieldSelector)
-                            .log("watch expired, listing again: " + error.getMessage());
-                    resourceVersion = null;
-                    return false;
-                }
-                throw error;
-            }
+            case ApiWatchEvent.ERROR -> throw event.error();
             default -> throw new IllegalStateException("unknown watch event type " + event.type());
         }
         String version = event.resourceVersion();
         if (!version.isEmpty()) {
             resourceVersion = version;
         }
-        return true;
     }
 
     private void notify(Runnable call, ObjectNode object) {

@@ -150,9 +150,7 @@ public final class KubeClient {
         }
         String path = type.collectionPath(namespace) + query(query);
         // The timeout bounds the wait for the response's headers only; the stream itself lasts timeoutSeconds.
-        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
-                .header("Accept", "application/json").header("User-Agent", userAgent)
-                .header("Authorization", "Bearer " + token.get()).GET().build();
+        HttpRequest request = request(path).GET().build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -169,9 +167,7 @@ public final class KubeClient {
             } catch (IOException e) {
                 body = new byte[0];
             }
-            JsonNode answer = parse(body);
-            throw new ApiError(response.statusCode(), answer.path("reason").asText(""),
-                    answer.path("message").asText(new String(body, StandardCharsets.UTF_8)));
+            throw refusal(response.statusCode(), body);
         }
         return new WatchConnection(response.body(), mapper);
     }
@@ -252,9 +248,7 @@ public final class KubeClient {
     }
 
     private ObjectNode send(String method, String path, JsonNode body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
-                .header("Accept", "application/json").header("User-Agent", userAgent)
-                .header("Authorization", "Bearer " + token.get())
+        HttpRequest.Builder request = request(path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
         if (contentType != null && body != null) {
@@ -269,18 +263,27 @@ public final class KubeClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during " + method + " " + path, e);
         }
-        JsonNode answer = parse(response.body());
         if (response.statusCode() >= 300) {
-            String message = answer.path("message").asText(new String(response.body(), StandardCharsets.UTF_8));
-            List<String> causes = new ArrayList<>();
-            answer.path("details").path("causes").forEach(cause -> causes.add(cause.path("reason").asText("")));
-            throw new ApiError(response.statusCode(), answer.path("reason").asText(""), message, causes);
+            throw refusal(response.statusCode(), response.body());
         }
+        JsonNode answer = parse(response.body());
         if (!answer.isObject()) {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode()
                     + " without a JSON object");
         }
         return (ObjectNode) answer;
+    }
+
+    /** A request to the API with the headers every request carries (and a fresh token). */
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.resolve(path)).timeout(TIMEOUT)
+                .header("Accept", "application/json").header("User-Agent", userAgent)
+                .header("Authorization", "Bearer " + token.get());
+    }
+
+    /** The refusal a response's {@code Status} body states (the raw body as message when it is no Status). */
+    private ApiError refusal(int code, byte[] body) {
+        return ApiError.ofStatus(code, parse(body), new String(body, StandardCharsets.UTF_8));
     }
 
     private JsonNode parse(byte[] body) {

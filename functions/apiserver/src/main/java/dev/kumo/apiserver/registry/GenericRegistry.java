@@ -269,31 +269,43 @@ public final class GenericRegistry {
                     notify("deleted", deleted, listener -> listener.deleted(def, deleted));
                     return deleted;
                 }
-                Optional<StoredRecord.Write> alongside = allocationsOf(def).reallocateWithUpdate(next, old);
-                ObjectNode written;
-                try {
-                    ObjectNode storage = def.conversion().toStorage(next);
-                    written = served(def, alongside.isPresent()
-                            ? store.update(key, storage, current.revision(), alongside.get())
-                            : store.update(key, storage, current.revision()));
-                } catch (RuntimeException notWritten) {
-                    if (alongside.isEmpty()) {
-                        allocationsOf(def).undo(next, old); // a retry reserves again if it still needs to
-                    }
-                    throw notWritten;
-                }
+                ObjectNode written = writeUpdate(def, key, current.revision(), next, old);
                 notify("updated", written, listener -> listener.updated(def, written, old));
                 return written;
             } catch (StoreException.Conflict conflict) {
-                // A record written alongside (a node's reservations) that moved on is no conflict of this object:
-                // it is tried again, also for a pinned resourceVersion, as often as a busy node needs.
-                boolean objectMoved = conflict.key.equals(key);
-                if (objectMoved && pinnedVersion != null
-                        || attempt >= (objectMoved ? MAX_UPDATE_ATTEMPTS : MAX_RECORD_ATTEMPTS)) {
+                if (pinnedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS || !conflict.key.equals(key)) {
                     throw Errors.from(def, key, conflict);
                 }
             } catch (StoreException e) {
                 throw Errors.from(def, key, e);
+            }
+        }
+    }
+
+    /**
+     * Writes an update at {@code revision} with what its allocations reserve. A reservation written in the same
+     * transaction (a node's record, for a binding) that moved on meanwhile is no conflict of this object, which
+     * was still at {@code revision}: only the reservation is made again, on a fresh read of its record, as often
+     * as a busy node needs; the object is not read, changed and admitted again.
+     */
+    private ObjectNode writeUpdate(ResourceDefinition def, ObjectKey key, long revision, ObjectNode next,
+                                   ObjectNode old) {
+        ObjectNode storage = def.conversion().toStorage(next);
+        for (int attempt = 1; ; attempt++) {
+            Optional<StoredRecord.Write> alongside = allocationsOf(def).reallocateWithUpdate(next, old);
+            try {
+                return served(def, alongside.isPresent() ? store.update(key, storage, revision, alongside.get())
+                        : store.update(key, storage, revision));
+            } catch (RuntimeException notWritten) {
+                boolean onlyTheRecordMoved = alongside.isPresent()
+                        && notWritten instanceof StoreException.Conflict conflict && !conflict.key.equals(key);
+                if (onlyTheRecordMoved && attempt < MAX_RECORD_ATTEMPTS) {
+                    continue;
+                }
+                if (alongside.isEmpty()) {
+                    allocationsOf(def).undo(next, old); // a retry reserves again if it still needs to
+                }
+                throw notWritten;
             }
         }
     }

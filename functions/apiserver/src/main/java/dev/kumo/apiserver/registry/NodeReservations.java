@@ -55,15 +55,17 @@ public final class NodeReservations implements Allocations {
 
     @Override
     public void reallocate(ObjectNode pod, ObjectNode old) {
-        String node = nodeName(pod);
-        String oldNode = nodeName(old);
-        boolean active = !PodStrategy.isTerminal(pod);
-        boolean wasActive = !PodStrategy.isTerminal(old);
-        if (!node.isEmpty() && active && (oldNode.isEmpty() || !wasActive)) {
-            reserve(node, pod, true); // the binding
-        } else if (!oldNode.isEmpty() && wasActive && (!active || node.isEmpty())) {
-            unreserve(oldNode, Meta.uid(old)); // finished (or an undone binding)
+        if (takesRoom(pod, old)) {
+            reserve(nodeName(pod), pod, true); // on its own: the undo of a release (a binding is written with the pod)
+        } else if (takesRoom(old, pod)) {
+            unreserve(nodeName(old), Meta.uid(old)); // finished (or an undone binding)
         }
+    }
+
+    /** Whether the pod comes to hold room on a node: bound now, active, and not holding it before. */
+    private static boolean takesRoom(ObjectNode pod, ObjectNode old) {
+        return !nodeName(pod).isEmpty() && !PodStrategy.isTerminal(pod)
+                && (nodeName(old).isEmpty() || PodStrategy.isTerminal(old));
     }
 
     @Override
@@ -83,12 +85,12 @@ public final class NodeReservations implements Allocations {
      * The binding: the reservation comes back to be written in the same transaction as the pod's
      * {@code spec.nodeName}, so that a binding is one write (the pod's revision, its log entry and the node's
      * record together) and both happen or neither. A record that moved meanwhile fails the transaction with a
-     * conflict on the record's key, and the registry tries the binding again on fresh reads.
+     * conflict on the record's key, and the registry asks again for the reservation, on a fresh read of the record.
      */
     @Override
     public Optional<StoredRecord.Write> reallocateWithUpdate(ObjectNode pod, ObjectNode old) {
-        String node = nodeName(pod);
-        if (!node.isEmpty() && !PodStrategy.isTerminal(pod) && (nodeName(old).isEmpty() || PodStrategy.isTerminal(old))) {
+        if (takesRoom(pod, old)) {
+            String node = nodeName(pod);
             return reservation(node, pod, true, store.getRecord(key(node)));
         }
         reallocate(pod, old);
