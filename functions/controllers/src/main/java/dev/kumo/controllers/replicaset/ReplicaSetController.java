@@ -1,7 +1,6 @@
 package dev.kumo.controllers.replicaset;
 
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.KeyMapper;
@@ -20,9 +19,6 @@ public final class ReplicaSetController implements Reconciler {
     public static final String NAME = "replicaset";
     /** The component its events name, as kube-controller-manager's. */
     public static final String COMPONENT = "replicaset-controller";
-
-    private static final Orphans.Adoption ADOPTION = new Orphans.Adoption(ResourceType.REPLICA_SETS,
-            ReplicaSetSync.API_VERSION, ReplicaSetSync.KIND, ResourceType.PODS);
 
     private final KubeClient client;
     private final ReplicaSetSync sync;
@@ -55,7 +51,7 @@ public final class ReplicaSetController implements Reconciler {
 
     /** An orphan pod: the oldest replica set of its namespace that selects it adopts it. */
     private Result findReplicaSetFor(String namespace, String podName) {
-        Orphans.adopt(client, ADOPTION, namespace, podName, Pods::isActive);
+        Orphans.adopt(client, ReplicaSetSync.KINDS, namespace, podName, Pods::isActive);
         return Result.DONE;
     }
 }
