@@ -44,12 +44,12 @@ public final class DeploymentController implements Reconciler {
         this.sync = new DeploymentSync(context);
     }
 
-    /** The loop the hosts run: name {@code deployment}, keys by {@link DeploymentKeys}, no resync. */
     /** The loop's key mapper, which needs no API client (the fan-out runs it). */
     public static KeyMapper keys() {
         return new DeploymentKeys();
     }
 
+    /** The loop the hosts run: name {@code deployment}, keys by {@link DeploymentKeys}, no resync. */
     public static ControlLoop loop(ControllerContext context) {
         return new ControlLoop(NAME, keys(), new DeploymentController(context), ResyncSource.NONE);
     }

@@ -28,12 +28,12 @@ public final class ReplicaSetController implements Reconciler {
         this.sync = new ReplicaSetSync(context);
     }
 
-    /** The loop the hosts run: name {@code replicaset}, keys by {@link ReplicaSetKeys}, no resync. */
     /** The loop's key mapper, which needs no API client (the fan-out runs it). */
     public static KeyMapper keys() {
         return new ReplicaSetKeys();
     }
 
+    /** The loop the hosts run: name {@code replicaset}, keys by {@link ReplicaSetKeys}, no resync. */
     public static ControlLoop loop(ControllerContext context) {
         return new ControlLoop(NAME, keys(), new ReplicaSetController(context), ResyncSource.NONE);
     }
