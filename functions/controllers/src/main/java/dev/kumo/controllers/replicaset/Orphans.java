@@ -3,7 +3,6 @@ package dev.kumo.controllers.replicaset;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.apimachinery.selection.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,8 @@ public final class Orphans {
                 .toList();
         ObjectNode current = orphan;
         for (ObjectNode controller : candidates) {
-            LabelSelector selector = LabelSelector.fromJson(controller.path("spec").path("selector"));
-            if (!new ControllerRefManager(client, adoption, controller, selector).claim(List.of(current)).isEmpty()) {
+            if (!new ControllerRefManager(client, adoption, controller, Selectors.orNothing(controller))
+                    .claim(List.of(current)).isEmpty()) {
                 return true;
             }
             Optional<ObjectNode> fresh = client.get(adoption.dependents(), namespace, name);

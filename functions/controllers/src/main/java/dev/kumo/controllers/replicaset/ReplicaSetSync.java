@@ -6,6 +6,7 @@ import dev.kumo.apimachinery.client.ApiError;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apimachinery.selection.LabelSelector;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;
@@ -162,8 +163,9 @@ final class ReplicaSetSync {
             if (!OwnerReferences.isControlledBy(sibling, controllerUid)) {
                 continue;
             }
+            LabelSelector selector = Selectors.orNothing(sibling);
             for (ObjectNode pod : all) {
-                if (Selectors.selects(sibling, pod)) {
+                if (selector.matches(pod)) {
                     related.putIfAbsent(Meta.uid(pod), pod);
                 }
             }
