@@ -123,11 +123,7 @@ class DeploymentControllerTest {
 
     @Test
     void aRollingUpdateSurgesAndScalesDownWithinItsBudget() throws Exception {
-        f.create(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
-        f.sync("web");
-        ObjectNode old = f.replicaSets("web").get(0);
-        f.settle(old, 10, 10, 10);
-        f.sync("web");
+        ObjectNode old = f.createSettled(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
 
         f.setImage("web", "nginx:2");
         f.sync("web");
@@ -214,10 +210,7 @@ class DeploymentControllerTest {
 
     @Test
     void scalingASettledDeploymentScalesItsReplicaSet() throws Exception {
-        f.create(deployment("web", 3, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 3, "nginx:1", null));
 
         f.patch("web", "{\"spec\":{\"replicas\":5}}");
         f.sync("web");
@@ -257,10 +250,7 @@ class DeploymentControllerTest {
 
     @Test
     void pausedDeploymentsDoNotRollOutUntilResumed() throws Exception {
-        f.create(deployment("web", 2, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 2, "nginx:1", null));
 
         f.patch("web", """
                 {"spec":{"paused":true,"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
@@ -281,10 +271,7 @@ class DeploymentControllerTest {
 
     @Test
     void aRestartIsANewTemplateAndSoANewReplicaSet() throws Exception {
-        f.create(deployment("web", 2, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 2, "nginx:1", null));
 
         f.patch("web", """
                 {"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2024-06-01T12:00:00Z"}}}}}""");

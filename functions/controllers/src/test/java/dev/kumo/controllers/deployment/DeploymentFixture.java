@@ -58,6 +58,19 @@ final class DeploymentFixture {
         return admin.mergePatch(ResourceType.DEPLOYMENTS, namespace, name, "", TestCluster.object(patch));
     }
 
+    /**
+     * A rolled-out deployment: created and synced, its one replica set settled at full size and all available, and
+     * synced again; returns that replica set.
+     */
+    ObjectNode createSettled(ObjectNode deployment) throws Exception {
+        create(deployment);
+        String name = Meta.name(deployment);
+        sync(name);
+        settleAll(name);
+        sync(name);
+        return replicaSets(name).get(0);
+    }
+
     /** Sets the image of the template's container {@code c}, as {@code kubectl set image}: a new template. */
     ObjectNode setImage(String name, String image) {
         return patch(name, """
