@@ -97,7 +97,7 @@ public final class ControllerRefManager {
         references.add(OwnerReferences.controllerRef(owner, kinds.apiVersion(), kinds.kind()));
         try {
             ObjectNode adopted = client.mergePatch(kinds.dependents(), Meta.namespace(object), Meta.name(object), "",
-                    ownerReferencesPatch(object, references));
+                    OwnerReferences.patch(object, references));
             LOG.atInfo().addKeyValue("controller", kinds.kind() + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
                     .addKeyValue("dependent", kinds.dependents().plural() + " " + Meta.name(object)).log("adopted");
             return Optional.of(adopted);
@@ -126,7 +126,7 @@ public final class ControllerRefManager {
         }
         try {
             client.mergePatch(kinds.dependents(), Meta.namespace(object), Meta.name(object), "",
-                    ownerReferencesPatch(object, references.isEmpty() ? null : references));
+                    OwnerReferences.patch(object, references));
             LOG.atInfo().addKeyValue("controller", kinds.kind() + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
                     .addKeyValue("dependent", kinds.dependents().plural() + " " + Meta.name(object)).log("released");
         } catch (ApiError e) {
@@ -135,17 +135,5 @@ public final class ControllerRefManager {
                 throw e;
             }
         }
-    }
-
-    private ObjectNode ownerReferencesPatch(ObjectNode object, ArrayNode references) {
-        ObjectNode patch = client.mapper().createObjectNode();
-        ObjectNode metadata = patch.putObject("metadata");
-        metadata.put("resourceVersion", Meta.resourceVersion(object));
-        if (references == null) {
-            metadata.putNull("ownerReferences");
-        } else {
-            metadata.set("ownerReferences", references);
-        }
-        return patch;
     }
 }
