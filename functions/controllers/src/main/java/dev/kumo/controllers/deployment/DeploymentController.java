@@ -2,7 +2,6 @@ package dev.kumo.controllers.deployment;
 
 import dev.kumo.apimachinery.client.ApiError;
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.replicaset.Orphans;
@@ -37,9 +36,6 @@ public final class DeploymentController implements Reconciler {
     static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
     static final Duration REFUSED_RETRY = Duration.ofSeconds(15);
 
-    private static final Orphans.Adoption ADOPTION = new Orphans.Adoption(ResourceType.DEPLOYMENTS,
-            DeploymentRun.API_VERSION, DeploymentRun.KIND, ResourceType.REPLICA_SETS);
-
     private final KubeClient client;
     private final DeploymentSync sync;
 
@@ -48,12 +44,12 @@ public final class DeploymentController implements Reconciler {
         this.sync = new DeploymentSync(context);
     }
 
-    /** The loop the hosts run: name {@code deployment}, keys by {@link DeploymentKeys}, no resync. */
     /** The loop's key mapper, which needs no API client (the fan-out runs it). */
     public static KeyMapper keys() {
         return new DeploymentKeys();
     }
 
+    /** The loop the hosts run: name {@code deployment}, keys by {@link DeploymentKeys}, no resync. */
     public static ControlLoop loop(ControllerContext context) {
         return new ControlLoop(NAME, keys(), new DeploymentController(context), ResyncSource.NONE);
     }
@@ -65,7 +61,7 @@ public final class DeploymentController implements Reconciler {
                 return sync.sync(key.namespace(), key.name());
             }
             if (key.resource().equals(DeploymentKeys.REPLICA_SETS)) {
-                Orphans.adopt(client, ADOPTION, key.namespace(), key.name(), rs -> !Meta.isBeingDeleted(rs));
+                Orphans.adopt(client, DeploymentSync.KINDS, key.namespace(), key.name(), rs -> !Meta.isBeingDeleted(rs));
                 return Result.DONE;
             }
         } catch (ApiError e) {

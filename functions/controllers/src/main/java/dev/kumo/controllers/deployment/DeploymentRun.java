@@ -66,10 +66,6 @@ final class DeploymentRun {
         return Deployments.isRollingUpdate(deployment) ? rolloutRolling() : rolloutRecreate();
     }
 
-    ObjectNode deployment() {
-        return deployment;
-    }
-
     /** The new replica set (null if none yet) and the old ones, as of the latest writes. */
     record Rollout(ObjectNode newRS, List<ObjectNode> oldRSs) {
         List<ObjectNode> all() {

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.apimachinery.selection.LabelSelector;
 import dev.kumo.controllers.replicaset.ControllerRefManager;
 import dev.kumo.controllers.replicaset.OwnerReferences;
-import dev.kumo.controllers.replicaset.Selectors;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Result;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +24,9 @@ import java.util.Set;
  * ({@link DeploymentRun}).
  */
 final class DeploymentSync {
-    private static final Logger LOG = LoggerFactory.getLogger(DeploymentSync.class);
+    /** Deployments control replica sets. */
+    static final ControllerRefManager.Kinds KINDS = new ControllerRefManager.Kinds(ResourceType.DEPLOYMENTS,
+            DeploymentRun.API_VERSION, DeploymentRun.KIND, ResourceType.REPLICA_SETS);
 
     private final ControllerContext context;
     private final KubeClient client;
@@ -39,19 +37,12 @@ final class DeploymentSync {
     }
 
     Result sync(String namespace, String name) {
-        Optional<ObjectNode> found = client.get(ResourceType.DEPLOYMENTS, namespace, name);
-        if (found.isEmpty()) {
-            LOG.atDebug().addKeyValue("deployment", namespace + "/" + name).log("deployment gone: nothing to do");
+        Optional<ControllerRefManager> manager = ControllerRefManager.read(client, KINDS, namespace, name);
+        if (manager.isEmpty()) {
             return Result.DONE;
         }
-        ObjectNode deployment = found.get();
-        Optional<LabelSelector> selector = Selectors.of(deployment);
-        if (selector.isEmpty()) {
-            return Result.DONE;
-        }
-        List<ObjectNode> replicaSets = new ControllerRefManager(client, deployment, DeploymentRun.API_VERSION,
-                DeploymentRun.KIND, selector.get(), ResourceType.REPLICA_SETS)
-                .claim(client.list(ResourceType.REPLICA_SETS, namespace, "", ""));
+        ObjectNode deployment = manager.get().owner();
+        List<ObjectNode> replicaSets = manager.get().claim(client.list(ResourceType.REPLICA_SETS, namespace, "", ""));
         Map<String, List<ObjectNode>> pods = Deployments.isRollingUpdate(deployment) ? Map.of()
                 : podsByReplicaSet(deployment, replicaSets);
         return new DeploymentRun(client, context.events(), context.clock(), deployment, replicaSets, pods).run();

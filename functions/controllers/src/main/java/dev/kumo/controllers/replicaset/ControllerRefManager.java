@@ -25,21 +25,39 @@ import java.util.Optional;
 public final class ControllerRefManager {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerRefManager.class);
 
-    private final KubeClient client;
-    private final ObjectNode owner;
-    private final String ownerApiVersion;
-    private final String ownerKind;
-    private final LabelSelector selector;
-    private final ResourceType dependents;
+    /** The kinds of controller and of dependent, e.g. ReplicaSets ({@code apps/v1 ReplicaSet}) claiming pods. */
+    public record Kinds(ResourceType controllers, String apiVersion, String kind, ResourceType dependents) {
+    }
 
-    public ControllerRefManager(KubeClient client, ObjectNode owner, String ownerApiVersion, String ownerKind,
-                                LabelSelector selector, ResourceType dependents) {
+    private final KubeClient client;
+    private final Kinds kinds;
+    private final ObjectNode owner;
+    private final LabelSelector selector;
+
+    public ControllerRefManager(KubeClient client, Kinds kinds, ObjectNode owner, LabelSelector selector) {
         this.client = client;
+        this.kinds = kinds;
         this.owner = owner;
-        this.ownerApiVersion = ownerApiVersion;
-        this.ownerKind = ownerKind;
         this.selector = selector;
-        this.dependents = dependents;
+    }
+
+    /**
+     * The start of a controller's sync: the controller {@code namespace/name} as the API has it, with the manager
+     * of its dependents; empty, with nothing to do, when it is gone or its selector does not parse (which no retry
+     * can fix, so it is skipped as Kubernetes does).
+     */
+    public static Optional<ControllerRefManager> read(KubeClient client, Kinds kinds, String namespace, String name) {
+        Optional<ObjectNode> found = client.get(kinds.controllers(), namespace, name);
+        if (found.isEmpty()) {
+            LOG.atDebug().addKeyValue(kinds.kind(), namespace + "/" + name).log("gone: nothing to do");
+            return Optional.empty();
+        }
+        return Selectors.of(found.get()).map(selector -> new ControllerRefManager(client, kinds, found.get(), selector));
+    }
+
+    /** The controller, as read. */
+    public ObjectNode owner() {
+        return owner;
     }
 
     /** The candidates this controller manages after adoption and release (adopted ones as the API returned them). */
@@ -76,12 +94,12 @@ public final class ControllerRefManager {
     private Optional<ObjectNode> adopt(ObjectNode object, boolean mayRetry) {
         ArrayNode references = client.mapper().createArrayNode();
         object.path("metadata").path("ownerReferences").forEach(references::add);
-        references.add(OwnerReferences.controllerRef(owner, ownerApiVersion, ownerKind));
+        references.add(OwnerReferences.controllerRef(owner, kinds.apiVersion(), kinds.kind()));
         try {
-            ObjectNode adopted = client.mergePatch(dependents, Meta.namespace(object), Meta.name(object), "",
-                    ownerReferencesPatch(object, references));
-            LOG.atInfo().addKeyValue("controller", ownerKind + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
-                    .addKeyValue("dependent", dependents.plural() + " " + Meta.name(object)).log("adopted");
+            ObjectNode adopted = client.mergePatch(kinds.dependents(), Meta.namespace(object), Meta.name(object), "",
+                    OwnerReferences.patch(object, references));
+            LOG.atInfo().addKeyValue("controller", kinds.kind() + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
+                    .addKeyValue("dependent", kinds.dependents().plural() + " " + Meta.name(object)).log("adopted");
             return Optional.of(adopted);
         } catch (ApiError e) {
             if (e.isNotFound()) {
@@ -89,7 +107,7 @@ public final class ControllerRefManager {
             }
             if (e.isConflict() && mayRetry) {
                 // Changed since it was listed (perhaps adopted by a racing sync of this same controller): look again.
-                return client.get(dependents, Meta.namespace(object), Meta.name(object))
+                return client.get(kinds.dependents(), Meta.namespace(object), Meta.name(object))
                         .flatMap(fresh -> claimOne(fresh, false));
             }
             if (e.isConflict()) {
@@ -107,27 +125,15 @@ public final class ControllerRefManager {
             }
         }
         try {
-            client.mergePatch(dependents, Meta.namespace(object), Meta.name(object), "",
-                    ownerReferencesPatch(object, references.isEmpty() ? null : references));
-            LOG.atInfo().addKeyValue("controller", ownerKind + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
-                    .addKeyValue("dependent", dependents.plural() + " " + Meta.name(object)).log("released");
+            client.mergePatch(kinds.dependents(), Meta.namespace(object), Meta.name(object), "",
+                    OwnerReferences.patch(object, references));
+            LOG.atInfo().addKeyValue("controller", kinds.kind() + " " + Meta.namespace(owner) + "/" + Meta.name(owner))
+                    .addKeyValue("dependent", kinds.dependents().plural() + " " + Meta.name(object)).log("released");
         } catch (ApiError e) {
             // Gone, changed meanwhile or refused as invalid: it is not ours either way (Kubernetes ignores these too).
             if (!e.isNotFound() && !e.isConflict() && e.code() != 422) {
                 throw e;
             }
         }
-    }
-
-    private ObjectNode ownerReferencesPatch(ObjectNode object, ArrayNode references) {
-        ObjectNode patch = client.mapper().createObjectNode();
-        ObjectNode metadata = patch.putObject("metadata");
-        metadata.put("resourceVersion", Meta.resourceVersion(object));
-        if (references == null) {
-            metadata.putNull("ownerReferences");
-        } else {
-            metadata.set("ownerReferences", references);
-        }
-        return patch;
     }
 }

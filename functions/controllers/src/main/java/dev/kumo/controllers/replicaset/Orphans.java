@@ -2,9 +2,7 @@ package dev.kumo.controllers.replicaset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.apimachinery.selection.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +21,11 @@ import java.util.function.Predicate;
 public final class Orphans {
     private static final Logger LOG = LoggerFactory.getLogger(Orphans.class);
 
-    /** Kinds of controller and of dependent, e.g. ReplicaSets adopting pods. */
-    public record Adoption(ResourceType controllers, String apiVersion, String kind, ResourceType dependents) {
-    }
-
     private Orphans() {
     }
 
     /** Adopts {@code namespace/name} if it is still an orphan and {@code eligible}; true if adopted. */
-    public static boolean adopt(KubeClient client, Adoption adoption, String namespace, String name,
+    public static boolean adopt(KubeClient client, ControllerRefManager.Kinds adoption, String namespace, String name,
                                 Predicate<ObjectNode> eligible) {
         Optional<ObjectNode> found = client.get(adoption.dependents(), namespace, name);
         if (found.isEmpty() || !eligible.test(found.get()) || OwnerReferences.controllerOf(found.get()).isPresent()) {
@@ -45,9 +39,8 @@ public final class Orphans {
                 .toList();
         ObjectNode current = orphan;
         for (ObjectNode controller : candidates) {
-            LabelSelector selector = LabelSelector.fromJson(controller.path("spec").path("selector"));
-            if (!new ControllerRefManager(client, controller, adoption.apiVersion(), adoption.kind(), selector,
-                    adoption.dependents()).claim(List.of(current)).isEmpty()) {
+            if (!new ControllerRefManager(client, adoption, controller, Selectors.orNothing(controller))
+                    .claim(List.of(current)).isEmpty()) {
                 return true;
             }
             Optional<ObjectNode> fresh = client.get(adoption.dependents(), namespace, name);

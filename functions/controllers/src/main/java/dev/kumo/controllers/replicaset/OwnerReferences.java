@@ -1,6 +1,7 @@
 package dev.kumo.controllers.replicaset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
@@ -35,6 +36,21 @@ public final class OwnerReferences {
         String apiVersion = reference.path("apiVersion").asText("");
         int slash = apiVersion.indexOf('/');
         return (slash < 0 ? "" : apiVersion.substring(0, slash)).equals(group);
+    }
+
+    /**
+     * The JSON merge patch that sets {@code object}'s owner references to {@code references} (none: the field
+     * removed), carrying the resourceVersion it was read at so that a concurrent change fails with a conflict.
+     */
+    public static ObjectNode patch(JsonNode object, ArrayNode references) {
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        ObjectNode metadata = patch.putObject("metadata").put("resourceVersion", Meta.resourceVersion(object));
+        if (references.isEmpty()) {
+            metadata.putNull("ownerReferences");
+        } else {
+            metadata.set("ownerReferences", references);
+        }
+        return patch;
     }
 
     /**

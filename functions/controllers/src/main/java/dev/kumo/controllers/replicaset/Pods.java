@@ -2,6 +2,7 @@ package dev.kumo.controllers.replicaset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.controllers.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.Optional;
 public final class Pods {
     /** {@code controller.kubernetes.io/pod-deletion-cost}: pods with a lower cost are deleted first. */
     public static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    private static final String READY = "Ready";
 
     private Pods() {
     }
@@ -31,7 +33,7 @@ public final class Pods {
 
     /** The Ready condition is True. */
     public static boolean isReady(JsonNode pod) {
-        return readyCondition(pod).map(c -> c.path("status").asText("").equals("True")).orElse(false);
+        return Conditions.status(pod, READY).equals("True");
     }
 
     /** When the pod became ready (the Ready condition's lastTransitionTime), if it is ready and says so. */
@@ -39,7 +41,7 @@ public final class Pods {
         if (!isReady(pod)) {
             return Optional.empty();
         }
-        return readyCondition(pod).flatMap(c -> Times.parse(c.path("lastTransitionTime")));
+        return Conditions.find(pod, READY).flatMap(c -> Times.parse(c.path("lastTransitionTime")));
     }
 
     /**
@@ -88,14 +90,5 @@ public final class Pods {
 
     public static Optional<Instant> creationTimestamp(JsonNode object) {
         return Times.parse(object.path("metadata").path("creationTimestamp"));
-    }
-
-    private static Optional<JsonNode> readyCondition(JsonNode pod) {
-        for (JsonNode condition : pod.path("status").path("conditions")) {
-            if (condition.path("type").asText("").equals("Ready")) {
-                return Optional.of(condition);
-            }
-        }
-        return Optional.empty();
     }
 }

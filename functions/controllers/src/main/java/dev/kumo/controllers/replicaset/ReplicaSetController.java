@@ -1,7 +1,6 @@
 package dev.kumo.controllers.replicaset;
 
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.KeyMapper;
@@ -21,9 +20,6 @@ public final class ReplicaSetController implements Reconciler {
     /** The component its events name, as kube-controller-manager's. */
     public static final String COMPONENT = "replicaset-controller";
 
-    private static final Orphans.Adoption ADOPTION = new Orphans.Adoption(ResourceType.REPLICA_SETS,
-            ReplicaSetSync.API_VERSION, ReplicaSetSync.KIND, ResourceType.PODS);
-
     private final KubeClient client;
     private final ReplicaSetSync sync;
 
@@ -32,12 +28,12 @@ public final class ReplicaSetController implements Reconciler {
         this.sync = new ReplicaSetSync(context);
     }
 
-    /** The loop the hosts run: name {@code replicaset}, keys by {@link ReplicaSetKeys}, no resync. */
     /** The loop's key mapper, which needs no API client (the fan-out runs it). */
     public static KeyMapper keys() {
         return new ReplicaSetKeys();
     }
 
+    /** The loop the hosts run: name {@code replicaset}, keys by {@link ReplicaSetKeys}, no resync. */
     public static ControlLoop loop(ControllerContext context) {
         return new ControlLoop(NAME, keys(), new ReplicaSetController(context), ResyncSource.NONE);
     }
@@ -55,7 +51,7 @@ public final class ReplicaSetController implements Reconciler {
 
     /** An orphan pod: the oldest replica set of its namespace that selects it adopts it. */
     private Result findReplicaSetFor(String namespace, String podName) {
-        Orphans.adopt(client, ADOPTION, namespace, podName, Pods::isActive);
+        Orphans.adopt(client, ReplicaSetSync.KINDS, namespace, podName, Pods::isActive);
         return Result.DONE;
     }
 }

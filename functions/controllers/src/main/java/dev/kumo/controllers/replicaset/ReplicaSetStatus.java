@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kumo.apimachinery.selection.LabelSelector;
 import dev.kumo.apimachinery.selection.Labels;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A replica set's status from the pods it controls, as Kubernetes' {@code calculateStatus}: replicas (active
@@ -31,12 +32,12 @@ final class ReplicaSetStatus {
                                 Instant now) {
         JsonNode old = replicaSet.path("status");
         long minReadySeconds = replicaSet.path("spec").path("minReadySeconds").asLong(0);
-        LabelSelector templateLabels = templateSelector(replicaSet);
+        Set<Map.Entry<String, String>> templateLabels = Labels.of(replicaSet.path("spec").path("template")).entrySet();
         int fullyLabeled = 0;
         int ready = 0;
         int available = 0;
         for (ObjectNode pod : active) {
-            if (templateLabels.matches(pod)) {
+            if (Labels.of(pod).entrySet().containsAll(templateLabels)) {
                 fullyLabeled++;
             }
             if (Pods.isReady(pod)) {
@@ -97,14 +98,6 @@ final class ReplicaSetStatus {
                 .flatMap(Optional::stream)
                 .min(Duration::compareTo)
                 .map(left -> (left.isNegative() ? Duration.ZERO : left).plusSeconds(1));
-    }
-
-    private static LabelSelector templateSelector(JsonNode replicaSet) {
-        ObjectNode matchLabels = JsonNodeFactory.instance.objectNode();
-        Labels.of(replicaSet.path("spec").path("template")).forEach(matchLabels::put);
-        ObjectNode selector = JsonNodeFactory.instance.objectNode();
-        selector.set("matchLabels", matchLabels);
-        return LabelSelector.fromJson(selector);
     }
 
     private static JsonNode conditionsOf(JsonNode status) {

@@ -39,6 +39,9 @@ final class ReplicaSetSync {
 
     static final String API_VERSION = "apps/v1";
     static final String KIND = "ReplicaSet";
+    /** ReplicaSets control pods. */
+    static final ControllerRefManager.Kinds KINDS = new ControllerRefManager.Kinds(ResourceType.REPLICA_SETS,
+            API_VERSION, KIND, ResourceType.PODS);
 
     private final KubeClient client;
     private final ControllerContext context;
@@ -51,20 +54,14 @@ final class ReplicaSetSync {
     }
 
     Result sync(String namespace, String name) {
-        Optional<ObjectNode> found = client.get(ResourceType.REPLICA_SETS, namespace, name);
-        if (found.isEmpty()) {
-            LOG.atDebug().addKeyValue("replicaSet", namespace + "/" + name).log("replica set gone: nothing to do");
+        Optional<ControllerRefManager> manager = ControllerRefManager.read(client, KINDS, namespace, name);
+        if (manager.isEmpty()) {
             return Result.DONE;
         }
-        ObjectNode replicaSet = found.get();
-        Optional<LabelSelector> selector = Selectors.of(replicaSet);
-        if (selector.isEmpty()) {
-            return Result.DONE;
-        }
+        ObjectNode replicaSet = manager.get().owner();
         List<ObjectNode> all = client.list(ResourceType.PODS, namespace, "", "");
         List<ObjectNode> active = all.stream().filter(Pods::isActive).toList();
-        List<ObjectNode> claimed = new ControllerRefManager(client, replicaSet, API_VERSION, KIND, selector.get(),
-                ResourceType.PODS).claim(active);
+        List<ObjectNode> claimed = manager.get().claim(active);
 
         Instant now = context.clock().instant();
         Managed managed = Meta.isBeingDeleted(replicaSet) ? Managed.NOTHING : manage(replicaSet, claimed, all, now);
@@ -166,8 +163,9 @@ final class ReplicaSetSync {
             if (!OwnerReferences.isControlledBy(sibling, controllerUid)) {
                 continue;
             }
+            LabelSelector selector = Selectors.orNothing(sibling);
             for (ObjectNode pod : all) {
-                if (Selectors.selects(sibling, pod)) {
+                if (selector.matches(pod)) {
                     related.putIfAbsent(Meta.uid(pod), pod);
                 }
             }

@@ -31,12 +31,17 @@ public final class Selectors {
         }
     }
 
+    /** The controller's selector, parsed once to match many objects; an invalid one matches nothing. */
+    public static LabelSelector orNothing(JsonNode controller) {
+        try {
+            return LabelSelector.fromJson(controller.path("spec").path("selector"));
+        } catch (SelectorException e) {
+            return LabelSelector.NOTHING;
+        }
+    }
+
     /** Whether the controller's selector matches the object's labels (an invalid selector matches nothing). */
     public static boolean selects(JsonNode controller, JsonNode object) {
-        try {
-            return LabelSelector.fromJson(controller.path("spec").path("selector")).matches(object);
-        } catch (SelectorException e) {
-            return false;
-        }
+        return orNothing(controller).matches(object);
     }
 }

@@ -123,14 +123,9 @@ class DeploymentControllerTest {
 
     @Test
     void aRollingUpdateSurgesAndScalesDownWithinItsBudget() throws Exception {
-        f.create(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
-        f.sync("web");
-        ObjectNode old = f.replicaSets("web").get(0);
-        f.settle(old, 10, 10, 10);
-        f.sync("web");
+        ObjectNode old = f.createSettled(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
 
-        f.patch("web", """
-                {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
+        f.setImage("web", "nginx:2");
         f.sync("web");
 
         List<ObjectNode> replicaSets = f.replicaSets("web");
@@ -165,12 +160,8 @@ class DeploymentControllerTest {
         f.create(deployment("web", 4, "nginx:1", SURGE_2_UNAVAILABLE_1));
         f.sync("web");
         f.settleAll("web");
-        f.patch("web", """
-                {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
-        for (int i = 0; i < 12; i++) {
-            f.sync("web");
-            f.settleAll("web");
-        }
+        f.setImage("web", "nginx:2");
+        f.syncAndSettle("web", 12);
 
         List<ObjectNode> replicaSets = f.replicaSets("web");
         assertThat(replicaSets.stream().map(DeploymentFixture::replicas).toList()).containsExactly(0, 4);
@@ -190,8 +181,7 @@ class DeploymentControllerTest {
         ObjectNode pod = f.admin.create(ResourceType.PODS, f.namespace, oldPod(old));
         f.sync("web");
 
-        f.patch("web", """
-                {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
+        f.setImage("web", "nginx:2");
         f.sync("web");
         assertThat(replicas(f.replicaSet(Meta.name(old)))).isZero();
         assertThat(f.replicaSets("web")).hasSize(1);
@@ -220,10 +210,7 @@ class DeploymentControllerTest {
 
     @Test
     void scalingASettledDeploymentScalesItsReplicaSet() throws Exception {
-        f.create(deployment("web", 3, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 3, "nginx:1", null));
 
         f.patch("web", "{\"spec\":{\"replicas\":5}}");
         f.sync("web");
@@ -241,8 +228,7 @@ class DeploymentControllerTest {
         f.create(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
         f.sync("web");
         f.settleAll("web");
-        f.patch("web", """
-                {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
+        f.setImage("web", "nginx:2");
         f.sync("web");
         ObjectNode old = f.replicaSets("web").get(0);
         ObjectNode newRS = f.replicaSets("web").get(1);
@@ -264,10 +250,7 @@ class DeploymentControllerTest {
 
     @Test
     void pausedDeploymentsDoNotRollOutUntilResumed() throws Exception {
-        f.create(deployment("web", 2, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 2, "nginx:1", null));
 
         f.patch("web", """
                 {"spec":{"paused":true,"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
@@ -288,10 +271,7 @@ class DeploymentControllerTest {
 
     @Test
     void aRestartIsANewTemplateAndSoANewReplicaSet() throws Exception {
-        f.create(deployment("web", 2, "nginx:1", null));
-        f.sync("web");
-        f.settleAll("web");
-        f.sync("web");
+        f.createSettled(deployment("web", 2, "nginx:1", null));
 
         f.patch("web", """
                 {"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2024-06-01T12:00:00Z"}}}}}""");
@@ -330,18 +310,10 @@ class DeploymentControllerTest {
         ((ObjectNode) spec.path("spec")).put("revisionHistoryLimit", 1);
         f.create(spec);
         for (int version = 2; version <= 4; version++) {
-            for (int i = 0; i < 6; i++) {
-                f.sync("web");
-                f.settleAll("web");
-            }
-            f.patch("web", """
-                    {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:%d"}]}}}}"""
-                    .formatted(version));
+            f.syncAndSettle("web", 6);
+            f.setImage("web", "nginx:" + version);
         }
-        for (int i = 0; i < 6; i++) {
-            f.sync("web");
-            f.settleAll("web");
-        }
+        f.syncAndSettle("web", 6);
 
         List<ObjectNode> replicaSets = f.replicaSets("web");
         assertThat(replicaSets.stream().map(rs -> annotation(rs, "deployment.kubernetes.io/revision")).toList())
@@ -359,19 +331,13 @@ class DeploymentControllerTest {
         f.patch("web", """
                 {"metadata":{"annotations":{"kubernetes.io/change-cause":"v2"}},
                  "spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:2"}]}}}}""");
-        for (int i = 0; i < 6; i++) {
-            f.sync("web");
-            f.settleAll("web");
-        }
+        f.syncAndSettle("web", 6);
         ObjectNode first = f.replicaSets("web").get(0);
         assertThat(annotation(first, "kubernetes.io/change-cause")).isEqualTo("v1");
         assertThat(annotation(f.replicaSets("web").get(1), "kubernetes.io/change-cause")).isEqualTo("v2");
 
         KubectlUndo.undo(f.admin, f.namespace, "web", 1);
-        for (int i = 0; i < 6; i++) {
-            f.sync("web");
-            f.settleAll("web");
-        }
+        f.syncAndSettle("web", 6);
 
         List<ObjectNode> replicaSets = f.replicaSets("web");
         assertThat(replicaSets).hasSize(2);

@@ -58,6 +58,33 @@ final class DeploymentFixture {
         return admin.mergePatch(ResourceType.DEPLOYMENTS, namespace, name, "", TestCluster.object(patch));
     }
 
+    /**
+     * A rolled-out deployment: created and synced, its one replica set settled at full size and all available, and
+     * synced again; returns that replica set.
+     */
+    ObjectNode createSettled(ObjectNode deployment) throws Exception {
+        create(deployment);
+        String name = Meta.name(deployment);
+        sync(name);
+        settleAll(name);
+        sync(name);
+        return replicaSets(name).get(0);
+    }
+
+    /** Sets the image of the template's container {@code c}, as {@code kubectl set image}: a new template. */
+    ObjectNode setImage(String name, String image) {
+        return patch(name, """
+                {"spec":{"template":{"spec":{"containers":[{"name":"c","image":"%s"}]}}}}""".formatted(image));
+    }
+
+    /** {@code rounds} times: a sync, then every replica set settled at its size (the pods come up at once). */
+    void syncAndSettle(String name, int rounds) throws Exception {
+        for (int i = 0; i < rounds; i++) {
+            sync(name);
+            settleAll(name);
+        }
+    }
+
     /** The deployment's replica sets, oldest first. */
     List<ObjectNode> replicaSets(String deployment) {
         String uid = Meta.uid(get(deployment));
@@ -91,13 +118,9 @@ final class DeploymentFixture {
         }
     }
 
+    /** The status condition {@code type}, or an empty object when there is none. */
     static JsonNode condition(JsonNode object, String type) {
-        for (JsonNode condition : object.path("status").path("conditions")) {
-            if (condition.path("type").asText().equals(type)) {
-                return condition;
-            }
-        }
-        return TestCluster.object("{}");
+        return dev.kumo.controllers.status.Conditions.find(object, type).orElseGet(() -> TestCluster.object("{}"));
     }
 
     List<String> events(String name) {
