@@ -217,7 +217,7 @@ public final class EndpointsSync implements ServiceSync {
     }
 
     @Override
-    public Set<String> servicesListing(String namespace, String podName, String podUid) {
+    public Set<String> servicesListing(String namespace, String podName) {
         Set<String> services = new TreeSet<>();
         for (ObjectNode endpoints : client.list(ResourceType.ENDPOINTS, namespace,
                 MANAGED_BY_LABEL + "=" + CONTROLLER_NAME, "")) {

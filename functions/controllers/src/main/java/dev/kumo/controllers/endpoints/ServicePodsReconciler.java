@@ -3,7 +3,6 @@ package dev.kumo.controllers.endpoints;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
-import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.Reconciler;
@@ -58,8 +57,7 @@ public final class ServicePodsReconciler implements Reconciler {
                 }
             }
         }
-        String uid = pod.map(Meta::uid).orElse("");
-        for (String listing : sync.servicesListing(namespace, podName, uid)) {
+        for (String listing : sync.servicesListing(namespace, podName)) {
             services.computeIfAbsent(listing,
                     name -> client.get(ResourceType.SERVICES, namespace, name).map(ServiceInfo::of));
         }

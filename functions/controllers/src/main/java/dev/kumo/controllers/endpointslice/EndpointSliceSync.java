@@ -222,7 +222,7 @@ public final class EndpointSliceSync implements ServiceSync {
     }
 
     @Override
-    public Set<String> servicesListing(String namespace, String podName, String podUid) {
+    public Set<String> servicesListing(String namespace, String podName) {
         Set<String> services = new TreeSet<>();
         for (ObjectNode object : client.list(ResourceType.ENDPOINT_SLICES, namespace,
                 Slice.MANAGED_BY_LABEL + "=" + Slice.CONTROLLER_NAME, "")) {
