@@ -47,6 +47,11 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
                 phase.equals("Succeeded") || phase.equals("Failed"), Meta.isBeingDeleted(pod));
     }
 
+    /** The reference to this pod that its addresses and endpoints carry. */
+    public EndpointSubsets.TargetRef targetRef() {
+        return new EndpointSubsets.TargetRef("Pod", namespace, name, uid);
+    }
+
     /** Whether a pod change can matter to endpoints at all: a pod that never had an address was never listed. */
     public static boolean hasAddress(JsonNode pod) {
         JsonNode status = pod.path("status");

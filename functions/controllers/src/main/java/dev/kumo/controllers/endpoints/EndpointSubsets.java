@@ -24,7 +24,18 @@ public final class EndpointSubsets {
     /** kube's {@code maxCapacity}: more addresses than this are truncated, with the over-capacity annotation. */
     public static final int MAX_CAPACITY = 1000;
 
+    /** An address's or endpoint's {@code targetRef} (its pod); the pod's resourceVersion is left out. */
     public record TargetRef(String kind, String namespace, String name, String uid) {
+        /** The reference in {@code node}, or null when it is not an object. */
+        public static TargetRef fromJson(JsonNode node) {
+            return node.isObject() ? new TargetRef(node.path("kind").asText(""), node.path("namespace").asText(""),
+                    node.path("name").asText(""), node.path("uid").asText("")) : null;
+        }
+
+        public void writeTo(ObjectNode parent) {
+            parent.putObject("targetRef").put("kind", kind).put("namespace", namespace).put("name", name)
+                    .put("uid", uid);
+        }
     }
 
     public record Address(String ip, String hostname, String nodeName, TargetRef targetRef) {
@@ -191,20 +202,14 @@ public final class EndpointSubsets {
                 a.put("nodeName", address.nodeName());
             }
             if (address.targetRef() != null) {
-                TargetRef ref = address.targetRef();
-                a.putObject("targetRef").put("kind", ref.kind()).put("namespace", ref.namespace())
-                        .put("name", ref.name()).put("uid", ref.uid());
+                address.targetRef().writeTo(a);
             }
         }
     }
 
     private static Address address(JsonNode address) {
-        JsonNode ref = address.path("targetRef");
-        TargetRef targetRef = ref.isObject() ? new TargetRef(ref.path("kind").asText(""),
-                ref.path("namespace").asText(""), ref.path("name").asText(""), ref.path("uid").asText(""))
-                : null;
         return new Address(address.path("ip").asText(""), address.path("hostname").asText(""),
-                address.path("nodeName").asText(""), targetRef);
+                address.path("nodeName").asText(""), TargetRef.fromJson(address.path("targetRef")));
     }
 
     /** A stable key of an address set: each address with its readiness, sorted. */

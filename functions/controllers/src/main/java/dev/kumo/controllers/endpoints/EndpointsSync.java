@@ -11,7 +11,6 @@ import dev.kumo.controllers.endpoints.EndpointSubsets.Address;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Entry;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Subset;
-import dev.kumo.controllers.endpoints.EndpointSubsets.TargetRef;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;
@@ -93,7 +92,7 @@ public final class EndpointsSync implements ServiceSync {
                 continue; // no address of the service's family (a dual-stack upgrade in kube's words)
             }
             Address address = new Address(ip, pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(),
-                    new TargetRef("Pod", pod.namespace(), pod.name(), pod.uid()));
+                    pod.targetRef());
             boolean ready = service.publishNotReadyAddresses() || pod.ready();
             if (service.ports().isEmpty()) {
                 if (service.headless()) {

@@ -6,7 +6,6 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.controllers.endpoints.EndpointPod;
-import dev.kumo.controllers.endpoints.EndpointSubsets.TargetRef;
 import dev.kumo.controllers.endpoints.ServiceInfo;
 import dev.kumo.controllers.endpoints.ServicePort;
 import dev.kumo.controllers.endpoints.ServiceSync;
@@ -154,7 +153,7 @@ public final class EndpointSliceSync implements ServiceSync {
         String zone = node == null ? "" : node.path("metadata").path("labels").path(ZONE_LABEL).asText("");
         return new SliceEndpoint(pod.ipsOf(addressType), ready, serving, terminating,
                 pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(), zone,
-                new TargetRef("Pod", pod.namespace(), pod.name(), pod.uid()));
+                pod.targetRef());
     }
 
     private Result write(ServiceInfo service, List<Slice> existing, List<EndpointPod> pods, List<Slice> create,
