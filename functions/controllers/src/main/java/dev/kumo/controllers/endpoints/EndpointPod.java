@@ -66,15 +66,18 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
         return !terminal && !ips.isEmpty() && (includeTerminating || !terminating);
     }
 
-    /** {@code ShouldSetHostname}: the pod names a hostname and this (headless) service as its subdomain. */
-    public boolean hostnameFor(ServiceInfo service) {
-        return !hostname.isEmpty() && subdomain.equals(service.name()) && namespace.equals(service.namespace());
+    /**
+     * The hostname the pod's address or endpoint carries for {@code service}: the pod's own when it names this
+     * (headless) service as its subdomain ({@code ShouldSetHostname}), else empty.
+     */
+    public String hostnameFor(ServiceInfo service) {
+        return !hostname.isEmpty() && subdomain.equals(service.name()) && namespace.equals(service.namespace())
+                ? hostname : "";
     }
 
     /** The pod's first address of the family ({@code IPv4} or {@code IPv6}), or empty. */
     public String ipOf(String family) {
-        boolean v6 = family.equals("IPv6");
-        return ips.stream().filter(ip -> ip.contains(":") == v6).findFirst().orElse("");
+        return ipsOf(family).stream().findFirst().orElse("");
     }
 
     public List<String> ipsOf(String family) {

@@ -91,8 +91,7 @@ public final class EndpointsSync implements ServiceSync {
             if (ip.isEmpty()) {
                 continue; // no address of the service's family (a dual-stack upgrade in kube's words)
             }
-            Address address = new Address(ip, pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(),
-                    pod.targetRef());
+            Address address = new Address(ip, pod.hostnameFor(service), pod.nodeName(), pod.targetRef());
             boolean ready = service.publishNotReadyAddresses() || pod.ready();
             if (service.ports().isEmpty()) {
                 if (service.headless()) {

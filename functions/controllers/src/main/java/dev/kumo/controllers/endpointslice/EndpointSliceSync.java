@@ -152,8 +152,7 @@ public final class EndpointSliceSync implements ServiceSync {
         boolean ready = service.publishNotReadyAddresses() || serving && !terminating;
         String zone = node == null ? "" : node.path("metadata").path("labels").path(ZONE_LABEL).asText("");
         return new SliceEndpoint(pod.ipsOf(addressType), ready, serving, terminating,
-                pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(), zone,
-                pod.targetRef());
+                pod.hostnameFor(service), pod.nodeName(), zone, pod.targetRef());
     }
 
     private Result write(ServiceInfo service, List<Slice> existing, List<EndpointPod> pods, List<Slice> create,
