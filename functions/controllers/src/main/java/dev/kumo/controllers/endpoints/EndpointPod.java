@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.Labels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.OptionalInt;
 public record EndpointPod(ObjectNode object, String namespace, String name, String uid, Map<String, String> labels,
                           String nodeName, String hostname, String subdomain, List<String> ips, boolean ready,
                           Instant readyTransition, boolean terminal, boolean terminating) {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointPod.class);
 
     public static EndpointPod of(ObjectNode pod) {
         JsonNode spec = pod.path("spec");
@@ -83,6 +86,26 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
     public List<String> ipsOf(String family) {
         boolean v6 = family.equals("IPv6");
         return ips.stream().filter(ip -> ip.contains(":") == v6).toList();
+    }
+
+    /**
+     * kube's {@code getEndpointPorts}: each of the service's ports that the pod offers, resolved on the pod
+     * ({@link #findPort}); a named target port the pod has no container port for is left out.
+     */
+    public List<EndpointSubsets.Port> portsFor(ServiceInfo service) {
+        List<EndpointSubsets.Port> ports = new ArrayList<>();
+        for (ServicePort servicePort : service.ports()) {
+            OptionalInt number = findPort(servicePort);
+            if (number.isEmpty()) {
+                LOG.atDebug().addKeyValue("service", service.namespace() + "/" + service.name())
+                        .addKeyValue("pod", name).addKeyValue("port", servicePort.targetName())
+                        .log("no container port of that name: the pod offers none for this service port");
+                continue;
+            }
+            ports.add(new EndpointSubsets.Port(servicePort.name(), number.getAsInt(), servicePort.protocol(),
+                    servicePort.appProtocol()));
+        }
+        return ports;
     }
 
     /**

@@ -44,7 +44,19 @@ public final class EndpointSubsets {
         }
     }
 
+    /** A port an address or endpoint offers ({@code EndpointPort} of core/v1 and of discovery/v1). */
     public record Port(String name, int port, String protocol, String appProtocol) {
+        /** By name, number, protocol and appProtocol. */
+        public static final Comparator<Port> ORDER = Comparator.comparing(Port::name).thenComparingInt(Port::port)
+                .thenComparing(Port::protocol).thenComparing(Port::appProtocol);
+
+        /** A {@code ports} array as the API returns it (protocol TCP when absent). */
+        public static List<Port> listFromJson(JsonNode ports) {
+            List<Port> parsed = new ArrayList<>();
+            ports.forEach(port -> parsed.add(new Port(port.path("name").asText(""), port.path("port").asInt(),
+                    port.path("protocol").asText("TCP"), port.path("appProtocol").asText(""))));
+            return parsed;
+        }
     }
 
     public record Subset(List<Address> addresses, List<Address> notReadyAddresses, List<Port> ports) {
@@ -59,8 +71,6 @@ public final class EndpointSubsets {
 
     private static final Comparator<Address> BY_IP_AND_UID = Comparator.comparing(Address::ip)
             .thenComparing(Address::uid);
-    private static final Comparator<Port> PORT_ORDER = Comparator.comparing(Port::name).thenComparingInt(Port::port)
-            .thenComparing(Port::protocol).thenComparing(Port::appProtocol);
 
     private EndpointSubsets() {
     }
@@ -96,7 +106,7 @@ public final class EndpointSubsets {
             ready.sort(BY_IP_AND_UID);
             notReady.sort(BY_IP_AND_UID);
             List<Port> ports = new ArrayList<>(set.getValue());
-            ports.sort(PORT_ORDER);
+            ports.sort(Port.ORDER);
             subsets.add(new Subset(List.copyOf(ready), List.copyOf(notReady), List.copyOf(ports)));
         }
         subsets.sort(Comparator.comparing(EndpointSubsets::subsetOrder));
@@ -107,10 +117,7 @@ public final class EndpointSubsets {
     public static List<Subset> canonical(JsonNode subsets) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode subset : subsets) {
-            List<Port> ports = new ArrayList<>();
-            subset.path("ports").forEach(port -> ports.add(new Port(port.path("name").asText(""),
-                    port.path("port").asInt(), port.path("protocol").asText("TCP"),
-                    port.path("appProtocol").asText(""))));
+            List<Port> ports = Port.listFromJson(subset.path("ports"));
             for (String field : List.of("addresses", "notReadyAddresses")) {
                 for (JsonNode address : subset.path(field)) {
                     Address parsed = address(address);

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -99,16 +98,8 @@ public final class EndpointsSync implements ServiceSync {
                 }
                 continue;
             }
-            for (ServicePort servicePort : service.ports()) {
-                OptionalInt number = pod.findPort(servicePort);
-                if (number.isEmpty()) {
-                    LOG.atDebug().addKeyValue("service", service.namespace() + "/" + service.name())
-                            .addKeyValue("pod", pod.name()).addKeyValue("port", servicePort.targetName())
-                            .log("no container port of that name: the pod offers none for this service port");
-                    continue;
-                }
-                entries.add(new Entry(address, ready, new Port(servicePort.name(), number.getAsInt(),
-                        servicePort.protocol(), servicePort.appProtocol())));
+            for (Port port : pod.portsFor(service)) {
+                entries.add(new Entry(address, ready, port));
             }
         }
         return entries;

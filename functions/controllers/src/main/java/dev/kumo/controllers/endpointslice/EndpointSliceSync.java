@@ -6,8 +6,8 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.controllers.endpoints.EndpointPod;
+import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.ServiceInfo;
-import dev.kumo.controllers.endpoints.ServicePort;
 import dev.kumo.controllers.endpoints.ServiceSync;
 import dev.kumo.controllers.endpoints.TriggerTime;
 import dev.kumo.controllers.runtime.ControllerContext;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -83,8 +82,8 @@ public final class EndpointSliceSync implements ServiceSync {
                 if (!pod.belongsInEndpoints(true)) {
                     continue;
                 }
-                List<SlicePort> ports = ports(service, pod);
-                SlicePlanner.Group group = desired.computeIfAbsent(SlicePort.key(ports),
+                List<Port> ports = pod.portsFor(service);
+                SlicePlanner.Group group = desired.computeIfAbsent(SlicePlanner.portsKey(ports),
                         k -> new SlicePlanner.Group(ports, new TreeMap<>()));
                 Optional<ObjectNode> node = nodes.computeIfAbsent(pod.nodeName(), this::node);
                 if (node.isEmpty() && !service.publishNotReadyAddresses()) {
@@ -129,19 +128,6 @@ public final class EndpointSliceSync implements ServiceSync {
             }
         }
         return types;
-    }
-
-    /** kube's {@code getEndpointPorts}: each service port the pod offers, resolved on the pod. */
-    private static List<SlicePort> ports(ServiceInfo service, EndpointPod pod) {
-        List<SlicePort> ports = new ArrayList<>();
-        for (ServicePort servicePort : service.ports()) {
-            OptionalInt number = pod.findPort(servicePort);
-            if (number.isPresent()) {
-                ports.add(new SlicePort(servicePort.name(), number.getAsInt(), servicePort.protocol(),
-                        servicePort.appProtocol()));
-            }
-        }
-        return ports;
     }
 
     /** kube's {@code podToEndpoint}. */
