@@ -27,9 +27,6 @@ final class SlicePlanner {
     }
 
     record Plan(List<Slice> create, List<Slice> update, List<Slice> delete) {
-        boolean isEmpty() {
-            return create.isEmpty() && update.isEmpty() && delete.isEmpty();
-        }
     }
 
     private final int maxEndpointsPerSlice;
