@@ -3,23 +3,21 @@ package dev.kumo.controllers.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.apimachinery.selection.Labels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * What the endpoints controllers read from a pod (the helpers of {@code k8s.io/endpointslice/util}): its addresses,
  * readiness, whether it is terminal or terminating, its node, hostname and subdomain, and its named ports.
  */
-public record EndpointPod(ObjectNode object, String namespace, String name, String uid, Map<String, String> labels,
-                          String nodeName, String hostname, String subdomain, List<String> ips, boolean ready,
-                          Instant readyTransition, boolean terminal, boolean terminating) {
+public record EndpointPod(ObjectNode object, String namespace, String name, String uid, String nodeName,
+                          String hostname, String subdomain, List<String> ips, boolean ready, Instant readyTransition,
+                          boolean terminal, boolean terminating) {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointPod.class);
 
     public static EndpointPod of(ObjectNode pod) {
@@ -44,7 +42,7 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
             }
         }
         String phase = status.path("phase").asText("");
-        return new EndpointPod(pod, Meta.namespace(pod), Meta.name(pod), Meta.uid(pod), Labels.of(pod),
+        return new EndpointPod(pod, Meta.namespace(pod), Meta.name(pod), Meta.uid(pod),
                 spec.path("nodeName").asText(""), spec.path("hostname").asText(""),
                 spec.path("subdomain").asText(""), List.copyOf(ips), ready, readyTransition,
                 phase.equals("Succeeded") || phase.equals("Failed"), Meta.isBeingDeleted(pod));
