@@ -3,21 +3,22 @@ package dev.kumo.controllers.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.apimachinery.selection.Labels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
  * What the endpoints controllers read from a pod (the helpers of {@code k8s.io/endpointslice/util}): its addresses,
  * readiness, whether it is terminal or terminating, its node, hostname and subdomain, and its named ports.
  */
-public record EndpointPod(ObjectNode object, String namespace, String name, String uid, Map<String, String> labels,
-                          String nodeName, String hostname, String subdomain, List<String> ips, boolean ready,
-                          Instant readyTransition, boolean terminal, boolean terminating) {
+public record EndpointPod(ObjectNode object, String namespace, String name, String uid, String nodeName,
+                          String hostname, String subdomain, List<String> ips, boolean ready, Instant readyTransition,
+                          boolean terminal, boolean terminating) {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointPod.class);
 
     public static EndpointPod of(ObjectNode pod) {
         JsonNode spec = pod.path("spec");
@@ -41,10 +42,15 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
             }
         }
         String phase = status.path("phase").asText("");
-        return new EndpointPod(pod, Meta.namespace(pod), Meta.name(pod), Meta.uid(pod), Labels.of(pod),
+        return new EndpointPod(pod, Meta.namespace(pod), Meta.name(pod), Meta.uid(pod),
                 spec.path("nodeName").asText(""), spec.path("hostname").asText(""),
                 spec.path("subdomain").asText(""), List.copyOf(ips), ready, readyTransition,
                 phase.equals("Succeeded") || phase.equals("Failed"), Meta.isBeingDeleted(pod));
+    }
+
+    /** The reference to this pod that its addresses and endpoints carry. */
+    public EndpointSubsets.TargetRef targetRef() {
+        return new EndpointSubsets.TargetRef("Pod", namespace, name, uid);
     }
 
     /** Whether a pod change can matter to endpoints at all: a pod that never had an address was never listed. */
@@ -61,20 +67,43 @@ public record EndpointPod(ObjectNode object, String namespace, String name, Stri
         return !terminal && !ips.isEmpty() && (includeTerminating || !terminating);
     }
 
-    /** {@code ShouldSetHostname}: the pod names a hostname and this (headless) service as its subdomain. */
-    public boolean hostnameFor(ServiceInfo service) {
-        return !hostname.isEmpty() && subdomain.equals(service.name()) && namespace.equals(service.namespace());
+    /**
+     * The hostname the pod's address or endpoint carries for {@code service}: the pod's own when it names this
+     * (headless) service as its subdomain ({@code ShouldSetHostname}), else empty.
+     */
+    public String hostnameFor(ServiceInfo service) {
+        return !hostname.isEmpty() && subdomain.equals(service.name()) && namespace.equals(service.namespace())
+                ? hostname : "";
     }
 
     /** The pod's first address of the family ({@code IPv4} or {@code IPv6}), or empty. */
     public String ipOf(String family) {
-        boolean v6 = family.equals("IPv6");
-        return ips.stream().filter(ip -> ip.contains(":") == v6).findFirst().orElse("");
+        return ipsOf(family).stream().findFirst().orElse("");
     }
 
     public List<String> ipsOf(String family) {
         boolean v6 = family.equals("IPv6");
         return ips.stream().filter(ip -> ip.contains(":") == v6).toList();
+    }
+
+    /**
+     * kube's {@code getEndpointPorts}: each of the service's ports that the pod offers, resolved on the pod
+     * ({@link #findPort}); a named target port the pod has no container port for is left out.
+     */
+    public List<EndpointSubsets.Port> portsFor(ServiceInfo service) {
+        List<EndpointSubsets.Port> ports = new ArrayList<>();
+        for (ServicePort servicePort : service.ports()) {
+            OptionalInt number = findPort(servicePort);
+            if (number.isEmpty()) {
+                LOG.atDebug().addKeyValue("service", service.namespace() + "/" + service.name())
+                        .addKeyValue("pod", name).addKeyValue("port", servicePort.targetName())
+                        .log("no container port of that name: the pod offers none for this service port");
+                continue;
+            }
+            ports.add(new EndpointSubsets.Port(servicePort.name(), number.getAsInt(), servicePort.protocol(),
+                    servicePort.appProtocol()));
+        }
+        return ports;
     }
 
     /**

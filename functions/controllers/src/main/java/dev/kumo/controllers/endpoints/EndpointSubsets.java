@@ -24,7 +24,18 @@ public final class EndpointSubsets {
     /** kube's {@code maxCapacity}: more addresses than this are truncated, with the over-capacity annotation. */
     public static final int MAX_CAPACITY = 1000;
 
+    /** An address's or endpoint's {@code targetRef} (its pod); the pod's resourceVersion is left out. */
     public record TargetRef(String kind, String namespace, String name, String uid) {
+        /** The reference in {@code node}, or null when it is not an object. */
+        public static TargetRef fromJson(JsonNode node) {
+            return node.isObject() ? new TargetRef(node.path("kind").asText(""), node.path("namespace").asText(""),
+                    node.path("name").asText(""), node.path("uid").asText("")) : null;
+        }
+
+        public void writeTo(ObjectNode parent) {
+            parent.putObject("targetRef").put("kind", kind).put("namespace", namespace).put("name", name)
+                    .put("uid", uid);
+        }
     }
 
     public record Address(String ip, String hostname, String nodeName, TargetRef targetRef) {
@@ -33,7 +44,19 @@ public final class EndpointSubsets {
         }
     }
 
+    /** A port an address or endpoint offers ({@code EndpointPort} of core/v1 and of discovery/v1). */
     public record Port(String name, int port, String protocol, String appProtocol) {
+        /** By name, number, protocol and appProtocol. */
+        public static final Comparator<Port> ORDER = Comparator.comparing(Port::name).thenComparingInt(Port::port)
+                .thenComparing(Port::protocol).thenComparing(Port::appProtocol);
+
+        /** A {@code ports} array as the API returns it (protocol TCP when absent). */
+        public static List<Port> listFromJson(JsonNode ports) {
+            List<Port> parsed = new ArrayList<>();
+            ports.forEach(port -> parsed.add(new Port(port.path("name").asText(""), port.path("port").asInt(),
+                    port.path("protocol").asText("TCP"), port.path("appProtocol").asText(""))));
+            return parsed;
+        }
     }
 
     public record Subset(List<Address> addresses, List<Address> notReadyAddresses, List<Port> ports) {
@@ -48,8 +71,6 @@ public final class EndpointSubsets {
 
     private static final Comparator<Address> BY_IP_AND_UID = Comparator.comparing(Address::ip)
             .thenComparing(Address::uid);
-    private static final Comparator<Port> PORT_ORDER = Comparator.comparing(Port::name).thenComparingInt(Port::port)
-            .thenComparing(Port::protocol).thenComparing(Port::appProtocol);
 
     private EndpointSubsets() {
     }
@@ -85,7 +106,7 @@ public final class EndpointSubsets {
             ready.sort(BY_IP_AND_UID);
             notReady.sort(BY_IP_AND_UID);
             List<Port> ports = new ArrayList<>(set.getValue());
-            ports.sort(PORT_ORDER);
+            ports.sort(Port.ORDER);
             subsets.add(new Subset(List.copyOf(ready), List.copyOf(notReady), List.copyOf(ports)));
         }
         subsets.sort(Comparator.comparing(EndpointSubsets::subsetOrder));
@@ -96,10 +117,7 @@ public final class EndpointSubsets {
     public static List<Subset> canonical(JsonNode subsets) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode subset : subsets) {
-            List<Port> ports = new ArrayList<>();
-            subset.path("ports").forEach(port -> ports.add(new Port(port.path("name").asText(""),
-                    port.path("port").asInt(), port.path("protocol").asText("TCP"),
-                    port.path("appProtocol").asText(""))));
+            List<Port> ports = Port.listFromJson(subset.path("ports"));
             for (String field : List.of("addresses", "notReadyAddresses")) {
                 for (JsonNode address : subset.path(field)) {
                     Address parsed = address(address);
@@ -191,20 +209,14 @@ public final class EndpointSubsets {
                 a.put("nodeName", address.nodeName());
             }
             if (address.targetRef() != null) {
-                TargetRef ref = address.targetRef();
-                a.putObject("targetRef").put("kind", ref.kind()).put("namespace", ref.namespace())
-                        .put("name", ref.name()).put("uid", ref.uid());
+                address.targetRef().writeTo(a);
             }
         }
     }
 
     private static Address address(JsonNode address) {
-        JsonNode ref = address.path("targetRef");
-        TargetRef targetRef = ref.isObject() ? new TargetRef(ref.path("kind").asText(""),
-                ref.path("namespace").asText(""), ref.path("name").asText(""), ref.path("uid").asText(""))
-                : null;
         return new Address(address.path("ip").asText(""), address.path("hostname").asText(""),
-                address.path("nodeName").asText(""), targetRef);
+                address.path("nodeName").asText(""), TargetRef.fromJson(address.path("targetRef")));
     }
 
     /** A stable key of an address set: each address with its readiness, sorted. */

@@ -11,7 +11,6 @@ import dev.kumo.controllers.endpoints.EndpointSubsets.Address;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Entry;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.EndpointSubsets.Subset;
-import dev.kumo.controllers.endpoints.EndpointSubsets.TargetRef;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -92,8 +90,7 @@ public final class EndpointsSync implements ServiceSync {
             if (ip.isEmpty()) {
                 continue; // no address of the service's family (a dual-stack upgrade in kube's words)
             }
-            Address address = new Address(ip, pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(),
-                    new TargetRef("Pod", pod.namespace(), pod.name(), pod.uid()));
+            Address address = new Address(ip, pod.hostnameFor(service), pod.nodeName(), pod.targetRef());
             boolean ready = service.publishNotReadyAddresses() || pod.ready();
             if (service.ports().isEmpty()) {
                 if (service.headless()) {
@@ -101,16 +98,8 @@ public final class EndpointsSync implements ServiceSync {
                 }
                 continue;
             }
-            for (ServicePort servicePort : service.ports()) {
-                OptionalInt number = pod.findPort(servicePort);
-                if (number.isEmpty()) {
-                    LOG.atDebug().addKeyValue("service", service.namespace() + "/" + service.name())
-                            .addKeyValue("pod", pod.name()).addKeyValue("port", servicePort.targetName())
-                            .log("no container port of that name: the pod offers none for this service port");
-                    continue;
-                }
-                entries.add(new Entry(address, ready, new Port(servicePort.name(), number.getAsInt(),
-                        servicePort.protocol(), servicePort.appProtocol())));
+            for (Port port : pod.portsFor(service)) {
+                entries.add(new Entry(address, ready, port));
             }
         }
         return entries;
@@ -217,7 +206,7 @@ public final class EndpointsSync implements ServiceSync {
     }
 
     @Override
-    public Set<String> servicesListing(String namespace, String podName, String podUid) {
+    public Set<String> servicesListing(String namespace, String podName) {
         Set<String> services = new TreeSet<>();
         for (ObjectNode endpoints : client.list(ResourceType.ENDPOINTS, namespace,
                 MANAGED_BY_LABEL + "=" + CONTROLLER_NAME, "")) {

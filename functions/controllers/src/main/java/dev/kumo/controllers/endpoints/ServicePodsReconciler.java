@@ -3,7 +3,7 @@ package dev.kumo.controllers.endpoints;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
-import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apimachinery.selection.Labels;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
@@ -48,14 +48,16 @@ public final class ServicePodsReconciler implements Reconciler {
     private Result syncServicesOfPod(String namespace, String podName) throws Exception {
         Optional<ObjectNode> pod = client.get(ResourceType.PODS, namespace, podName);
         Map<String, Optional<ServiceInfo>> services = new TreeMap<>();
-        for (ObjectNode object : client.list(ResourceType.SERVICES, namespace, "", "")) {
-            ServiceInfo service = ServiceInfo.of(object);
-            if (pod.isPresent() && service.selects(EndpointPod.of(pod.get()).labels())) {
-                services.put(service.name(), Optional.of(service));
+        if (pod.isPresent()) {
+            Map<String, String> labels = Labels.of(pod.get());
+            for (ObjectNode object : client.list(ResourceType.SERVICES, namespace, "", "")) {
+                ServiceInfo service = ServiceInfo.of(object);
+                if (service.selects(labels)) {
+                    services.put(service.name(), Optional.of(service));
+                }
             }
         }
-        String uid = pod.map(Meta::uid).orElse("");
-        for (String listing : sync.servicesListing(namespace, podName, uid)) {
+        for (String listing : sync.servicesListing(namespace, podName)) {
             services.computeIfAbsent(listing,
                     name -> client.get(ResourceType.SERVICES, namespace, name).map(ServiceInfo::of));
         }

@@ -14,6 +14,6 @@ public interface ServiceSync {
      */
     Result sync(String namespace, String name, Optional<ServiceInfo> service) throws Exception;
 
-    /** The names of the services whose managed objects in {@code namespace} list the pod now. */
-    Set<String> servicesListing(String namespace, String podName, String podUid);
+    /** The names of the services whose managed objects in {@code namespace} list the pod (by name) now. */
+    Set<String> servicesListing(String namespace, String podName);
 }

@@ -6,9 +6,8 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.controllers.endpoints.EndpointPod;
-import dev.kumo.controllers.endpoints.EndpointSubsets.TargetRef;
+import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.ServiceInfo;
-import dev.kumo.controllers.endpoints.ServicePort;
 import dev.kumo.controllers.endpoints.ServiceSync;
 import dev.kumo.controllers.endpoints.TriggerTime;
 import dev.kumo.controllers.runtime.ControllerContext;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -84,8 +82,8 @@ public final class EndpointSliceSync implements ServiceSync {
                 if (!pod.belongsInEndpoints(true)) {
                     continue;
                 }
-                List<SlicePort> ports = ports(service, pod);
-                SlicePlanner.Group group = desired.computeIfAbsent(SlicePort.key(ports),
+                List<Port> ports = pod.portsFor(service);
+                SlicePlanner.Group group = desired.computeIfAbsent(SlicePlanner.portsKey(ports),
                         k -> new SlicePlanner.Group(ports, new TreeMap<>()));
                 Optional<ObjectNode> node = nodes.computeIfAbsent(pod.nodeName(), this::node);
                 if (node.isEmpty() && !service.publishNotReadyAddresses()) {
@@ -132,19 +130,6 @@ public final class EndpointSliceSync implements ServiceSync {
         return types;
     }
 
-    /** kube's {@code getEndpointPorts}: each service port the pod offers, resolved on the pod. */
-    private static List<SlicePort> ports(ServiceInfo service, EndpointPod pod) {
-        List<SlicePort> ports = new ArrayList<>();
-        for (ServicePort servicePort : service.ports()) {
-            OptionalInt number = pod.findPort(servicePort);
-            if (number.isPresent()) {
-                ports.add(new SlicePort(servicePort.name(), number.getAsInt(), servicePort.protocol(),
-                        servicePort.appProtocol()));
-            }
-        }
-        return ports;
-    }
-
     /** kube's {@code podToEndpoint}. */
     private static SliceEndpoint endpoint(EndpointPod pod, ObjectNode node, ServiceInfo service, String addressType) {
         boolean serving = pod.ready();
@@ -153,8 +138,7 @@ public final class EndpointSliceSync implements ServiceSync {
         boolean ready = service.publishNotReadyAddresses() || serving && !terminating;
         String zone = node == null ? "" : node.path("metadata").path("labels").path(ZONE_LABEL).asText("");
         return new SliceEndpoint(pod.ipsOf(addressType), ready, serving, terminating,
-                pod.hostnameFor(service) ? pod.hostname() : "", pod.nodeName(), zone,
-                new TargetRef("Pod", pod.namespace(), pod.name(), pod.uid()));
+                pod.hostnameFor(service), pod.nodeName(), zone, pod.targetRef());
     }
 
     private Result write(ServiceInfo service, List<Slice> existing, List<EndpointPod> pods, List<Slice> create,
@@ -222,7 +206,7 @@ public final class EndpointSliceSync implements ServiceSync {
     }
 
     @Override
-    public Set<String> servicesListing(String namespace, String podName, String podUid) {
+    public Set<String> servicesListing(String namespace, String podName) {
         Set<String> services = new TreeSet<>();
         for (ObjectNode object : client.list(ResourceType.ENDPOINT_SLICES, namespace,
                 Slice.MANAGED_BY_LABEL + "=" + Slice.CONTROLLER_NAME, "")) {

@@ -1,10 +1,12 @@
 package dev.kumo.controllers.endpointslice;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.selection.Labels;
+import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.ServiceInfo;
 
 import java.util.ArrayList;
@@ -24,11 +26,11 @@ final class Slice {
 
     private final ObjectNode base;
     private final String addressType;
-    private List<SlicePort> ports;
+    private List<Port> ports;
     private Map<String, String> labels;
     private final List<SliceEndpoint> endpoints;
 
-    private Slice(ObjectNode base, String addressType, List<SlicePort> ports, Map<String, String> labels,
+    private Slice(ObjectNode base, String addressType, List<Port> ports, Map<String, String> labels,
                   List<SliceEndpoint> endpoints) {
         this.base = base;
         this.addressType = addressType;
@@ -40,12 +42,12 @@ final class Slice {
     static Slice read(ObjectNode slice) {
         List<SliceEndpoint> endpoints = new ArrayList<>();
         slice.path("endpoints").forEach(endpoint -> endpoints.add(SliceEndpoint.fromJson(endpoint)));
-        return new Slice(slice, slice.path("addressType").asText(""), SlicePort.fromJson(slice.path("ports")),
+        return new Slice(slice, slice.path("addressType").asText(""), Port.listFromJson(slice.path("ports")),
                 new LinkedHashMap<>(Labels.of(slice)), endpoints);
     }
 
     /** kube's {@code newEndpointSlice}: generateName {@code <service>-}, owned by the service, its labels. */
-    static Slice create(ServiceInfo service, List<SlicePort> ports, String addressType) {
+    static Slice create(ServiceInfo service, List<Port> ports, String addressType) {
         ObjectNode base = JsonNodeFactory.instance.objectNode().put("apiVersion", "discovery.k8s.io/v1")
                 .put("kind", "EndpointSlice");
         ObjectNode metadata = base.putObject("metadata").put("generateName", service.name() + "-")
@@ -105,7 +107,7 @@ final class Slice {
         return addressType;
     }
 
-    List<SlicePort> ports() {
+    List<Port> ports() {
         return ports;
     }
 
@@ -154,9 +156,22 @@ final class Slice {
         ObjectNode labelNode = metadata.putObject("labels");
         labels.forEach(labelNode::put);
         slice.put("addressType", addressType);
-        slice.set("ports", SlicePort.toJson(ports));
+        slice.set("ports", portsJson(ports));
         var array = slice.putArray("endpoints");
         endpoints.forEach(endpoint -> array.add(endpoint.toJson()));
         return slice;
+    }
+
+    /** The slice's {@code ports}: the name always (kube sets it, empty included), appProtocol when set. */
+    static ArrayNode portsJson(List<Port> ports) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (Port port : ports) {
+            ObjectNode node = array.addObject().put("name", port.name()).put("port", port.port())
+                    .put("protocol", port.protocol());
+            if (!port.appProtocol().isEmpty()) {
+                node.put("appProtocol", port.appProtocol());
+            }
+        }
+        return array;
     }
 }

@@ -23,14 +23,10 @@ record SliceEndpoint(List<String> addresses, Boolean ready, Boolean serving, Boo
         List<String> addresses = new ArrayList<>();
         endpoint.path("addresses").forEach(address -> addresses.add(address.asText()));
         JsonNode conditions = endpoint.path("conditions");
-        JsonNode ref = endpoint.path("targetRef");
-        TargetRef targetRef = ref.isObject() ? new TargetRef(ref.path("kind").asText(""),
-                ref.path("namespace").asText(""), ref.path("name").asText(""), ref.path("uid").asText(""))
-                : null;
         return new SliceEndpoint(List.copyOf(addresses), bool(conditions.path("ready")),
                 bool(conditions.path("serving")), bool(conditions.path("terminating")),
                 endpoint.path("hostname").asText(""), endpoint.path("nodeName").asText(""),
-                endpoint.path("zone").asText(""), targetRef);
+                endpoint.path("zone").asText(""), TargetRef.fromJson(endpoint.path("targetRef")));
     }
 
     private static Boolean bool(JsonNode value) {
@@ -71,8 +67,7 @@ record SliceEndpoint(List<String> addresses, Boolean ready, Boolean serving, Boo
             node.put("hostname", hostname);
         }
         if (targetRef != null) {
-            node.putObject("targetRef").put("kind", targetRef.kind()).put("namespace", targetRef.namespace())
-                    .put("name", targetRef.name()).put("uid", targetRef.uid());
+            targetRef.writeTo(node);
         }
         if (!nodeName.isEmpty()) {
             node.put("nodeName", nodeName);

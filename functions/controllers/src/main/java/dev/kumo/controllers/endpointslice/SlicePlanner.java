@@ -1,5 +1,6 @@
 package dev.kumo.controllers.endpointslice;
 
+import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.ServiceInfo;
 
 import java.util.ArrayList;
@@ -22,16 +23,18 @@ import java.util.TreeMap;
  */
 final class SlicePlanner {
     /** A group of desired endpoints that offer the same ports. */
-    record Group(List<SlicePort> ports, Map<String, SliceEndpoint> endpoints) {
+    record Group(List<Port> ports, Map<String, SliceEndpoint> endpoints) {
     }
 
     record Plan(List<Slice> create, List<Slice> update, List<Slice> delete) {
-        boolean isEmpty() {
-            return create.isEmpty() && update.isEmpty() && delete.isEmpty();
-        }
     }
 
     private final int maxEndpointsPerSlice;
+
+    /** kube's {@code PortMapKey}: the same ports in any order group together. */
+    static String portsKey(List<Port> ports) {
+        return ports.stream().sorted(Port.ORDER).toList().toString();
+    }
 
     SlicePlanner(int maxEndpointsPerSlice) {
         this.maxEndpointsPerSlice = maxEndpointsPerSlice;
@@ -39,7 +42,7 @@ final class SlicePlanner {
 
     /**
      * @param existing the service's slices of {@code addressType}
-     * @param desired  the endpoints by {@link SlicePort#key} of their ports
+     * @param desired  the endpoints by {@link #portsKey} of their ports
      */
     Plan plan(ServiceInfo service, String addressType, List<Slice> existing, Map<String, Group> desired) {
         List<Slice> create = new ArrayList<>();
@@ -48,7 +51,7 @@ final class SlicePlanner {
         Map<String, List<Slice>> existingByPorts = new TreeMap<>();
         for (Slice slice : existing.stream().sorted(Comparator.comparing(Slice::name)).toList()) {
             if (slice.ownedBy(service)) {
-                existingByPorts.computeIfAbsent(SlicePort.key(slice.ports()), k -> new ArrayList<>()).add(slice);
+                existingByPorts.computeIfAbsent(portsKey(slice.ports()), k -> new ArrayList<>()).add(slice);
             } else {
                 delete.add(slice); // left by an earlier service of the same name
             }

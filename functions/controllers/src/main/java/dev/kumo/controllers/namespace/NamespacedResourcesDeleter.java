@@ -117,8 +117,8 @@ public final class NamespacedResourcesDeleter implements Reconciler {
         Map<String, Integer> finalizers = new TreeMap<>();
         long estimate = 0;
         List<ApiDiscovery.Resource> resources = new ArrayList<>(discovered.resources());
-        ApiDiscovery.Resource pods = resources.stream().filter(r -> r.type().group().isEmpty()
-                && r.type().plural().equals(PODS.plural())).findFirst().orElse(null);
+        ApiDiscovery.Resource pods = resources.stream().filter(NamespacedResourcesDeleter::isPods).findFirst()
+                .orElse(null);
         if (pods != null) {
             resources.remove(pods);
             resources.addFirst(pods);
@@ -171,10 +171,8 @@ public final class NamespacedResourcesDeleter implements Reconciler {
         long estimate = isPods(resource) ? podsEstimate(namespace, deletedAt) : 0;
         ObjectNode background = client.mapper().createObjectNode().put("apiVersion", "v1")
                 .put("kind", "DeleteOptions").put("propagationPolicy", "Background");
-        if (!resource.deleteCollection() || !deleteCollection(resource, namespace, background)) {
-            if (!resource.list()) {
-                return new Remaining(estimate, 0, Map.of());
-            }
+        if ((!resource.deleteCollection() || !deleteCollection(resource, namespace, background))
+                && resource.list()) {
             for (ObjectNode item : client.list(resource.type(), namespace, "", "")) {
                 deleteIgnoringGone(resource.type(), namespace, Meta.name(item), background);
             }
@@ -217,6 +215,7 @@ public final class NamespacedResourcesDeleter implements Reconciler {
         }
     }
 
+    /** kube's {@code deleteEachItem} step: gone already (the client's false) or not deletable (405) is fine. */
     private void deleteIgnoringGone(ResourceType type, String namespace, String name, ObjectNode options) {
         try {
             client.delete(type, namespace, name, options);

@@ -46,14 +46,11 @@ final class LegacyTokenSecrets {
             return Outcome.DONE;
         }
         ObjectNode secret = found.get();
-        JsonNode annotations = secret.path("metadata").path("annotations");
-        String accountName = annotations.path(NAME_ANNOTATION).asText("");
-        String accountUid = annotations.path(UID_ANNOTATION).asText("");
+        String accountName = secret.path("metadata").path("annotations").path(NAME_ANNOTATION).asText("");
         if (accountName.isEmpty()) {
             return Outcome.DONE;
         }
-        Optional<ObjectNode> account = client.get(ResourceType.SERVICE_ACCOUNTS, namespace, accountName);
-        if (account.isEmpty() || !accountUid.isEmpty() && !accountUid.equals(Meta.uid(account.get()))) {
+        if (orphaned(secret, client.get(ResourceType.SERVICE_ACCOUNTS, namespace, accountName))) {
             return delete(secret, accountName);
         }
         if (!needsData(secret)) {
@@ -84,18 +81,18 @@ final class LegacyTokenSecrets {
         Optional<ObjectNode> account = client.get(ResourceType.SERVICE_ACCOUNTS, namespace, accountName);
         Outcome outcome = Outcome.DONE;
         for (ObjectNode secret : client.list(ResourceType.SECRETS, namespace, "", "type=" + TYPE)) {
-            JsonNode annotations = secret.path("metadata").path("annotations");
-            if (!annotations.path(NAME_ANNOTATION).asText("").equals(accountName)) {
-                continue;
-            }
-            String uid = annotations.path(UID_ANNOTATION).asText("");
-            if (account.isEmpty() || !uid.isEmpty() && !uid.equals(Meta.uid(account.get()))) {
-                if (delete(secret, accountName) == Outcome.CHANGED_MEANWHILE) {
-                    outcome = Outcome.CHANGED_MEANWHILE;
-                }
+            if (secret.path("metadata").path("annotations").path(NAME_ANNOTATION).asText("").equals(accountName)
+                    && orphaned(secret, account) && delete(secret, accountName) == Outcome.CHANGED_MEANWHILE) {
+                outcome = Outcome.CHANGED_MEANWHILE;
             }
         }
         return outcome;
+    }
+
+    /** Whether the Secret's account is missing, or is another one than the uid annotation names (if it does). */
+    private static boolean orphaned(ObjectNode secret, Optional<ObjectNode> account) {
+        String uid = secret.path("metadata").path("annotations").path(UID_ANNOTATION).asText("");
+        return account.isEmpty() || !uid.isEmpty() && !uid.equals(Meta.uid(account.get()));
     }
 
     private Outcome delete(ObjectNode secret, String accountName) {

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import static dev.kumo.controllers.endpoints.ServiceFixtures.HTTP;
+import static dev.kumo.controllers.endpoints.ServiceFixtures.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The endpoints controller: one reconcile of one key against the real API, asserting what it wrote. */
@@ -24,8 +26,6 @@ class EndpointsControllerTest {
     private static final TestCluster CLUSTER = new TestCluster();
     private static final KubeClient ADMIN = CLUSTER.admin();
     private static final ServiceFixtures FIXTURES = new ServiceFixtures(ADMIN);
-    private static final String HTTP = "[{\"name\":\"http\",\"containerPort\":8080}]";
-    private static final String WEB = "{\"app\":\"web\"}";
 
     private final ControllerContext context = CLUSTER.controllerContext(EndpointsController.COMPONENT,
             Clock.systemUTC());
@@ -44,18 +44,12 @@ class EndpointsControllerTest {
         return ADMIN.get(ResourceType.ENDPOINTS, namespace, name).orElseThrow();
     }
 
-    private static ObjectNode webService(String namespace, String extraSpec) {
-        return FIXTURES.service(namespace, "web", "{\"tier\":\"front\"}", """
-                {"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":"http"}]%s}"""
-                .formatted(extraSpec));
-    }
-
     @Test
     void readyPodsAreAddressesNotReadyOnesNotReadyAddressesAndPodsWithoutAddressAreLeftOut() throws Exception {
         String ns = FIXTURES.namespace();
-        ObjectNode service = webService(ns, "");
-        ObjectNode ready = FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "web-2", WEB, "node-b", HTTP), "10.1.0.2", false);
+        ObjectNode service = FIXTURES.webService(ns, "");
+        ObjectNode ready = FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "web-2", "node-b", "10.1.0.2", false);
         FIXTURES.pod(ns, "web-3", WEB, "", HTTP); // pending: no address
         FIXTURES.running(FIXTURES.pod(ns, "other", "{\"app\":\"other\"}", "node-a", HTTP), "10.1.0.9", true);
 
@@ -83,8 +77,8 @@ class EndpointsControllerTest {
     @Test
     void aRepeatedReconcileWritesNothing() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
-        FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
         reconcile("services", ns, "web");
         String version = endpoints(ns, "web").path("metadata").path("resourceVersion").asText();
 
@@ -97,8 +91,8 @@ class EndpointsControllerTest {
     @Test
     void namedPortsWithDifferentNumbersLandInDifferentSubsets() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
-        FIXTURES.running(FIXTURES.pod(ns, "old", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "old", "node-a", "10.1.0.1", true);
         FIXTURES.running(FIXTURES.pod(ns, "new", WEB, "node-a", "[{\"name\":\"http\",\"containerPort\":9090}]"),
                 "10.1.0.2", true);
         FIXTURES.running(FIXTURES.pod(ns, "portless", WEB, "node-a", "[]"), "10.1.0.3", true);
@@ -121,7 +115,7 @@ class EndpointsControllerTest {
         FIXTURES.service(ns, "web", "{}", """
                 {"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":"http"},
                  {"name":"metrics","port":9100,"targetPort":9100}]}""");
-        FIXTURES.running(FIXTURES.pod(ns, "a", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webPod(ns, "a", "node-a", "10.1.0.1", true);
         FIXTURES.running(FIXTURES.pod(ns, "b", WEB, "node-a", "[]"), "10.1.0.2", true);
 
         reconcile("services", ns, "web");
@@ -140,10 +134,10 @@ class EndpointsControllerTest {
     @Test
     void terminatingAndFailedPodsAreLeftOut() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
-        FIXTURES.running(FIXTURES.pod(ns, "stays", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "going", WEB, "node-a", HTTP), "10.1.0.2", true);
-        FIXTURES.failed(FIXTURES.running(FIXTURES.pod(ns, "failed", WEB, "node-a", HTTP), "10.1.0.3", false));
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "stays", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "going", "node-a", "10.1.0.2", true);
+        FIXTURES.failed(FIXTURES.webPod(ns, "failed", "node-a", "10.1.0.3", false));
         ADMIN.delete(ResourceType.PODS, ns, "going", null, null); // on a node: graceful, stays terminating
 
         reconcile("services", ns, "web");
@@ -158,10 +152,10 @@ class EndpointsControllerTest {
     @Test
     void publishNotReadyAddressesPublishesNotReadyAndTerminatingPodsAsAddresses() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, ",\"publishNotReadyAddresses\":true");
-        FIXTURES.running(FIXTURES.pod(ns, "ready", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "unready", WEB, "node-a", HTTP), "10.1.0.2", false);
-        FIXTURES.running(FIXTURES.pod(ns, "going", WEB, "node-a", HTTP), "10.1.0.3", true);
+        FIXTURES.webService(ns, ",\"publishNotReadyAddresses\":true");
+        FIXTURES.webPod(ns, "ready", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "unready", "node-a", "10.1.0.2", false);
+        FIXTURES.webPod(ns, "going", "node-a", "10.1.0.3", true);
         ADMIN.delete(ResourceType.PODS, ns, "going", null, null);
 
         reconcile("services", ns, "web");
@@ -208,8 +202,8 @@ class EndpointsControllerTest {
     @Test
     void aDeletedServicesEndpointsAreDeletedEvenWhenTheKeyComesLate() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
-        FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
         reconcile("services", ns, "web");
         ADMIN.delete(ResourceType.SERVICES, ns, "web", null, null);
 
@@ -222,10 +216,10 @@ class EndpointsControllerTest {
     @Test
     void aPodKeyUpdatesTheServicesThatSelectItAndThoseThatUsedTo() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
+        FIXTURES.webService(ns, "");
         FIXTURES.service(ns, "canary", "{}", """
                 {"selector":{"track":"canary"},"ports":[{"name":"http","port":80,"targetPort":"http"}]}""");
-        ObjectNode pod = FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
+        ObjectNode pod = FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
         reconcile("services", ns, "web");
         reconcile("services", ns, "canary");
         assertThat(endpoints(ns, "canary").has("subsets")).isFalse();
@@ -250,7 +244,7 @@ class EndpointsControllerTest {
     @Test
     void aPodBecomingReadyMovesItToAddressesWithItsReadyTimeAsTrigger() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
+        FIXTURES.webService(ns, "");
         ObjectNode pod = FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", false,
                 Instant.now().minusSeconds(60));
         reconcile("services", ns, "web");
@@ -269,7 +263,7 @@ class EndpointsControllerTest {
     @Test
     void tamperedLabelsArePutRight() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
+        FIXTURES.webService(ns, "");
         reconcile("services", ns, "web");
         ObjectNode tamper = ADMIN.mapper().createObjectNode();
         tamper.putObject("metadata").putObject("labels").put("extra", "x").putNull("tier");
@@ -284,7 +278,7 @@ class EndpointsControllerTest {
     @Test
     void theResyncListsTheServicesWithASelectorEveryHalfHour() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns, "");
+        FIXTURES.webService(ns, "");
         FIXTURES.service(ns, "external", "{}", "{\"ports\":[{\"port\":5432}]}");
         Instant onTheHour = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 3600 * 3600);
 

@@ -12,6 +12,11 @@ import java.util.UUID;
 
 /** Services, pods and nodes for the endpoints controllers' tests, written as the admin. */
 public final class ServiceFixtures {
+    /** The labels of the "web" pods, which the "web" service selects. */
+    public static final String WEB = "{\"app\":\"web\"}";
+    /** The container port of the "web" pods, which the "web" service targets by name. */
+    public static final String HTTP = "[{\"name\":\"http\",\"containerPort\":8080}]";
+
     private final KubeClient admin;
 
     public ServiceFixtures(KubeClient admin) {
@@ -31,6 +36,16 @@ public final class ServiceFixtures {
         return admin.create(ResourceType.SERVICES, namespace, TestCluster.object("""
                 {"apiVersion":"v1","kind":"Service","metadata":{"name":"%s","labels":%s},"spec":%s}"""
                 .formatted(name, labels, spec)));
+    }
+
+    /**
+     * The "web" service: labelled {@code tier=front}, selecting {@link #WEB}, port 80 to the pods' port
+     * {@code http}; {@code extraSpec} is appended to its spec (empty, or starting with a comma).
+     */
+    public ObjectNode webService(String namespace, String extraSpec) {
+        return service(namespace, "web", "{\"tier\":\"front\"}", """
+                {"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":"http"}]%s}"""
+                .formatted(extraSpec));
     }
 
     public void node(String name, String zone) {
@@ -56,6 +71,11 @@ public final class ServiceFixtures {
             ((ObjectNode) pod.path("spec")).put("nodeName", node);
         }
         return admin.create(ResourceType.PODS, namespace, pod);
+    }
+
+    /** A "web" pod ({@link #WEB}, {@link #HTTP}) on {@code node}, Running with {@code ip}, Ready as given. */
+    public ObjectNode webPod(String namespace, String name, String node, String ip, boolean ready) {
+        return running(pod(namespace, name, WEB, node, HTTP), ip, ready);
     }
 
     /** Sets the pod's status: Running with {@code ip}, Ready as given (changed at {@code readySince}). */

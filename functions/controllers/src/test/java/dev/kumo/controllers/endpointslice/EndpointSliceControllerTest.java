@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.kumo.controllers.endpoints.ServiceFixtures.HTTP;
+import static dev.kumo.controllers.endpoints.ServiceFixtures.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The EndpointSlice controller: one reconcile of one key against the real API, asserting the slices it wrote. */
@@ -31,8 +33,6 @@ class EndpointSliceControllerTest {
     private static final TestCluster CLUSTER = new TestCluster();
     private static final KubeClient ADMIN = CLUSTER.admin();
     private static final ServiceFixtures FIXTURES = new ServiceFixtures(ADMIN);
-    private static final String HTTP = "[{\"name\":\"http\",\"containerPort\":8080}]";
-    private static final String WEB = "{\"app\":\"web\"}";
 
     private final ControllerContext context = CLUSTER.controllerContext(EndpointSliceController.COMPONENT,
             Clock.systemUTC());
@@ -69,18 +69,13 @@ class EndpointSliceControllerTest {
         return endpoints;
     }
 
-    private static ObjectNode webService(String namespace) {
-        return FIXTURES.service(namespace, "web", "{\"tier\":\"front\"}",
-                "{\"selector\":{\"app\":\"web\"},\"ports\":[{\"name\":\"http\",\"port\":80,\"targetPort\":\"http\"}]}");
-    }
-
     @Test
     void aSliceOwnedByTheServiceListsItsPodsWithConditionsNodeZoneAndResolvedPorts() throws Exception {
         String ns = FIXTURES.namespace();
-        ObjectNode service = webService(ns);
-        ObjectNode ready = FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "web-2", WEB, "node-b", HTTP), "10.1.0.2", false);
-        FIXTURES.running(FIXTURES.pod(ns, "web-3", WEB, "node-a", HTTP), "10.1.0.3", true);
+        ObjectNode service = FIXTURES.webService(ns, "");
+        ObjectNode ready = FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "web-2", "node-b", "10.1.0.2", false);
+        FIXTURES.webPod(ns, "web-3", "node-a", "10.1.0.3", true);
         ADMIN.delete(ResourceType.PODS, ns, "web-3", null, null); // terminating (graceful on its node)
         FIXTURES.pod(ns, "web-4", WEB, "", HTTP); // pending, no address
 
@@ -120,8 +115,8 @@ class EndpointSliceControllerTest {
     @Test
     void aRepeatedReconcileWritesNothing() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
-        FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
         reconcile("services", ns, "web");
         String version = slices(ns).getFirst().path("metadata").path("resourceVersion").asText();
 
@@ -135,7 +130,7 @@ class EndpointSliceControllerTest {
     @Test
     void aServiceWithoutPodsHasOnePlaceholderSlice() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
+        FIXTURES.webService(ns, "");
 
         reconcile("services", ns, "web");
         reconcile("services", ns, "web");
@@ -149,9 +144,9 @@ class EndpointSliceControllerTest {
     @Test
     void fullSlicesSplitAndChangesStayInTheSlicesThatHoldThem() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
+        FIXTURES.webService(ns, "");
         for (int i = 1; i <= 5; i++) {
-            FIXTURES.running(FIXTURES.pod(ns, "web-" + i, WEB, "node-a", HTTP), "10.1.0." + i, true);
+            FIXTURES.webPod(ns, "web-" + i, "node-a", "10.1.0." + i, true);
         }
         small.reconcile(new ObjectKey("services", ns, "web"));
         List<ObjectNode> before = slices(ns);
@@ -181,8 +176,8 @@ class EndpointSliceControllerTest {
     @Test
     void podsWithDifferentPortNumbersForTheNamedPortGetSeparateSlices() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
-        FIXTURES.running(FIXTURES.pod(ns, "old", WEB, "node-a", HTTP), "10.1.0.1", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "old", "node-a", "10.1.0.1", true);
         FIXTURES.running(FIXTURES.pod(ns, "new", WEB, "node-a", "[{\"name\":\"http\",\"containerPort\":9090}]"),
                 "10.1.0.2", true);
 
@@ -199,9 +194,9 @@ class EndpointSliceControllerTest {
     @Test
     void aPodKeyRemovesAPodFromTheServiceThatNoLongerSelectsIt() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
-        FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "web-2", WEB, "node-a", HTTP), "10.1.0.2", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "web-2", "node-a", "10.1.0.2", true);
         reconcile("services", ns, "web");
 
         ObjectNode relabel = ADMIN.mapper().createObjectNode();
@@ -215,9 +210,9 @@ class EndpointSliceControllerTest {
     @Test
     void aPodOnAMissingNodeIsLeftOutAndTheServiceLookedAtAgain() throws Exception {
         String ns = FIXTURES.namespace();
-        webService(ns);
-        FIXTURES.running(FIXTURES.pod(ns, "web-1", WEB, "node-a", HTTP), "10.1.0.1", true);
-        FIXTURES.running(FIXTURES.pod(ns, "lost", WEB, "node-gone", HTTP), "10.1.0.2", true);
+        FIXTURES.webService(ns, "");
+        FIXTURES.webPod(ns, "web-1", "node-a", "10.1.0.1", true);
+        FIXTURES.webPod(ns, "lost", "node-gone", "10.1.0.2", true);
 
         assertThat(reconcile("services", ns, "web")).isEqualTo(Result.requeueAfter(Duration.ofSeconds(1)));
         assertThat(endpointsByPod(ns).keySet()).containsExactly("web-1");

@@ -1,6 +1,7 @@
 package dev.kumo.controllers.endpointslice;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.controllers.endpoints.EndpointSubsets.Port;
 import dev.kumo.controllers.endpoints.EndpointSubsets.TargetRef;
 import dev.kumo.controllers.endpoints.ServiceInfo;
 import dev.kumo.controllers.testing.TestCluster;
@@ -19,7 +20,7 @@ class SlicePlannerTest {
             {"metadata":{"name":"web","namespace":"ns","uid":"svc-uid"},
              "spec":{"selector":{"app":"web"},"clusterIP":"10.96.0.10","ipFamilies":["IPv4"],
                      "ports":[{"name":"http","port":80,"targetPort":8080,"protocol":"TCP"}]}}"""));
-    private static final List<SlicePort> PORTS = List.of(new SlicePort("http", 8080, "TCP", ""));
+    private static final List<Port> PORTS = List.of(new Port("http", 8080, "TCP", ""));
     private final SlicePlanner planner = new SlicePlanner(3);
 
     private static SliceEndpoint endpoint(int i) {
@@ -33,7 +34,7 @@ class SlicePlannerTest {
             endpoints.put(endpoint(i).key(), endpoint(i));
         }
         Map<String, SlicePlanner.Group> groups = new LinkedHashMap<>();
-        groups.put(SlicePort.key(PORTS), new SlicePlanner.Group(PORTS, endpoints));
+        groups.put(SlicePlanner.portsKey(PORTS), new SlicePlanner.Group(PORTS, endpoints));
         return groups;
     }
 
@@ -82,10 +83,10 @@ class SlicePlannerTest {
     @Test
     void aCreateAndADeleteBecomeOneUpdateOfTheSliceThatWouldGo() {
         // A slice of other ports whose endpoints all moved: it would be deleted and a new one created.
-        List<SlicePort> oldPorts = List.of(new SlicePort("http", 9090, "TCP", ""));
+        List<Port> oldPorts = List.of(new Port("http", 9090, "TCP", ""));
         Slice stale = existing("web-a", "svc-uid", 1);
         ObjectNode json = stale.toJson();
-        json.set("ports", SlicePort.toJson(oldPorts));
+        json.set("ports", Slice.portsJson(oldPorts));
         stale = Slice.read(json);
 
         SlicePlanner.Plan plan = planner.plan(SERVICE, "IPv4", List.of(stale), desired(1, 2));
@@ -124,6 +125,9 @@ class SlicePlannerTest {
 
         assertThat(plan.update()).hasSize(1);
         assertThat(plan.update().getFirst().endpoints().get(1)).isEqualTo(notReady);
-        assertThat(planner.plan(SERVICE, "IPv4", List.of(slice), desired(1, 2)).isEmpty()).isTrue();
+        SlicePlanner.Plan again = planner.plan(SERVICE, "IPv4", List.of(slice), desired(1, 2));
+        assertThat(again.create()).isEmpty();
+        assertThat(again.update()).isEmpty();
+        assertThat(again.delete()).isEmpty();
     }
 }
