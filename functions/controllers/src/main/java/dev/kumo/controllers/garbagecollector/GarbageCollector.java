@@ -53,7 +53,7 @@ public final class GarbageCollector implements Reconciler {
     }
 
     public static ControlLoop loop(ControllerContext context) {
-        return new ControlLoop(NAME, new GarbageCollectorKeys(), new GarbageCollector(context.client(),
+        return new ControlLoop(NAME, keys(), new GarbageCollector(context.client(),
                 context.clock()), resync(context.clock()));
     }
 
