@@ -67,7 +67,8 @@ final class EventCorrelator {
         return record.messages.size() > MAX_SIMILAR;
     }
 
-    private static <V> Map<String, V> lru() {
+    /** A map of the {@value #REMEMBERED} keys used last (the recorder's memory of its events too). */
+    static <V> Map<String, V> lru() {
         return new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
