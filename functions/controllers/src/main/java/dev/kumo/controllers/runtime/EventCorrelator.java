@@ -63,7 +63,9 @@ final class EventCorrelator {
             similar.put(similarKey, record);
         }
         record.last = now;
-        record.messages.add(message);
+        if (record.messages.size() <= MAX_SIMILAR) { // one past the limit is all the answer needs
+            record.messages.add(message);
+        }
         return record.messages.size() > MAX_SIMILAR;
     }
 
