@@ -32,9 +32,9 @@ public final class ControlLoop extends Construct {
     public static final String ENV_LOOP_QUEUES = SqsKeyQueues.ENV_LOOP_QUEUES;
     public static final String ENV_TIMER_QUEUE = SqsKeyQueues.ENV_TIMER_QUEUE;
     /** AWS's advice for a queue that triggers Lambda: visibility at least six times the function's timeout. */
-    public static final int VISIBILITY_TIMEOUTS = 6;
+    static final int VISIBILITY_TIMEOUTS = 6;
     /** SQS keeps a message at most 14 days; a dead letter waits that long for someone to look at it. */
-    static final Duration DEAD_LETTER_RETENTION = Duration.days(14);
+    public static final Duration DEAD_LETTER_RETENTION = Duration.days(14);
 
     private final Queue queue;
     private final Queue deadLetters;
@@ -82,7 +82,12 @@ public final class ControlLoop extends Construct {
 
     /** Six timeouts (FIFO event sources have no batching window to add). */
     static Duration visibilityTimeout(ControlLoopProps props) {
-        return Duration.seconds(props.reconciler().timeout().toSeconds().doubleValue() * VISIBILITY_TIMEOUTS);
+        return visibilityTimeout(props.reconciler().timeout());
+    }
+
+    /** The visibility of a queue that triggers a function with {@code functionTimeout} and no batching window. */
+    public static Duration visibilityTimeout(Duration functionTimeout) {
+        return Duration.seconds(functionTimeout.toSeconds().doubleValue() * VISIBILITY_TIMEOUTS);
     }
 
     public Queue queue() {

@@ -62,7 +62,6 @@ public final class ControlLoops extends Construct {
     static final int STREAM_RETRIES = 10;
     /** A record older than this is given up on (sent to the failures queue) rather than holding its shard back. */
     static final Duration STREAM_MAX_RECORD_AGE = Duration.hours(1);
-    static final Duration DEAD_LETTER_RETENTION = Duration.days(14);
 
     /** A loop function's role and the API user it stands for. */
     public record Identity(IRole role, String user) {
@@ -77,7 +76,7 @@ public final class ControlLoops extends Construct {
         super(scope, id);
         Queue timerDeadLetters = deadLetterQueue("TimerDeadLetters");
         this.timer = Queue.Builder.create(this, "Timer")
-                .visibilityTimeout(Duration.seconds(SUPPORT_TIMEOUT.toSeconds().doubleValue() * ControlLoop.VISIBILITY_TIMEOUTS))
+                .visibilityTimeout(ControlLoop.visibilityTimeout(SUPPORT_TIMEOUT))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(timerDeadLetters).maxReceiveCount(MAX_RECEIVES).build())
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -197,7 +196,7 @@ public final class ControlLoops extends Construct {
 
     private Queue deadLetterQueue(String id) {
         return Queue.Builder.create(this, id)
-                .retentionPeriod(DEAD_LETTER_RETENTION)
+                .retentionPeriod(ControlLoop.DEAD_LETTER_RETENTION)
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .build();

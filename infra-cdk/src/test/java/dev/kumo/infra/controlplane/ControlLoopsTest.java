@@ -208,7 +208,8 @@ class ControlLoopsTest {
     void theTimerDrainsAStandardQueueIntoTheLoopsQueues() {
         String timer = timerQueue();
         Map<String, Object> queue = properties(plane.findResources("AWS::SQS::Queue").get(timer));
-        assertThat(queue).doesNotContainKey("FifoQueue").containsKey("RedrivePolicy");
+        assertThat(queue).doesNotContainKey("FifoQueue").containsKey("RedrivePolicy")
+                .containsEntry("VisibilityTimeout", 180); // six times the timer function's 30 s
         String function = functionId(TIMER_HANDLER);
         plane.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "FunctionName", ref(function), "EventSourceArn", arn(timer),

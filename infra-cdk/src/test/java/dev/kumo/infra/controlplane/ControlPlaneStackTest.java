@@ -7,7 +7,12 @@ import dev.kumo.apiserver.audit.AuditSinks;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.auth.authn.aws.AwsIamAuthenticator;
 import dev.kumo.apiserver.auth.authn.aws.IamIdentityMapper;
+import dev.kumo.controllers.lambda.ControlLoopHandler;
+import dev.kumo.controllers.lambda.FanOutHandler;
 import dev.kumo.controllers.lambda.LoopCatalog;
+import dev.kumo.controllers.lambda.ResyncTickHandler;
+import dev.kumo.controllers.lambda.TimerHandler;
+import dev.kumo.controllers.scheduler.loop.SchedulerLoop;
 import dev.kumo.infra.state.ClusterKeys;
 import dev.kumo.infra.state.StateStack;
 import org.junit.jupiter.api.Test;
@@ -171,12 +176,32 @@ class ControlPlaneStackTest {
                 .apiMemoryMb(2048)
                 .compactionMemoryMb(256)
                 .compactionRetention(Duration.minutes(10))
+                .loopMemoryMb(640)
+                .schedulerMemoryMb(1536)
+                .loopSupportMemoryMb(384)
+                .loopMaxConcurrency(20)
                 .logRetention(RetentionDays.ONE_WEEK)
                 .build()));
         custom.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", API_HANDLER, "MemorySize", 2048));
         custom.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", COMPACTION_HANDLER, "MemorySize", 256,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(CompactionHandler.ENV_RETENTION_SECONDS, "600")))));
         custom.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 7));
+        // Each of the loops' settings reaches its own functions (the defaults cannot tell loop and support apart).
+        String loopHandler = ControlLoopHandler.class.getName() + "::handleRequest";
+        Map<String, Map<String, Object>> loops = custom.findResources("AWS::Lambda::Function",
+                Map.of("Properties", Map.of("Handler", loopHandler)));
+        assertThat(loops).hasSize(LoopCatalog.entries().size());
+        loops.forEach((id, function) -> {
+            Map<?, ?> variables = (Map<?, ?>) ((Map<?, ?>) properties(function).get("Environment")).get("Variables");
+            boolean scheduler = SchedulerLoop.NAME.equals(variables.get(ControlLoopHandler.ENV_LOOP));
+            assertThat(properties(function).get("MemorySize")).as(id).isEqualTo(scheduler ? 1536 : 640);
+            custom.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("FunctionName", ref(id),
+                    "ScalingConfig", Map.of("MaximumConcurrency", 20)));
+        });
+        for (Class<?> support : List.of(FanOutHandler.class, TimerHandler.class, ResyncTickHandler.class)) {
+            custom.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", support.getName() + "::handleRequest", "MemorySize", 384));
+        }
     }
 
     @Test

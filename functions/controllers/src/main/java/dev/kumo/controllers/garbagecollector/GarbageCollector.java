@@ -6,6 +6,7 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.KeyMapper;
+import dev.kumo.controllers.runtime.PeriodicResync;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
@@ -52,14 +53,13 @@ public final class GarbageCollector implements Reconciler {
     }
 
     public static ControlLoop loop(ControllerContext context) {
-        return new ControlLoop(NAME, new GarbageCollectorKeys(), new GarbageCollector(context.client(),
+        return new ControlLoop(NAME, keys(), new GarbageCollector(context.client(),
                 context.clock()), resync(context.clock()));
     }
 
     /** The sweep of the cluster once every {@link #SWEEP_PERIOD}, on the tick that starts the period. */
     static ResyncSource resync(Clock clock) {
-        return () -> clock.instant().getEpochSecond() / 60 % SWEEP_PERIOD.toMinutes() == 0
-                ? List.of(GarbageCollectorKeys.sweep(Scan.CLUSTER)) : List.of();
+        return new PeriodicResync(clock, SWEEP_PERIOD, () -> List.of(GarbageCollectorKeys.sweep(Scan.CLUSTER)));
     }
 
     @Override

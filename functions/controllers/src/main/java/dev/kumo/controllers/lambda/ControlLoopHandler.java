@@ -12,6 +12,7 @@ import dev.kumo.controllers.runtime.Delivery;
 import dev.kumo.controllers.runtime.EventRecorder;
 import dev.kumo.controllers.runtime.KeyQueues;
 import dev.kumo.controllers.runtime.LoopRunner;
+import dev.kumo.controllers.runtime.ResyncSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public class ControlLoopHandler implements RequestHandler<SQSEvent, SQSBatchResp
      * twice within the minute enqueues them once.
      */
     static String tickCause(Clock clock) {
-        return "tick-" + clock.millis() / 60_000;
+        return "tick-" + ResyncSource.tick(clock.instant());
     }
 
     private boolean resync() {

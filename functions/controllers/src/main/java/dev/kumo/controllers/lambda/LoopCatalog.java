@@ -68,7 +68,9 @@ public final class LoopCatalog {
 
     private static void add(String name, String component, String user, KeyMapper keys,
                             Function<ControllerContext, ControlLoop> factory) {
-        ENTRIES.put(name, new Entry(name, component, user, keys, factory));
+        if (ENTRIES.putIfAbsent(name, new Entry(name, component, user, keys, factory)) != null) {
+            throw new IllegalStateException("two loops named " + name); // one queue and function per name
+        }
     }
 
     /** Every loop's key mapper, by loop name: what the fan-out runs. */

@@ -78,7 +78,7 @@ public final class NodeLifecycle implements Reconciler {
         NodeLifecycle reconciler = new NodeLifecycle(context.client(), context.events(),
                 new EventRecorder(context.client(), TAINT_EVICTION_COMPONENT, context.clock()), context.clock(),
                 options);
-        return new ControlLoop(NAME, new NodeLifecycleKeys(), reconciler, resync(context.client()));
+        return new ControlLoop(NAME, keys(), reconciler, resync(context.client()));
     }
 
     /** Every node, on every tick: silence writes nothing, so only time notices it. */

@@ -63,11 +63,14 @@ final class EventCorrelator {
             similar.put(similarKey, record);
         }
         record.last = now;
-        record.messages.add(message);
+        if (record.messages.size() <= MAX_SIMILAR) { // one past the limit is all the answer needs
+            record.messages.add(message);
+        }
         return record.messages.size() > MAX_SIMILAR;
     }
 
-    private static <V> Map<String, V> lru() {
+    /** A map of the {@value #REMEMBERED} keys used last (the recorder's memory of its events too). */
+    static <V> Map<String, V> lru() {
         return new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {

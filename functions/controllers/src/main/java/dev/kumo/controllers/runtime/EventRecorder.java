@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,7 +26,6 @@ import java.util.Map;
  */
 public final class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
-    private static final int REMEMBERED = 4096;
 
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
@@ -38,12 +36,7 @@ public final class EventRecorder {
     private final EventCorrelator correlator = new EventCorrelator();
     /** Events about one object are written one at a time, so that two threads never both create the same one. */
     private final Object[] writing = new Object[64];
-    private final Map<String, Recorded> recent = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final Map<String, Recorded> recent = EventCorrelator.lru();
 
     /** An event this process created: its name (in the object's event namespace) and its count. */
     private record Recorded(String name, int count) {

@@ -27,7 +27,6 @@ public final class PeriodicResync implements ResyncSource {
 
     @Override
     public List<ObjectKey> keys() throws Exception {
-        long minute = clock.millis() / 60_000;
-        return minute % periodMinutes == 0 ? source.keys() : List.of();
+        return ResyncSource.tick(clock.instant()) % periodMinutes == 0 ? source.keys() : List.of();
     }
 }

@@ -2,6 +2,7 @@ package dev.kumo.controllers.runtime;
 
 import dev.kumo.apimachinery.store.ObjectKey;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,4 +14,12 @@ public interface ResyncSource {
     ResyncSource NONE = List::of;
 
     List<ObjectKey> keys() throws Exception;
+
+    /**
+     * The number of the minute tick at {@code instant}: whole minutes since the epoch, so that every host (the tick,
+     * each loop's resync, a periodic resync) agrees which tick it is.
+     */
+    static long tick(Instant instant) {
+        return Math.floorDiv(instant.toEpochMilli(), 60_000L);
+    }
 }

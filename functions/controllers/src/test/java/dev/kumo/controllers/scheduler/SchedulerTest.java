@@ -55,10 +55,6 @@ class SchedulerTest {
         assertThat(scheduled(outcome).evaluatedNodes()).isEqualTo(2);
     }
 
-    /**
-     * TaintToleration weighs 3: an untolerated PreferNoSchedule taint costs 300 points, more than a fuller node
-     * loses on NodeResourcesFit (weight 1) and balance.
-     */
     /** What the loop does with a chosen node: assume the pod there, so that the next cycle counts it. */
     @Test
     void aChosenNodeAssumedIntoTheSnapshotCountsThePod() {
@@ -76,6 +72,10 @@ class SchedulerTest {
         assertThat(n1.requested()).isEqualTo(new Resource(1500, 1L << 30, 0, 2, Map.of()));
     }
 
+    /**
+     * TaintToleration weighs 3: an untolerated PreferNoSchedule taint costs 300 points, more than a fuller node
+     * loses on NodeResourcesFit (weight 1) and balance.
+     */
     @Test
     void weightsDecideBetweenPlugins() {
         ClusterSnapshot snapshot = ClusterSnapshot.builder().nodes(List.of(

@@ -45,7 +45,7 @@ public final class SchedulerLoop {
     public static ControlLoop loop(ControllerContext context, Duration snapshotMaxAge) {
         // Virtual threads: the bindings and writes of a batch wait on the API, not on the CPU.
         ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
-        return new ControlLoop(NAME, new SchedulerKeys(),
+        return new ControlLoop(NAME, keys(),
                 new SchedulingReconciler(context, snapshotMaxAge, io, RandomGenerator.getDefault()),
                 new UnschedulableResync(context.client(), context.clock()));
     }

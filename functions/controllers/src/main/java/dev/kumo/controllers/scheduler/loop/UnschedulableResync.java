@@ -40,7 +40,7 @@ public final class UnschedulableResync implements ResyncSource {
     @Override
     public List<ObjectKey> keys() {
         Instant now = clock.instant();
-        long tick = now.getEpochSecond() / 60;
+        long tick = ResyncSource.tick(now);
         List<ObjectKey> keys = new ArrayList<>();
         for (ObjectNode pod : client.list(ResourceType.PODS, "", "", PendingPods.FIELD_SELECTOR)) {
             if (!PendingPods.isOurs(pod)) {
