@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import static dev.kumo.node.testing.Json.object;
+import static dev.kumo.controllers.testing.TestCluster.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Simulated nodes against the real API: joining, pods becoming Running and Ready, deletion, restart. */
