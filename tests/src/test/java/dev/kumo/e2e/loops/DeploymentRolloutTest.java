@@ -1,6 +1,7 @@
 package dev.kumo.e2e.loops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.controllers.status.Conditions;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Poll;
@@ -133,13 +134,9 @@ class DeploymentRolloutTest {
     }
 
     private JsonNode condition(String ns, String name, String type) {
-        for (JsonNode condition : cluster.api().get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name)
-                .expect(200).json().path("status").path("conditions")) {
-            if (type.equals(condition.path("type").asText())) {
-                return condition;
-            }
-        }
-        throw new AssertionError("deployment " + name + " has no " + type + " condition");
+        return Conditions.find(cluster.api().get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name)
+                .expect(200).json(), type)
+                .orElseThrow(() -> new AssertionError("deployment " + name + " has no " + type + " condition"));
     }
 
     /** Waits until the Deployment's pods are exactly its replicas, all of {@code image}, serving, none left over. */
