@@ -62,7 +62,7 @@ class DeploymentRolloutTest {
 
         assertThat(status.exitCode()).as("%s", status).isZero();
         assertThat(status.out()).contains("deployment \"web\" successfully rolled out");
-        assertThat(seen.desired()).as("the replica sets' replicas summed after each change")
+        assertThat(seen.desired()).as("the replica sets' replicas summed after each change of %s", seen.changes())
                 .hasSizeGreaterThan(2).allMatch(desired -> desired <= REPLICAS + MAX_SURGE);
         assertThat(seen.pods()).as("pod lists during the rollout").hasSizeGreaterThan(5)
                 .anyMatch(pods -> pods.hashes().size() == 2)
