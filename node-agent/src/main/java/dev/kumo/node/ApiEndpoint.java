@@ -42,10 +42,6 @@ public final class ApiEndpoint {
         return new ApiEndpoint(server, http.build());
     }
 
-    public URI server() {
-        return server;
-    }
-
     /** A client that authenticates with whatever {@code token} holds at each request. */
     public KubeClient client(Supplier<String> token, String userAgent) {
         return new KubeClient(server, http, token, userAgent);

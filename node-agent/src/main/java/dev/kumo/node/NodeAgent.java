@@ -68,14 +68,6 @@ public final class NodeAgent implements AutoCloseable {
         this.podWorkers = podWorkers;
     }
 
-    public String name() {
-        return config.name();
-    }
-
-    public NodeConfig config() {
-        return config;
-    }
-
     /** Whether the agent runs (started and not closed). */
     public boolean running() {
         return heartbeatThread != null && !closed;

@@ -62,11 +62,6 @@ public final class NodeLease {
         latest = client.update(ResourceType.LEASES, renewed(existing.get()));
     }
 
-    /** The lease as last written (null before the first renewal). */
-    public synchronized ObjectNode latest() {
-        return latest;
-    }
-
     private ObjectNode renewed(ObjectNode base) {
         ObjectNode lease = base.deepCopy();
         ((ObjectNode) lease.path("metadata")).remove("managedFields");

@@ -71,10 +71,6 @@ public final class NodeCredential implements Supplier<String> {
         return renewAt;
     }
 
-    public Instant expiresAt() {
-        return expiresAt;
-    }
-
     /**
      * Renews the credential: with itself while it is valid, with the bootstrap token once it has expired (or when
      * the API no longer accepts it).

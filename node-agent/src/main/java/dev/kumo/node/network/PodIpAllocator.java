@@ -29,10 +29,6 @@ public final class PodIpAllocator {
         this.lastAllocated = first - 1;
     }
 
-    public Ipv4Cidr cidr() {
-        return cidr;
-    }
-
     /** The pod's address: the one it has, or the next free one. */
     public synchronized String allocate(String podUid) {
         Integer held = byOwner.get(podUid);

@@ -60,10 +60,6 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
         }
     }
 
-    public Informer informer() {
-        return informer;
-    }
-
     @Override
     public void added(ObjectNode pod) {
         queue.add(key(pod));

@@ -76,8 +76,4 @@ final class WorkQueue<K> {
         shutDown = true;
         notifyAll();
     }
-
-    synchronized int length() {
-        return queue.size();
-    }
 }

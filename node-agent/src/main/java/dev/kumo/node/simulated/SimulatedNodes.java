@@ -10,7 +10,6 @@ import dev.kumo.node.network.PodIpAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,11 +45,6 @@ public final class SimulatedNodes implements AutoCloseable {
             return new Options(count, namePrefix, capacity, "10.244.0.0/16", 24, "172.30.0.0/16", 16, 4,
                     Duration.ofSeconds(60));
         }
-
-        public Options withClusterCidr(String cidr, int nodePrefixLength) {
-            return new Options(count, namePrefix, capacity, cidr, nodePrefixLength, addressCidr, joinParallelism,
-                    podWorkers, joinTimeout);
-        }
     }
 
     private final Map<String, NodeAgent> nodes;
@@ -60,16 +54,9 @@ public final class SimulatedNodes implements AutoCloseable {
     }
 
     /**
-     * Starts {@code count} nodes named {@code <namePrefix>1..count} against the API at {@code server}, whose
-     * serving certificate {@code caCertificatePem} signs (null: the JVM's trust, or plain HTTP), joining with
-     * {@code bootstrapToken} ({@code <id>.<secret>}, a {@code bootstrap.kubernetes.io/token} Secret).
+     * Starts {@code options.count()} nodes against the API {@code api}, joining with {@code bootstrapToken}
+     * ({@code <id>.<secret>}, a {@code bootstrap.kubernetes.io/token} Secret).
      */
-    public static SimulatedNodes start(URI server, String caCertificatePem, String bootstrapToken, int count,
-                                       String namePrefix, NodeCapacity capacity) throws InterruptedException {
-        return start(ApiEndpoint.of(server, caCertificatePem), bootstrapToken, Options.of(count, namePrefix, capacity),
-                Clock.systemUTC());
-    }
-
     public static SimulatedNodes start(ApiEndpoint api, String bootstrapToken, Options options, Clock clock)
             throws InterruptedException {
         Ipv4Cidr clusterCidr = Ipv4Cidr.parse(options.clusterCidr());

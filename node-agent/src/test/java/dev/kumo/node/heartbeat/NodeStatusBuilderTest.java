@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
-import static dev.kumo.node.testing.Json.object;
+import static dev.kumo.controllers.testing.TestCluster.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeStatusBuilderTest {

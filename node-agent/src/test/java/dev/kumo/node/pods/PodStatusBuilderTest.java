@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.kumo.node.testing.Json.object;
+import static dev.kumo.controllers.testing.TestCluster.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PodStatusBuilderTest {

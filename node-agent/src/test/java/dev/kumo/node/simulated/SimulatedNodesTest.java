@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.controllers.status.Conditions;
 import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.testing.NodeTestCluster;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import static dev.kumo.node.testing.Json.object;
+import static dev.kumo.controllers.testing.TestCluster.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Simulated nodes against the real API: joining, pods becoming Running and Ready, deletion, restart. */
@@ -154,12 +155,7 @@ class SimulatedNodesTest {
     }
 
     private static boolean isReady(ObjectNode pod) {
-        for (JsonNode condition : pod.path("status").path("conditions")) {
-            if (condition.path("type").asText().equals("Ready")) {
-                return condition.path("status").asText().equals("True");
-            }
-        }
-        return false;
+        return Conditions.status(pod, "Ready").equals("True");
     }
 
     private static ObjectNode await(String name, Predicate<ObjectNode> condition) throws InterruptedException {

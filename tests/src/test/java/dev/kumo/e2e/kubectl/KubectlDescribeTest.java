@@ -56,7 +56,9 @@ class KubectlDescribeTest {
                 .containsPattern("(?m)^Containers:\\n  app:\\n")
                 .containsPattern("(?m)^    Image:\\s+registry.k8s.io/pause:3.9$")
                 .containsPattern("(?m)^QoS Class:\\s+BestEffort$")
-                .containsPattern("(?m)^Events:"); // <none>, or the scheduler's FailedScheduling already
+                // No events yet, or already the scheduler's FailedScheduling (this cluster has no nodes).
+                .containsPattern("(?m)^Events:(\\s+<none>|\\n(.*\\n){2}\\s+Warning\\s+FailedScheduling\\s+.*"
+                        + "default-scheduler\\s+.+)$");
     }
 
     @ForEachKubectl

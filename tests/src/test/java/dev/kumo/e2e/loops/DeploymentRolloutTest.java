@@ -1,6 +1,7 @@
 package dev.kumo.e2e.loops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.controllers.status.Conditions;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Poll;
@@ -61,7 +62,7 @@ class DeploymentRolloutTest {
 
         assertThat(status.exitCode()).as("%s", status).isZero();
         assertThat(status.out()).contains("deployment \"web\" successfully rolled out");
-        assertThat(seen.desired()).as("the replica sets' replicas summed after each change")
+        assertThat(seen.desired()).as("the replica sets' replicas summed after each change of %s", seen.changes())
                 .hasSizeGreaterThan(2).allMatch(desired -> desired <= REPLICAS + MAX_SURGE);
         assertThat(seen.pods()).as("pod lists during the rollout").hasSizeGreaterThan(5)
                 .anyMatch(pods -> pods.hashes().size() == 2)
@@ -133,13 +134,9 @@ class DeploymentRolloutTest {
     }
 
     private JsonNode condition(String ns, String name, String type) {
-        for (JsonNode condition : cluster.api().get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name)
-                .expect(200).json().path("status").path("conditions")) {
-            if (type.equals(condition.path("type").asText())) {
-                return condition;
-            }
-        }
-        throw new AssertionError("deployment " + name + " has no " + type + " condition");
+        return Conditions.find(cluster.api().get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name)
+                .expect(200).json(), type)
+                .orElseThrow(() -> new AssertionError("deployment " + name + " has no " + type + " condition"));
     }
 
     /** Waits until the Deployment's pods are exactly its replicas, all of {@code image}, serving, none left over. */

@@ -68,8 +68,7 @@ class DeploymentScaleTest {
      * deleted), and the Deployment's status says {@code replicas} available.
      */
     private List<PodView> awaitServing(String ns, int replicas) {
-        List<PodView> pods = Poll.until(LOOPS, replicas + " serving pods", () -> PodView.list(cluster.api(), ns,
-                "app=web"), list -> list.size() == replicas && list.stream().allMatch(PodView::serving));
+        List<PodView> pods = PodView.awaitServing(cluster.api(), ns, "app=web", replicas, LOOPS);
         Poll.until(LOOPS, "deployment available=" + replicas, () -> cluster.api()
                         .get("/apis/apps/v1/namespaces/" + ns + "/deployments/web").expect(200).json().path("status"),
                 status -> status.path("availableReplicas").asInt() == replicas

@@ -3,7 +3,6 @@ package dev.kumo.e2e.loops;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.e2e.support.KumoCluster;
 import dev.kumo.e2e.support.Manifests;
-import dev.kumo.e2e.support.Poll;
 import dev.kumo.e2e.support.PodView;
 import dev.kumo.e2e.support.SharedNodeCluster;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,7 @@ class NamespaceDeletionTest {
         kubectl.runWithInput(Workload.service(ns, "web") + "---\n"
                 + Workload.deployment(ns, "web", 3, "nginx:1.27", "", "") + "---\n"
                 + Manifests.configMap(ns, "settings", Map.of(), Map.of("mode", "test")), "apply", "-f", "-").ok();
-        Poll.until(LOOPS, "3 serving pods", () -> PodView.list(cluster.api(), ns, "app=web"),
-                pods -> pods.size() == 3 && pods.stream().allMatch(PodView::serving));
+        PodView.awaitServing(cluster.api(), ns, "app=web", 3, LOOPS);
 
         // A watch sees every phase the namespace goes through, however short the Terminating one is.
         try (Kubectl.Running phases = kubectl.start("get", "namespace", ns, "--watch", "-o",

@@ -51,8 +51,7 @@ class NodeEvictionTest {
                 - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}
                 - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 5}
                 """), "apply", "-f", "-").ok();
-        List<PodView> before = Poll.until(LOOPS, REPLICAS + " serving pods", () -> PodView.list(cluster.api(), ns,
-                "app=web"), pods -> pods.size() == REPLICAS && pods.stream().allMatch(PodView::serving));
+        List<PodView> before = PodView.awaitServing(cluster.api(), ns, "app=web", REPLICAS, LOOPS);
         String silent = before.getFirst().node();
         Set<String> evicted = before.stream().filter(pod -> pod.node().equals(silent)).map(PodView::name)
                 .collect(Collectors.toSet());

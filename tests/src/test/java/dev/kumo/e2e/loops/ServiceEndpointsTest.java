@@ -70,8 +70,7 @@ class ServiceEndpointsTest {
     }
 
     private Set<String> awaitPodIps(String ns, int replicas) {
-        List<PodView> pods = Poll.until(LOOPS, replicas + " serving pods", () -> PodView.list(cluster.api(), ns,
-                "app=web"), list -> list.size() == replicas && list.stream().allMatch(PodView::serving));
+        List<PodView> pods = PodView.awaitServing(cluster.api(), ns, "app=web", replicas, LOOPS);
         Set<String> ips = new TreeSet<>();
         pods.forEach(pod -> ips.add(pod.ip()));
         assertThat(ips).as("distinct pod IPs").hasSize(replicas);

@@ -1,9 +1,11 @@
 package dev.kumo.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.controllers.status.Conditions;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,13 +22,18 @@ public record PodView(String name, String node, String phase, String ip, boolean
         return pods;
     }
 
+    /**
+     * Waits until exactly {@code count} pods match {@code labelSelector}, all serving (none left being deleted), and
+     * returns them.
+     */
+    public static List<PodView> awaitServing(ApiClient api, String namespace, String labelSelector, int count,
+                                             Duration timeout) {
+        return Poll.until(timeout, count + " serving pods " + labelSelector, () -> list(api, namespace,
+                labelSelector), pods -> pods.size() == count && pods.stream().allMatch(PodView::serving));
+    }
+
     public static PodView of(JsonNode pod) {
-        boolean ready = false;
-        for (JsonNode condition : pod.path("status").path("conditions")) {
-            if ("Ready".equals(condition.path("type").asText())) {
-                ready = "True".equals(condition.path("status").asText());
-            }
-        }
+        boolean ready = Conditions.status(pod, "Ready").equals("True");
         JsonNode metadata = pod.path("metadata");
         return new PodView(metadata.path("name").asText(), pod.path("spec").path("nodeName").asText(""),
                 pod.path("status").path("phase").asText(""), pod.path("status").path("podIP").asText(""), ready,
