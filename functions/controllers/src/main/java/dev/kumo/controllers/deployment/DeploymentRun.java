@@ -192,6 +192,17 @@ final class DeploymentRun {
         if (maxScaledDown <= 0) {
             return false;
         }
+        Optional<ObjectNode> lagging = oldRSs.stream()
+                .filter(rs -> ReplicaSets.availableReplicas(rs) > ReplicaSets.replicas(rs)).findFirst();
+        if (lagging.isPresent()) {
+            // Its status still counts the pods of a larger size. kube-controller-manager refuses to go on ("invalid
+            // request to scale down"): desired − available would be negative, and taking it off would scale the old
+            // replica set back up; the available count would also let too many go. Its status update brings the
+            // deployment back.
+            LOG.atDebug().addKeyValue("deployment", key()).addKeyValue("replicaSet", Meta.name(lagging.get()))
+                    .log("an old replica set's status has not caught up with its size: waiting for it");
+            return false;
+        }
         int cleaned = cleanupUnhealthyReplicas(oldRSs, maxScaledDown);
         // From here on only the replica sets that were active count: an old one already at zero may still report
         // available pods that are on their way out.

@@ -155,6 +155,32 @@ class DeploymentControllerTest {
         assertThat(replicas(f.replicaSet(Meta.name(old)))).isEqualTo(6); // 12 available - 9 minimum = 3 down
     }
 
+    /**
+     * The old replica set's status still counts the pods of its previous size (its controller has not caught up
+     * with the scale-down): 9 desired, 10 available. Its "unhealthy" count (desired − available) is then −1, and
+     * taking that off its size scaled it back UP to 10, past replicas + maxSurge. kube-controller-manager refuses
+     * that scale ("invalid request to scale down"); the status update that follows brings the deployment back.
+     */
+    @Test
+    void anOldReplicaSetWhoseStatusLagsItsScaleDownIsNeverScaledBackUp() throws Exception {
+        ObjectNode old = f.createSettled(deployment("web", 10, "nginx:1", SURGE_2_UNAVAILABLE_1));
+        f.setImage("web", "nginx:2");
+        f.sync("web");
+        ObjectNode newRS = f.replicaSets("web").get(1);
+        assertThat(replicas(f.replicaSet(Meta.name(old)))).isEqualTo(9);
+        f.settle(newRS, 2, 2, 2); // the old one's status still says 10 available
+
+        f.sync("web"); // the new one grows to 3: 12 in all
+        assertThat(replicas(f.replicaSet(Meta.name(newRS)))).isEqualTo(3);
+        f.sync("web"); // the old one's status still lags
+
+        String scaledUp = "ScalingReplicaSet: Scaled up replica set " + Meta.name(old) + " from ";
+        assertThat(f.events("web")).as("the old replica set is scaled up only when created, never in the rollout")
+                .filteredOn(event -> event.startsWith(scaledUp)).containsExactly(scaledUp + "0 to 10");
+        assertThat(replicas(f.replicaSet(Meta.name(old)))).as("nothing moves until its status catches up")
+                .isEqualTo(9);
+    }
+
     @Test
     void aRollingUpdateFinishesAndKeepsTheOldReplicaSetAtZero() throws Exception {
         f.create(deployment("web", 4, "nginx:1", SURGE_2_UNAVAILABLE_1));
