@@ -1,0 +1,72 @@
+package dev.kumo.node.dns;
+
+import dev.kumo.apimachinery.client.KubeClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Cluster DNS on one node (kube-dns/CoreDNS's role, served by the agent itself): {@link ClusterRecordsFeed} keeps
+ * the records, {@link DnsServer} answers from them and forwards the rest upstream.
+ */
+public final class ClusterDns implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDns.class);
+
+    private final ClusterRecordsFeed feed;
+    private final DnsServer server;
+
+    private ClusterDns(ClusterRecordsFeed feed, DnsServer server) {
+        this.feed = feed;
+        this.server = server;
+    }
+
+    /** Starts watching the cluster through {@code client} and serving as {@code settings} say. */
+    public static ClusterDns start(KubeClient client, DnsSettings settings, String owner, Clock clock)
+            throws IOException {
+        ClusterRecords records = new ClusterRecords(clock);
+        InetAddress listening = settings.listen().getAddress();
+        List<InetAddress> own = listening == null || listening.isAnyLocalAddress() ? List.of() : List.of(listening);
+        ZoneAnswers zone = new ZoneAnswers(records, Name.fromConstantString(settings.zone() + "."),
+                settings.ttl().toSeconds(), settings.podRecords(), own);
+        Upstream upstream = new Upstream(settings.upstreams(), settings.upstreamTimeout());
+        if (upstream.isEmpty()) {
+            LOG.atWarn().addKeyValue("node", owner)
+                    .log("no upstream resolver: names outside the cluster will be answered SERVFAIL");
+        }
+        ClusterRecordsFeed feed = ClusterRecordsFeed.start(client, records, settings.podRecords(), owner);
+        try {
+            DnsServer server = DnsServer.start(settings.listen(), new QueryHandler(zone, upstream));
+            LOG.atInfo().addKeyValue("node", owner).addKeyValue("address", server.address())
+                    .addKeyValue("zone", settings.zone()).addKeyValue("upstreams", upstream)
+                    .addKeyValue("ttlSeconds", settings.ttl().toSeconds())
+                    .addKeyValue("podRecords", settings.podRecords()).log("cluster DNS started");
+            return new ClusterDns(feed, server);
+        } catch (IOException | RuntimeException e) {
+            feed.close();
+            throw e;
+        }
+    }
+
+    /** Where it serves, UDP and TCP. */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** Waits until the records hold the first list of everything watched. */
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        return feed.awaitSynced(timeout);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        feed.close();
+    }
+}
