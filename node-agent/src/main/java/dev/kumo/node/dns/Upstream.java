@@ -44,7 +44,8 @@ public final class Upstream {
                 response.getHeader().setID(query.getHeader().getID());
                 return response;
             } catch (IOException e) {
-                IOException named = new IOException("upstream " + resolver.getAddress() + ": " + e.getMessage(), e);
+                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                IOException named = new IOException("upstream " + resolver.getAddress() + ": " + reason, e);
                 if (failure != null) {
                     named.addSuppressed(failure);
                 }
