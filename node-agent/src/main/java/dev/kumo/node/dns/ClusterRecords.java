@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What cluster DNS answers from: the Services, EndpointSlices and (for verified pod records) Pods of the cluster,
  * kept as the few fields DNS needs, indexed by namespace and service. Fed by {@link ClusterRecordsFeed}'s informers
- * (or directly, in tests); read concurrently by queries. Names are kept lower-case: DNS compares without case.
+ * (or directly, in tests): one writer per kind (an informer calls its handler on its one thread), any number of
+ * concurrent readers (queries). Names are kept lower-case: DNS compares without case.
  */
 public final class ClusterRecords {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRecords.class);
@@ -56,6 +57,8 @@ public final class ClusterRecords {
     private final Map<String, Set<String>> podsByIp = new ConcurrentHashMap<>();
     /** namespace/name → the pod's IPs. */
     private final Map<String, List<String>> podIps = new ConcurrentHashMap<>();
+    /** namespace → the names of its pods. */
+    private final Map<String, Set<String>> podsByNamespace = new ConcurrentHashMap<>();
     private volatile long modified;
 
     public ClusterRecords(Clock clock) {
@@ -113,7 +116,9 @@ public final class ClusterRecords {
     }
 
     public void putPod(JsonNode object) {
-        String key = lower(Meta.namespace(object)) + "/" + lower(Meta.name(object));
+        String namespace = lower(Meta.namespace(object));
+        String key = namespace + "/" + lower(Meta.name(object));
+        podsByNamespace.computeIfAbsent(namespace, k -> ConcurrentHashMap.newKeySet()).add(key);
         List<String> ips = new ArrayList<>();
         for (JsonNode ip : object.path("status").path("podIPs")) {
             ips.add(ip.path("ip").asText());
@@ -133,7 +138,12 @@ public final class ClusterRecords {
     }
 
     public void removePod(JsonNode object) {
-        String key = lower(Meta.namespace(object)) + "/" + lower(Meta.name(object));
+        String namespace = lower(Meta.namespace(object));
+        String key = namespace + "/" + lower(Meta.name(object));
+        podsByNamespace.computeIfPresent(namespace, (k, keys) -> {
+            keys.remove(key);
+            return keys.isEmpty() ? null : keys;
+        });
         List<String> previous = podIps.remove(key);
         if (previous != null) {
             previous.forEach(ip -> unindexPod(ip, key));
@@ -172,11 +182,7 @@ public final class ClusterRecords {
      * watch on namespaces (which a node may not list) this is the closest the node can tell.
      */
     public boolean namespaceKnown(String namespace) {
-        if (services.containsKey(namespace)) {
-            return true;
-        }
-        String prefix = namespace + "/";
-        return podIps.keySet().stream().anyMatch(key -> key.startsWith(prefix));
+        return services.containsKey(namespace) || podsByNamespace.containsKey(namespace);
     }
 
     /** Whether a pod in {@code namespace} has the address {@code ip}. */
