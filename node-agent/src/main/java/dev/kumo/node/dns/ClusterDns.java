@@ -35,7 +35,13 @@ public final class ClusterDns implements AutoCloseable {
         List<InetAddress> own = listening == null || listening.isAnyLocalAddress() ? List.of() : List.of(listening);
         ZoneAnswers zone = new ZoneAnswers(records, Name.fromConstantString(settings.zone() + "."),
                 settings.ttl().toSeconds(), settings.podRecords(), own);
-        Upstream upstream = new Upstream(settings.upstreams(), settings.upstreamTimeout());
+        List<InetSocketAddress> upstreams = settings.upstreams().stream()
+                .filter(server -> !isItself(server, settings.listen())).toList();
+        if (upstreams.size() < settings.upstreams().size()) {
+            LOG.atWarn().addKeyValue("node", owner).addKeyValue("address", settings.listen())
+                    .log("an upstream resolver is this server itself: left out, so that queries do not loop");
+        }
+        Upstream upstream = new Upstream(upstreams, settings.upstreamTimeout());
         if (upstream.isEmpty()) {
             LOG.atWarn().addKeyValue("node", owner)
                     .log("no upstream resolver: names outside the cluster will be answered SERVFAIL");
@@ -52,6 +58,16 @@ public final class ClusterDns implements AutoCloseable {
             feed.close();
             throw e;
         }
+    }
+
+    /** Whether {@code upstream} is where this server listens (a host resolv.conf naming the node's own DNS). */
+    static boolean isItself(InetSocketAddress upstream, InetSocketAddress listen) {
+        if (upstream.getPort() != listen.getPort()) {
+            return false;
+        }
+        InetAddress address = listen.getAddress();
+        return upstream.getAddress().equals(address)
+                || address.isAnyLocalAddress() && upstream.getAddress().isLoopbackAddress();
     }
 
     /** Where it serves, UDP and TCP. */
