@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class ClusterDns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDns.class);
+    /** How long serving waits for the first lists (CoreDNS's startup wait), rather than answer NXDOMAIN for all. */
+    static final Duration SYNC_WAIT = Duration.ofSeconds(5);
 
     private final ClusterRecordsFeed feed;
     private final DnsServer server;
@@ -27,9 +29,12 @@ public final class ClusterDns implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts watching the cluster through {@code client} and serving as {@code settings} say. */
+    /**
+     * Starts watching the cluster through {@code client} and, once the first lists are in (or after
+     * {@link #SYNC_WAIT}), serving as {@code settings} say.
+     */
     public static ClusterDns start(KubeClient client, DnsSettings settings, String owner, Clock clock)
-            throws IOException {
+            throws IOException, InterruptedException {
         ClusterRecords records = new ClusterRecords(clock);
         InetAddress listening = settings.listen().getAddress();
         List<InetAddress> own = listening == null || listening.isAnyLocalAddress() ? List.of() : List.of(listening);
@@ -48,13 +53,17 @@ public final class ClusterDns implements AutoCloseable {
         }
         ClusterRecordsFeed feed = ClusterRecordsFeed.start(client, records, settings.podRecords(), owner);
         try {
+            if (!feed.awaitSynced(SYNC_WAIT)) {
+                LOG.atWarn().addKeyValue("node", owner).addKeyValue("waitedSeconds", SYNC_WAIT.toSeconds())
+                        .log("cluster DNS starts before its first lists are in: names may be missing for a while");
+            }
             DnsServer server = DnsServer.start(settings.listen(), new QueryHandler(zone, upstream));
             LOG.atInfo().addKeyValue("node", owner).addKeyValue("address", server.address())
                     .addKeyValue("zone", settings.zone()).addKeyValue("upstreams", upstream)
                     .addKeyValue("ttlSeconds", settings.ttl().toSeconds())
                     .addKeyValue("podRecords", settings.podRecords()).log("cluster DNS started");
             return new ClusterDns(feed, server);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             feed.close();
             throw e;
         }
