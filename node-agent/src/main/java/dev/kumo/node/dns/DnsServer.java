@@ -109,6 +109,9 @@ public final class DnsServer implements AutoCloseable {
 
     private void answerUdp(byte[] data, InetSocketAddress client) {
         Message query = parse(data, client.toString());
+        if (query != null && query.getHeader().getFlag(Flags.QR)) {
+            return; // a response is never answered: two servers would bounce it forever
+        }
         byte[] response = query == null ? formerr(data)
                 : handler.handle(query, client.toString()).toWire(QueryHandler.maxUdpLength(query));
         if (response == null) {

@@ -54,7 +54,7 @@ public final class QueryHandler {
         if (header.getOpcode() != Opcode.QUERY) {
             return error(query, Rcode.NOTIMP);
         }
-        if (question == null || header.getFlag(Flags.QR)) {
+        if (question == null) {
             return error(query, Rcode.FORMERR);
         }
         Answer answer = question.getDClass() == DClass.IN || question.getDClass() == DClass.ANY

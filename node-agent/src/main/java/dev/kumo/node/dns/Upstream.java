@@ -40,7 +40,7 @@ public final class Upstream {
         IOException failure = null;
         for (SimpleResolver resolver : resolvers) {
             try {
-                Message response = resolver.send(query);
+                Message response = resolver.send(query.clone()); // the resolver may add its EDNS to what it sends
                 response.getHeader().setID(query.getHeader().getID());
                 return response;
             } catch (IOException e) {
