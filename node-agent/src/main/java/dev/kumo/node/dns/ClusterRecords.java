@@ -115,7 +115,12 @@ public final class ClusterRecords {
         });
     }
 
+    /** A pod's addresses; a pod being deleted has none any more (CoreDNS leaves terminating pods out too). */
     public void putPod(JsonNode object) {
+        if (Meta.isBeingDeleted(object)) {
+            removePod(object);
+            return;
+        }
         String namespace = lower(Meta.namespace(object));
         String key = namespace + "/" + lower(Meta.name(object));
         podsByNamespace.computeIfAbsent(namespace, k -> ConcurrentHashMap.newKeySet()).add(key);

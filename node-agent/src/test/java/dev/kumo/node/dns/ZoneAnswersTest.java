@@ -212,6 +212,13 @@ class ZoneAnswersTest {
         assertThat(rcode(verified, name)).isEqualTo("NOERROR");
         assertThat(rcode(verified, Name.fromConstantString("10-244-3-4.elsewhere.pod.cluster.local.")))
                 .isEqualTo("NXDOMAIN");
+        records.putPod(json("""
+                {"metadata": {"namespace": "team", "name": "p", "deletionTimestamp": "2026-11-23T23:00:00Z"},
+                 "status": {"podIP": "10.244.3.4", "podIPs": [{"ip": "10.244.3.4"}]}}"""));
+        assertThat(rcode(verified, name)).isEqualTo("NXDOMAIN");
+        records.putPod(json("""
+                {"metadata": {"namespace": "team", "name": "p"},
+                 "status": {"podIP": "10.244.3.4", "podIPs": [{"ip": "10.244.3.4"}]}}"""));
         records.removePod(json("""
                 {"metadata": {"namespace": "team", "name": "p"}}"""));
         assertThat(rcode(verified, name)).isEqualTo("NXDOMAIN");
