@@ -3,6 +3,8 @@ package dev.kumo.node;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.dns.ClusterDns;
+import dev.kumo.node.dns.DnsSettings;
 import dev.kumo.node.heartbeat.Heartbeat;
 import dev.kumo.node.heartbeat.NodeLease;
 import dev.kumo.node.heartbeat.NodeStatusBuilder;
@@ -15,9 +17,12 @@ import dev.kumo.node.pods.PodSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -52,6 +57,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile PodSync pods;
     private volatile Thread heartbeatThread;
     private volatile boolean closed;
+    private volatile DnsSettings dnsSettings;
+    private volatile ClusterDns clusterDns;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -66,6 +73,20 @@ public final class NodeAgent implements AutoCloseable {
         this.systemInfo = systemInfo;
         this.clock = clock;
         this.podWorkers = podWorkers;
+    }
+
+    /**
+     * Makes the agent serve cluster DNS once started (call before {@link #start}). Off unless called: simulated
+     * nodes share one JVM by the hundred, and one DNS server for the cluster is what they need at most.
+     */
+    public NodeAgent serveClusterDns(DnsSettings settings) {
+        this.dnsSettings = settings;
+        return this;
+    }
+
+    /** The cluster DNS this agent serves, once started with {@link #serveClusterDns}. */
+    public Optional<ClusterDns> clusterDns() {
+        return Optional.ofNullable(clusterDns);
     }
 
     /** Whether the agent runs (started and not closed). */
@@ -100,6 +121,14 @@ public final class NodeAgent implements AutoCloseable {
             }
         }
         KubeClient client = api.client(credential, USER_AGENT);
+        if (dnsSettings != null) {
+            try {
+                clusterDns = ClusterDns.start(client, dnsSettings, config.name(), clock);
+            } catch (IOException e) {
+                throw new UncheckedIOException("node " + config.name() + " cannot serve cluster DNS on "
+                        + dnsSettings.listen(), e);
+            }
+        }
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
         pods.start(podWorkers);
         Heartbeat beating = heartbeat;
@@ -168,6 +197,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (pods != null) {
             pods.close();
+        }
+        if (clusterDns != null) {
+            clusterDns.close();
         }
         if (runtime != null) {
             runtime.close();
