@@ -37,8 +37,12 @@ final class ShardConsumer implements Runnable {
     /** Records read but not yet processed; the first one is the checkpoint. */
     private final Deque<Record> pending = new ArrayDeque<>();
     private Instant oldestPendingReadAt;
-    /** Sizes of the halves still to process after bisecting failed batches, the next one on top. */
-    private final Deque<Integer> bisectedBatchSizes = new ArrayDeque<>();
+    /**
+     * Sizes the next batches must have, the next one on top: the halves of a bisected batch, or a failed batch being
+     * retried (a retry carries the records that failed, never records read since, as in Lambda; those would
+     * otherwise be skipped with it when its retries run out).
+     */
+    private final Deque<Integer> nextBatchSizes = new ArrayDeque<>();
     /** Failed invocations with the batch at the checkpoint. */
     private int failedAttempts;
     private int consecutiveThrottles;
@@ -129,7 +133,7 @@ final class ShardConsumer implements Runnable {
         return pending.size() >= mapping.batchSize()
                 || reader.ended()
                 || failedAttempts > 0
-                || !bisectedBatchSizes.isEmpty()
+                || !nextBatchSizes.isEmpty()
                 || windowRemaining().isZero();
     }
 
@@ -140,7 +144,7 @@ final class ShardConsumer implements Runnable {
     }
 
     private void deliverNextBatch() throws InterruptedException {
-        int limit = bisectedBatchSizes.isEmpty() ? mapping.batchSize() : bisectedBatchSizes.peek();
+        int limit = nextBatchSizes.isEmpty() ? mapping.batchSize() : nextBatchSizes.peek();
         int size = Math.min(pending.size(), limit);
         List<Record> batch = pending.stream().limit(size).toList();
         StreamBatchInvoker.Outcome outcome = invoker.invoke(batch, reader.shardId());
@@ -183,6 +187,7 @@ final class ShardConsumer implements Runnable {
             throws InterruptedException {
         String first = failed.getFirst().dynamodb().sequenceNumber();
         if (!mapping.retriesExhausted(failedAttempts)) {
+            retryExactly(failed.size());
             log.atWarn().addKeyValue("function", function.functionName()).addKeyValue("shardId", reader.shardId())
                     .addKeyValue("requestId", requestId).addKeyValue("batchSize", failed.size())
                     .addKeyValue("checkpoint", first).addKeyValue("failedAttempts", failedAttempts)
@@ -208,10 +213,10 @@ final class ShardConsumer implements Runnable {
         for (int i = 0; i < count; i++) {
             pending.removeFirst();
         }
-        if (!bisectedBatchSizes.isEmpty()) {
-            int current = bisectedBatchSizes.pop();
+        if (!nextBatchSizes.isEmpty()) {
+            int current = nextBatchSizes.pop();
             if (current > count) {
-                bisectedBatchSizes.push(current - count);
+                nextBatchSizes.push(current - count);
             }
         }
         if (pending.isEmpty()) {
@@ -219,13 +224,27 @@ final class ShardConsumer implements Runnable {
         }
     }
 
+    /** The next batch is the {@code size} records at the checkpoint, however many more were read meanwhile. */
+    private void retryExactly(int size) {
+        takeFromPlanned(size);
+        nextBatchSizes.push(size);
+    }
+
     private void bisect(int size) {
-        if (!bisectedBatchSizes.isEmpty()) {
-            bisectedBatchSizes.pop();
-        }
+        takeFromPlanned(size);
         int firstHalf = size / 2;
-        bisectedBatchSizes.push(size - firstHalf);
-        bisectedBatchSizes.push(firstHalf);
+        nextBatchSizes.push(size - firstHalf);
+        nextBatchSizes.push(firstHalf);
+    }
+
+    /** The failed batch's {@code size} records leave the batch planned next; the rest of it stays planned. */
+    private void takeFromPlanned(int size) {
+        if (!nextBatchSizes.isEmpty()) {
+            int planned = nextBatchSizes.pop();
+            if (planned > size) {
+                nextBatchSizes.push(planned - size);
+            }
+        }
     }
 
     private StreamBatchFailure failureRecord(List<Record> failed, String requestId, String functionError) {

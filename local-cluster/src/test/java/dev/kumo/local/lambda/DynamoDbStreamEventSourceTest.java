@@ -219,6 +219,40 @@ class DynamoDbStreamEventSourceTest {
         eventually(() -> assertThat(pks(succeeded)).containsExactly("a", "c"));
     }
 
+    /**
+     * A retry carries the records that failed, not records that arrived meanwhile: those would otherwise be skipped
+     * with the batch when its retries run out, without ever having failed.
+     */
+    @Test
+    void aRetriedBatchDoesNotGrowWithRecordsThatArrivedMeanwhile() throws Exception {
+        String destination = aws.createQueue(LocalAws.uniqueName("stream-failures"), Map.of());
+        writeItems("a", "poison", "b");
+        probe.behaviour = (event, context) -> {
+            if (probe.invocations.size() == 1) {
+                writeItems("late"); // in the shard before the retry is read
+                sleep(Duration.ofSeconds(1));
+            }
+            for (DynamodbStreamRecord record : ((DynamodbEvent) event).getRecords()) {
+                if (pk(record).equals("poison")) {
+                    return new StreamsEventResponse(List.of(
+                            new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber())));
+                }
+                succeeded.add(record);
+            }
+            return new StreamsEventResponse(List.of());
+        };
+        host.createEventSourceMapping(DynamoDbStreamMapping.builder("watcher", streamArn)
+                .maximumRetryAttempts(2).onFailureDestination(destination).build());
+        host.start();
+
+        JsonNode record = JSON.readTree(receiveOne(destination).body());
+        assertThat(record.at("/DDBStreamBatchInfo/batchSize").asInt()).as("the failed batch's rest only").isEqualTo(2);
+        List<DynamodbEvent> events = probe.events(DynamodbEvent.class);
+        assertThat(pks(events.get(1).getRecords())).containsExactly("poison", "b");
+        assertThat(pks(events.get(2).getRecords())).containsExactly("poison", "b");
+        eventually(() -> assertThat(pks(succeeded)).containsExactly("a", "late"));
+    }
+
     @Test
     void latestSkipsWhatWasWrittenBeforeTheMappingStarted() {
         writeItems("before-1", "before-2");
