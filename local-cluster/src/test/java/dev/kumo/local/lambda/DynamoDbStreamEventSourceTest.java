@@ -187,16 +187,7 @@ class DynamoDbStreamEventSourceTest {
     void reportedFailuresThatExhaustRetriesSkipTheRestOfTheBatch() throws Exception {
         String destination = aws.createQueue(LocalAws.uniqueName("stream-failures"), Map.of());
         writeItems("a", "poison", "b");
-        probe.behaviour = (event, context) -> {
-            for (DynamodbStreamRecord record : ((DynamodbEvent) event).getRecords()) {
-                if (pk(record).equals("poison")) {
-                    return new StreamsEventResponse(List.of(
-                            new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber())));
-                }
-                succeeded.add(record);
-            }
-            return new StreamsEventResponse(List.of());
-        };
+        probe.behaviour = (event, context) -> failAtPoison(event);
         host.createEventSourceMapping(DynamoDbStreamMapping.builder("watcher", streamArn)
                 .maximumRetryAttempts(1).onFailureDestination(destination).build());
         host.start();
@@ -232,14 +223,7 @@ class DynamoDbStreamEventSourceTest {
                 writeItems("late"); // in the shard before the retry is read
                 sleep(Duration.ofSeconds(1));
             }
-            for (DynamodbStreamRecord record : ((DynamodbEvent) event).getRecords()) {
-                if (pk(record).equals("poison")) {
-                    return new StreamsEventResponse(List.of(
-                            new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber())));
-                }
-                succeeded.add(record);
-            }
-            return new StreamsEventResponse(List.of());
+            return failAtPoison(event);
         };
         host.createEventSourceMapping(DynamoDbStreamMapping.builder("watcher", streamArn)
                 .maximumRetryAttempts(2).onFailureDestination(destination).build());
@@ -283,6 +267,18 @@ class DynamoDbStreamEventSourceTest {
 
     private Object succeed(Object event) {
         succeeded.addAll(((DynamodbEvent) event).getRecords());
+        return new StreamsEventResponse(List.of());
+    }
+
+    /** Processes the records up to the one named "poison" and reports that one failed. */
+    private StreamsEventResponse failAtPoison(Object event) {
+        for (DynamodbStreamRecord record : ((DynamodbEvent) event).getRecords()) {
+            if (pk(record).equals("poison")) {
+                return new StreamsEventResponse(List.of(
+                        new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber())));
+            }
+            succeeded.add(record);
+        }
         return new StreamsEventResponse(List.of());
     }
 
