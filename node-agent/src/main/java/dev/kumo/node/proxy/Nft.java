@@ -1,0 +1,28 @@
+package dev.kumo.node.proxy;
+
+import java.io.IOException;
+import java.util.List;
+
+/** nftables' {@code nft}, fed a transaction on its standard input. */
+public final class Nft {
+    private final HostCommand host;
+
+    public Nft(HostCommand host) {
+        this.host = host;
+    }
+
+    /** Applies the transaction ({@code nft -f -}): all of it, or nothing when it fails. */
+    public HostCommand.Result apply(String transaction) throws IOException, InterruptedException {
+        return host.run(List.of("nft", "-f", "-"), transaction);
+    }
+
+    /** Checks the transaction without applying it ({@code nft -c -f -}): syntax, and references against the kernel. */
+    public HostCommand.Result check(String transaction) throws IOException, InterruptedException {
+        return host.run(List.of("nft", "-c", "-f", "-"), transaction);
+    }
+
+    /** The table as nft lists it. */
+    public HostCommand.Result list(String family, String table) throws IOException, InterruptedException {
+        return host.run(List.of("nft", "list", "table", family, table), "");
+    }
+}
