@@ -12,6 +12,8 @@ import dev.kumo.node.join.NodeRegistration;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.PodStatusBuilder;
 import dev.kumo.node.pods.PodSync;
+import dev.kumo.node.proxy.ProxyConfig;
+import dev.kumo.node.proxy.ServiceProxier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile PodSync pods;
     private volatile Thread heartbeatThread;
     private volatile boolean closed;
+    private volatile ProxyConfig proxyConfig;
+    private volatile ServiceProxier proxier;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -66,6 +70,20 @@ public final class NodeAgent implements AutoCloseable {
         this.systemInfo = systemInfo;
         this.clock = clock;
         this.podWorkers = podWorkers;
+    }
+
+    /**
+     * Also runs the service proxy (kube-proxy's role: nftables rules for Services) with {@code config} once the
+     * agent has joined; call before {@link #start}. Off unless called (simulated nodes program nothing).
+     */
+    public NodeAgent withServiceProxy(ProxyConfig config) {
+        this.proxyConfig = config;
+        return this;
+    }
+
+    /** The service proxy, or null when none runs. */
+    public ServiceProxier serviceProxier() {
+        return proxier;
     }
 
     /** Whether the agent runs (started and not closed). */
@@ -102,6 +120,10 @@ public final class NodeAgent implements AutoCloseable {
         KubeClient client = api.client(credential, USER_AGENT);
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
         pods.start(podWorkers);
+        if (proxyConfig != null) {
+            proxier = new ServiceProxier(client, proxyConfig);
+            proxier.start();
+        }
         Heartbeat beating = heartbeat;
         heartbeatThread = Thread.ofVirtual().name("node-" + config.name() + "-heartbeat").start(() -> beat(beating));
         LOG.atInfo().addKeyValue("node", config.name()).addKeyValue("runtime", runtime.version())
@@ -168,6 +190,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (pods != null) {
             pods.close();
+        }
+        if (proxier != null) {
+            proxier.close();
         }
         if (runtime != null) {
             runtime.close();

@@ -50,9 +50,16 @@ public final class HostCommand {
         } catch (IOException e) {
             // the program may exit before reading its input (a bad option); its output says why
         }
-        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish within " + TIMEOUT.toSeconds() + " s");
+        try {
+            if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish within " + TIMEOUT.toSeconds()
+                        + " s");
+            }
+        } catch (InterruptedException e) {
+            // an nft transaction that was started must be over before anyone acts on what it did
+            process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            throw e;
         }
         return new Result(process.exitValue(), new String(output.join(), StandardCharsets.UTF_8).strip());
     }
