@@ -29,20 +29,16 @@ final class ChainNames {
         return "external-" + servicePortBase(port);
     }
 
-    static String endpoint(ServicePort port, Endpoint endpoint) {
-        return "endpoint-" + endpointBase(port, endpoint);
-    }
+    static final String ENDPOINT_PREFIX = "endpoint-";
+    static final String AFFINITY_PREFIX = "affinity-";
 
-    static String affinity(ServicePort port, Endpoint endpoint) {
-        return "affinity-" + endpointBase(port, endpoint);
+    /** What follows {@link #ENDPOINT_PREFIX} in an endpoint's chain and {@link #AFFINITY_PREFIX} in its set. */
+    static String endpointBase(ServicePort port, Endpoint endpoint) {
+        return hashAndTruncate(portPath(port) + "__" + endpoint.ip() + "/" + endpoint.port());
     }
 
     private static String servicePortBase(ServicePort port) {
         return hashAndTruncate(portPath(port));
-    }
-
-    private static String endpointBase(ServicePort port, Endpoint endpoint) {
-        return hashAndTruncate(portPath(port) + "__" + endpoint.ip() + "/" + endpoint.port());
     }
 
     private static String portPath(ServicePort port) {

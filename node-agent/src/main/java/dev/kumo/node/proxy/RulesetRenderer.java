@@ -1,6 +1,7 @@
 package dev.kumo.node.proxy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -135,8 +136,13 @@ public final class RulesetRenderer {
         String internalVerdict = categories.hasAny() ? "drop" : "goto " + REJECT;
         String externalVerdict = internalVerdict;
 
+        // each endpoint's names hash once: a large cluster renders tens of thousands of them
+        Map<String, String> bases = new HashMap<>();
         for (Endpoint endpoint : categories.allReachable()) {
-            tx.chain(owner, ChainNames.endpoint(port, endpoint));
+            bases.put(endpoint.address(), ChainNames.endpointBase(port, endpoint));
+        }
+        for (Endpoint endpoint : categories.allReachable()) {
+            tx.chain(owner, ChainNames.ENDPOINT_PREFIX + bases.get(endpoint.address()));
         }
         if (usesClusterChain) {
             tx.chain(owner, clusterChain);
@@ -189,22 +195,23 @@ public final class RulesetRenderer {
         }
         if (port.sessionAffinity()) {
             for (Endpoint endpoint : categories.allReachable()) {
-                tx.set(owner, ChainNames.affinity(port, endpoint), "type ipv4_addr ; flags dynamic,timeout ;"
+                tx.set(owner, ChainNames.AFFINITY_PREFIX + bases.get(endpoint.address()), "type ipv4_addr ; flags dynamic,timeout ;"
                         + " timeout " + port.affinityTimeoutSeconds() + "s ;");
             }
         }
         if (usesClusterChain) {
-            pickEndpoint(tx, owner, port, clusterChain, categories.cluster());
+            pickEndpoint(tx, owner, port, clusterChain, categories.cluster(), bases);
         }
         if (usesLocalChain) {
-            pickEndpoint(tx, owner, port, localChain, categories.local());
+            pickEndpoint(tx, owner, port, localChain, categories.local(), bases);
         }
         for (Endpoint endpoint : categories.allReachable()) {
-            String chain = ChainNames.endpoint(port, endpoint);
+            String chain = ChainNames.ENDPOINT_PREFIX + bases.get(endpoint.address());
             // Hairpin: an endpoint reaching itself through its service would see its own address as the source.
             tx.rule(owner, chain, "ip saddr " + endpoint.ip() + " jump " + MARK_MASQ);
             if (port.sessionAffinity()) {
-                tx.rule(owner, chain, "update @" + ChainNames.affinity(port, endpoint) + " { ip saddr }");
+                tx.rule(owner, chain, "update @" + ChainNames.AFFINITY_PREFIX + bases.get(endpoint.address())
+                        + " { ip saddr }");
             }
             tx.rule(owner, chain, "meta l4proto " + protocol + " dnat to " + endpoint.address());
         }
@@ -232,16 +239,17 @@ public final class RulesetRenderer {
 
     /** Affinity first (a client seen recently goes to the same endpoint), then an even random pick. */
     private static void pickEndpoint(Transaction tx, String owner, ServicePort port, String chain,
-                                     List<Endpoint> endpoints) {
+                                     List<Endpoint> endpoints, Map<String, String> bases) {
         if (port.sessionAffinity()) {
             for (Endpoint endpoint : endpoints) {
-                tx.rule(owner, chain, "ip saddr @" + ChainNames.affinity(port, endpoint) + " goto "
-                        + ChainNames.endpoint(port, endpoint));
+                String base = bases.get(endpoint.address());
+                tx.rule(owner, chain, "ip saddr @" + ChainNames.AFFINITY_PREFIX + base + " goto "
+                        + ChainNames.ENDPOINT_PREFIX + base);
             }
         }
         List<String> choices = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
-            choices.add(i + " : goto " + ChainNames.endpoint(port, endpoints.get(i)));
+            choices.add(i + " : goto " + ChainNames.ENDPOINT_PREFIX + bases.get(endpoints.get(i).address()));
         }
         tx.rule(owner, chain, "numgen random mod " + endpoints.size() + " vmap { " + String.join(", ", choices) + " }");
     }
