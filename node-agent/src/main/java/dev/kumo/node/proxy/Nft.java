@@ -21,6 +21,11 @@ public final class Nft {
         return host.run(List.of("nft", "-c", "-f", "-"), transaction);
     }
 
+    /** The sets of the {@code ip} family's tables, with their elements, as JSON ({@code nft -j list sets ip}). */
+    public HostCommand.Result listSetsJson() throws IOException, InterruptedException {
+        return host.run(List.of("nft", "-j", "list", "sets", "ip"), "");
+    }
+
     /** The table as nft lists it. */
     public HostCommand.Result list(String family, String table) throws IOException, InterruptedException {
         return host.run(List.of("nft", "list", "table", family, table), "");

@@ -19,8 +19,8 @@ import java.util.Set;
  * proxy serves or headless ones, as kube-proxy selects them) keep the rules of table {@code ip kumo} current.
  * Changes are coalesced: the first change wakes the sync loop, which waits {@link ProxyConfig#coalesce()} for the
  * rest of a burst, renders the whole table and applies it with one {@code nft -f -} (atomic: the table is deleted
- * and built again in the same transaction). A ruleset equal to the one applied last is not applied again, which
- * also keeps ClientIP affinity state through unrelated API changes. A failed apply is logged with the services its
+ * and built again in the same transaction). A ruleset equal to the one applied last is not applied again; ClientIP
+ * affinity survives the rebuilds ({@link AffinityCarryOver}). A failed apply is logged with the services its
  * bad lines belong to and retried with back-off (1 s doubling to 30 s). {@link #close()} removes the table.
  */
 public final class ServiceProxier implements AutoCloseable {
@@ -147,9 +147,10 @@ public final class ServiceProxier implements AutoCloseable {
             return true;
         }
         long started = System.nanoTime();
+        Ruleset applying = withRememberedAffinity(ruleset);
         HostCommand.Result applied;
         try {
-            applied = nft.apply(ruleset.text());
+            applied = nft.apply(applying.text());
             if (closed) {
                 return true; // close() removes the table once this apply is over
             }
@@ -159,7 +160,7 @@ public final class ServiceProxier implements AutoCloseable {
             return false;
         }
         if (!applied.succeeded()) {
-            Set<String> culprits = ruleset.ownersOfErrors(applied.output());
+            Set<String> culprits = applying.ownersOfErrors(applied.output());
             LOG.atError().addKeyValue("node", config.nodeName()).addKeyValue("netns", config.networkNamespace())
                     .addKeyValue("servicePorts", culprits.isEmpty() ? "(the table's own rules)" : String.join(", ", culprits))
                     .log("nft refused the Service rules; the previous rules stay: " + applied.output());
@@ -175,6 +176,26 @@ public final class ServiceProxier implements AutoCloseable {
                 .addKeyValue("lines", ruleset.lines().size()).addKeyValue("applyMillis", (done - started) / 1_000_000)
                 .addKeyValue("sinceChangeMillis", (done - changeSeenNanos) / 1_000_000).log("applied Service rules");
         return true;
+    }
+
+    /** The ruleset plus the clients its affinity sets remember now (see {@link AffinityCarryOver}). */
+    private Ruleset withRememberedAffinity(Ruleset ruleset) throws InterruptedException {
+        if (!AffinityCarryOver.needed(ruleset)) {
+            return ruleset;
+        }
+        String problem;
+        try {
+            HostCommand.Result sets = nft.listSetsJson();
+            if (sets.succeeded()) {
+                return AffinityCarryOver.restore(ruleset, AffinityCarryOver.parse(sets.output()));
+            }
+            problem = sets.output();
+        } catch (IOException e) {
+            problem = e.toString();
+        }
+        LOG.atWarn().addKeyValue("node", config.nodeName()).addKeyValue("netns", config.networkNamespace())
+                .log("cannot read the affinity sets; ClientIP affinity starts over: " + problem);
+        return ruleset;
     }
 
     /** Stops watching and removes the table, so that no stale rule outlives the proxier. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static dev.kumo.node.proxy.ProxyFixtures.endpoint;
 import static dev.kumo.node.proxy.ProxyFixtures.service;
@@ -53,11 +54,15 @@ class RulesetCheckTest {
     }
 
     @Test
-    void everyKindOfServicePortPassesNftsCheck() throws Exception {
+    void everyKindOfServicePortAndRememberedAffinityPassNftsCheck() throws Exception {
         for (ProxyConfig config : List.of(
                 ProxyConfig.of("node-1", List.of("172.31.0.1", "192.168.7.1"), "10.244.0.0/16", ""),
                 ProxyConfig.of("node-1", List.of(), "", ""))) {
-            Ruleset ruleset = RulesetRendererTest.render(config, everyKindOfService(), theirSlices());
+            Ruleset rendered = RulesetRendererTest.render(config, everyKindOfService(), theirSlices());
+            String affinitySet = "affinity-" + ChainNames.hashAndTruncate("default/web/tcp/http__10.244.0.2/8080");
+            Ruleset ruleset = AffinityCarryOver.restore(rendered,
+                    Map.of(affinitySet, List.of(new AffinityCarryOver.Client("172.31.0.1", 100))));
+            assertThat(ruleset.lines()).hasSize(rendered.lines().size() + 1);
 
             HostCommand.Result checked = nft.check(ruleset.text());
 

@@ -124,7 +124,7 @@ class ServiceRoutingTest {
     }
 
     @Test
-    void clientIpAffinityKeepsTheClientOnOneEndpoint() throws Exception {
+    void clientIpAffinityKeepsTheClientOnOneEndpointAcrossRebuilds() throws Exception {
         ObjectNode service = serviceWithBothPods("sticky", "\"sessionAffinity\": \"ClientIP\"");
 
         Map<String, Integer> answers = spread("node", "tcp", clusterIp(service), 80, 20);
@@ -132,6 +132,17 @@ class ServiceRoutingTest {
         System.out.println("ClientIP affinity, 20 connections from the node: " + answers);
         assertThat(answers).hasSize(1);
         assertThat(answers.values()).containsExactly(20);
+
+        // another Service changes the rules: the table is rebuilt, and the client keeps its endpoint
+        long before = agent.serviceProxier().lastSync().sequence();
+        serviceWithBothPods("sticky-neighbour", "");
+        assertThat(agent.serviceProxier().lastSync().sequence()).isGreaterThan(before);
+        String chosen = answers.keySet().iterator().next().startsWith("pod-a") ? POD_A : POD_B;
+        String set = "affinity-" + ChainNames.hashAndTruncate("default/sticky/tcp/http__" + chosen + "/8080");
+        HostCommand.Result listed = new Nft(new HostCommand(topology.nodeNamespace())).listSetsJson();
+        assertThat(AffinityCarryOver.parse(listed.output()).get(set)).extracting(AffinityCarryOver.Client::ip)
+                .containsExactly(NODE_IP);
+        assertThat(spread("node", "tcp", clusterIp(service), 80, 20)).isEqualTo(answers);
     }
 
     @Test
