@@ -50,12 +50,12 @@ public final class NodeAgent implements AutoCloseable {
     private final int podWorkers;
     private volatile NodeCredential credential;
     private volatile String nodeUid = "";
+    private volatile ProxyConfig proxyConfig;
+    private volatile ServiceProxier proxier;
     private volatile PodRuntime runtime;
     private volatile PodSync pods;
     private volatile Thread heartbeatThread;
     private volatile boolean closed;
-    private volatile ProxyConfig proxyConfig;
-    private volatile ServiceProxier proxier;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -72,6 +72,11 @@ public final class NodeAgent implements AutoCloseable {
         this.podWorkers = podWorkers;
     }
 
+    /** Whether the agent runs (started and not closed). */
+    public boolean running() {
+        return heartbeatThread != null && !closed;
+    }
+
     /**
      * Also runs the service proxy (kube-proxy's role: nftables rules for Services) with {@code config} once the
      * agent has joined; call before {@link #start}. Off unless called (simulated nodes program nothing).
@@ -84,11 +89,6 @@ public final class NodeAgent implements AutoCloseable {
     /** The service proxy, or null when none runs. */
     public ServiceProxier serviceProxier() {
         return proxier;
-    }
-
-    /** Whether the agent runs (started and not closed). */
-    public boolean running() {
-        return heartbeatThread != null && !closed;
     }
 
     /**
@@ -188,11 +188,11 @@ public final class NodeAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (pods != null) {
-            pods.close();
-        }
         if (proxier != null) {
             proxier.close();
+        }
+        if (pods != null) {
+            pods.close();
         }
         if (runtime != null) {
             runtime.close();
