@@ -26,6 +26,15 @@ public final class Nft {
         return host.run(List.of("nft", "-j", "list", "sets", "ip"), "");
     }
 
+    /** Whether table {@code family name} exists ({@code nft list tables}, which lists names only). */
+    public boolean hasTable(String family, String name) throws IOException, InterruptedException {
+        HostCommand.Result tables = host.run(List.of("nft", "list", "tables", family), "");
+        if (!tables.succeeded()) {
+            throw new IOException("nft list tables " + family + " failed: " + tables.output());
+        }
+        return tables.output().lines().anyMatch(line -> line.strip().equals("table " + family + " " + name));
+    }
+
     /** The table as nft lists it. */
     public HostCommand.Result list(String family, String table) throws IOException, InterruptedException {
         return host.run(List.of("nft", "list", "table", family, table), "");

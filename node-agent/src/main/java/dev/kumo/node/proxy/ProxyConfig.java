@@ -14,13 +14,17 @@ import java.util.Objects;
  *                          it is masqueraded; "" turns that off
  * @param networkNamespace  the network namespace whose nftables and sysctls the proxier programs ("" for the host's)
  * @param coalesce          how long after a change the proxier waits for more before it applies them together
+ * @param repairPeriod      how often a quiet proxier checks that its table is still there (kube-proxy's
+ *                          {@code --sync-period}), and builds it again if someone removed it
  */
 public record ProxyConfig(String nodeName, List<String> nodePortAddresses, String clusterCidr, String networkNamespace,
-                          Duration coalesce) {
+                          Duration coalesce, Duration repairPeriod) {
     /** kube-proxy's default {@code --masquerade-bit} 14. */
     static final String MASQUERADE_MARK = "0x00004000";
     /** The default coalescing window: short against the one second the rules must follow endpoints in. */
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(50);
+    /** kube-proxy's default {@code --sync-period}. */
+    public static final Duration DEFAULT_REPAIR_PERIOD = Duration.ofSeconds(30);
 
     public ProxyConfig {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -28,10 +32,12 @@ public record ProxyConfig(String nodeName, List<String> nodePortAddresses, Strin
         Objects.requireNonNull(clusterCidr, "clusterCidr");
         Objects.requireNonNull(networkNamespace, "networkNamespace");
         Objects.requireNonNull(coalesce, "coalesce");
+        Objects.requireNonNull(repairPeriod, "repairPeriod");
     }
 
     public static ProxyConfig of(String nodeName, List<String> nodePortAddresses, String clusterCidr,
                                  String networkNamespace) {
-        return new ProxyConfig(nodeName, nodePortAddresses, clusterCidr, networkNamespace, DEFAULT_COALESCE);
+        return new ProxyConfig(nodeName, nodePortAddresses, clusterCidr, networkNamespace, DEFAULT_COALESCE,
+                DEFAULT_REPAIR_PERIOD);
     }
 }

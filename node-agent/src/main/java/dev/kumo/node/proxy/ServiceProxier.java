@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * kube-proxy's role on one node: informers on Services and EndpointSlices (all namespaces, without those another
@@ -21,7 +22,8 @@ import java.util.Set;
  * rest of a burst, renders the whole table and applies it with one {@code nft -f -} (atomic: the table is deleted
  * and built again in the same transaction). A ruleset equal to the one applied last is not applied again; ClientIP
  * affinity survives the rebuilds ({@link AffinityCarryOver}). A failed apply is logged with the services its
- * bad lines belong to and retried with back-off (1 s doubling to 30 s). {@link #close()} removes the table.
+ * bad lines belong to and retried with back-off (1 s doubling to 30 s). A quiet proxier checks every
+ * {@link ProxyConfig#repairPeriod()} that its table is still there. {@link #close()} removes the table.
  */
 public final class ServiceProxier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceProxier.class);
@@ -46,6 +48,8 @@ public final class ServiceProxier implements AutoCloseable {
     private long firstChangeNanos;
     private volatile boolean closed;
     private volatile Sync lastSync;
+    /** Set when the table must be applied even though the rules did not change (it was removed). */
+    private volatile boolean forceApply;
     private long sequence;
 
     public ServiceProxier(KubeClient client, ProxyConfig config) {
@@ -110,10 +114,9 @@ public final class ServiceProxier implements AutoCloseable {
             Duration retry = INITIAL_RETRY;
             while (!closed) {
                 long changeSeen;
-                synchronized (signal) {
-                    while (!dirty) {
-                        signal.wait();
-                    }
+                if (!awaitChange()) {
+                    repairIfGone();
+                    continue;
                 }
                 Thread.sleep(config.coalesce());
                 synchronized (signal) {
@@ -133,6 +136,40 @@ public final class ServiceProxier implements AutoCloseable {
         }
     }
 
+    /** Waits for a change; false when the repair period passed without one. */
+    private boolean awaitChange() throws InterruptedException {
+        long deadline = System.nanoTime() + config.repairPeriod().toNanos();
+        synchronized (signal) {
+            while (!dirty) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signal, left);
+            }
+            return true;
+        }
+    }
+
+    /** A table someone removed (a flush of the ruleset, a firewall reload) is built again. */
+    private void repairIfGone() throws InterruptedException {
+        if (lastSync == null) {
+            return;
+        }
+        try {
+            if (nft.hasTable("ip", RulesetRenderer.TABLE)) {
+                return;
+            }
+            LOG.atWarn().addKeyValue("node", config.nodeName()).addKeyValue("netns", config.networkNamespace())
+                    .log("table ip " + RulesetRenderer.TABLE + " is gone; building it again");
+            forceApply = true;
+            changed();
+        } catch (IOException e) {
+            LOG.atWarn().addKeyValue("node", config.nodeName()).addKeyValue("netns", config.networkNamespace())
+                    .setCause(e).log("cannot check table ip " + RulesetRenderer.TABLE);
+        }
+    }
+
     /** Renders and applies the whole table; false when nft refused it. */
     private boolean sync(long changeSeenNanos) throws InterruptedException {
         List<ObjectNode> serviceList = services.list();
@@ -143,7 +180,7 @@ public final class ServiceProxier implements AutoCloseable {
         List<ObjectNode> sliceList = slices.list();
         Ruleset ruleset = renderer.render(ports, EndpointSlices.byServicePort(sliceList));
         Sync previous = lastSync;
-        if (previous != null && previous.ruleset().text().equals(ruleset.text())) {
+        if (previous != null && previous.ruleset().text().equals(ruleset.text()) && !forceApply) {
             return true;
         }
         long started = System.nanoTime();
@@ -167,6 +204,7 @@ public final class ServiceProxier implements AutoCloseable {
             return false;
         }
         long done = System.nanoTime();
+        forceApply = false;
         synchronized (this) {
             sequence++;
             lastSync = new Sync(sequence, changeSeenNanos, done, Instant.now(), ruleset);

@@ -210,20 +210,25 @@ class ServiceRoutingTest {
     }
 
     @Test
-    void closingTheProxierRemovesItsTable() throws Exception {
-        String namespace = NetnsTopology.PREFIX + "close";
+    void aRemovedTableIsBuiltAgainAndClosingTheProxierRemovesIt() throws Exception {
+        String namespace = NetnsTopology.PREFIX + "repair";
         NetnsTopology.ip("netns", "add", namespace);
         try {
             Nft nft = new Nft(new HostCommand(namespace));
-            ServiceProxier proxier = new ServiceProxier(admin, ProxyConfig.of("other", List.of(), "", namespace));
+            ServiceProxier proxier = new ServiceProxier(admin, new ProxyConfig("other", List.of(), "", namespace,
+                    ProxyConfig.DEFAULT_COALESCE, Duration.ofMillis(200)));
             proxier.start();
             try {
                 pollUntil(() -> proxier.lastSync() != null);
                 assertThat(nft.list("ip", RulesetRenderer.TABLE).output()).contains("chain services");
+
+                assertThat(nft.apply(RulesetRenderer.deleteTable()).succeeded()).isTrue();
+                pollUntil(() -> nft.hasTable("ip", RulesetRenderer.TABLE));
+                assertThat(nft.list("ip", RulesetRenderer.TABLE).output()).contains("chain services");
             } finally {
                 proxier.close();
             }
-            assertThat(nft.list("ip", RulesetRenderer.TABLE).succeeded()).isFalse();
+            assertThat(nft.hasTable("ip", RulesetRenderer.TABLE)).isFalse();
         } finally {
             NetnsTopology.ip("netns", "delete", namespace);
         }
