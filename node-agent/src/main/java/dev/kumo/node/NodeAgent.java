@@ -14,6 +14,8 @@ import dev.kumo.node.join.NodeRegistration;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.PodStatusBuilder;
 import dev.kumo.node.pods.PodSync;
+import dev.kumo.node.proxy.ProxyConfig;
+import dev.kumo.node.proxy.ServiceProxier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ public final class NodeAgent implements AutoCloseable {
     private final int podWorkers;
     private volatile NodeCredential credential;
     private volatile String nodeUid = "";
+    private volatile ProxyConfig proxyConfig;
+    private volatile ServiceProxier proxier;
     private volatile PodRuntime runtime;
     private volatile PodSync pods;
     private volatile Thread heartbeatThread;
@@ -95,6 +99,20 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
+     * Also runs the service proxy (kube-proxy's role: nftables rules for Services) with {@code config} once the
+     * agent has joined; call before {@link #start}. Off unless called (simulated nodes program nothing).
+     */
+    public NodeAgent withServiceProxy(ProxyConfig config) {
+        this.proxyConfig = config;
+        return this;
+    }
+
+    /** The service proxy, or null when none runs. */
+    public ServiceProxier serviceProxier() {
+        return proxier;
+    }
+
+    /**
      * Joins the cluster, retrying with back-off (0.1 s doubling to 7 s) until it has or {@code timeout} passed, then
      * starts heartbeating and syncing pods. Throws the last failure when the time is up.
      */
@@ -131,6 +149,10 @@ public final class NodeAgent implements AutoCloseable {
         }
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
         pods.start(podWorkers);
+        if (proxyConfig != null) {
+            proxier = new ServiceProxier(client, proxyConfig);
+            proxier.start();
+        }
         Heartbeat beating = heartbeat;
         heartbeatThread = Thread.ofVirtual().name("node-" + config.name() + "-heartbeat").start(() -> beat(beating));
         LOG.atInfo().addKeyValue("node", config.name()).addKeyValue("runtime", runtime.version())
@@ -194,6 +216,9 @@ public final class NodeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (proxier != null) {
+            proxier.close();
         }
         if (pods != null) {
             pods.close();
