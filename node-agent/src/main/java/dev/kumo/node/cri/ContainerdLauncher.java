@@ -22,7 +22,9 @@ import java.util.stream.Stream;
 /**
  * A private containerd for local use and tests: its own root, state, socket and CNI configuration directory under
  * one directory, a generated {@code config.toml} (CRI plugin on, runc with cgroupfs, CNI plugins from
- * {@code /usr/lib/cni}, the offline pause image as sandbox image), its output in {@code containerd.log}.
+ * {@code /usr/lib/cni}, the offline pause image as sandbox image), its output in {@code containerd.log}. OOM score
+ * adjustments are kept at or above containerd's own ({@code restrict_oom_score_adj}): root without
+ * CAP_SYS_RESOURCE (as in some VMs and containers) may not lower them, and runc would fail every sandbox.
  * {@link #start} returns once the CRI answers; {@link #close} removes every pod sandbox it holds (which ends their
  * containers and shims), stops containerd, and kills any shim of it still alive, so that nothing outlives it, also
  * when a test fails. A shutdown hook does the same if the JVM exits without closing it.
@@ -88,6 +90,7 @@ public final class ContainerdLauncher implements AutoCloseable {
 
                 [plugins."io.containerd.grpc.v1.cri"]
                   sandbox_image = "%2$s"
+                  restrict_oom_score_adj = true
                   [plugins."io.containerd.grpc.v1.cri".containerd]
                     snapshotter = "overlayfs"
                     default_runtime_name = "runc"
@@ -200,7 +203,7 @@ public final class ContainerdLauncher implements AutoCloseable {
             });
         }
         for (ProcessHandle shim : shims) {
-            // its containers go with it: the shim is their subreaper, and runc kills them when it exits
+            // its containers are its descendants: they go with it
             shim.descendants().forEach(ProcessHandle::destroyForcibly);
             shim.destroyForcibly();
             LOG.atWarn().addKeyValue("pid", shim.pid()).addKeyValue("socket", address)
