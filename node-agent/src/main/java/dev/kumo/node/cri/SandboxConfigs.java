@@ -20,10 +20,11 @@ import java.util.Map;
 /**
  * A pod's sandbox configuration as the kubelet makes it ({@code generatePodSandboxConfig}): metadata (name, uid,
  * namespace, attempt), the hostname, the log directory {@code <logRoot>/<namespace>_<name>_<uid>}, the DNS
- * configuration, the host ports, the pod's labels plus the kubelet's own and its annotations, and the host
- * namespaces it asks for.
+ * configuration ({@link PodDns}), the host ports, the pod's labels plus the kubelet's own and its annotations,
+ * and the host namespaces it asks for.
  */
 final class SandboxConfigs {
+    static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     /** A hostname is one DNS label. */
     private static final int MAX_HOSTNAME = 63;
 
@@ -45,7 +46,7 @@ final class SandboxConfigs {
         if (!hostNetwork) {
             config.setHostname(hostname(pod));
         }
-        DNSConfig dns = dnsConfig(spec);
+        DNSConfig dns = PodDns.of(spec, HOST_RESOLV_CONF);
         if (dns != null) {
             config.setDnsConfig(dns);
         }
@@ -89,26 +90,6 @@ final class SandboxConfigs {
             hostname = hostname.substring(0, MAX_HOSTNAME).replaceAll("[-.]+$", "");
         }
         return hostname;
-    }
-
-    /**
-     * {@code dnsPolicy: None} takes {@code dnsConfig} alone. The other policies use the host's resolver (the
-     * runtime copies the host's resolv.conf when it gets no DNS configuration) until the node serves cluster DNS;
-     * their {@code dnsConfig} is not applied yet.
-     */
-    static DNSConfig dnsConfig(JsonNode spec) {
-        if (!"None".equals(spec.path("dnsPolicy").asText(""))) {
-            return null;
-        }
-        JsonNode dnsConfig = spec.path("dnsConfig");
-        DNSConfig.Builder dns = DNSConfig.newBuilder();
-        dnsConfig.path("nameservers").forEach(server -> dns.addServers(server.asText()));
-        dnsConfig.path("searches").forEach(search -> dns.addSearches(search.asText()));
-        for (JsonNode option : dnsConfig.path("options")) {
-            String name = option.path("name").asText();
-            dns.addOptions(option.hasNonNull("value") ? name + ":" + option.path("value").asText() : name);
-        }
-        return dns.build();
     }
 
     static Protocol protocol(String protocol) {
