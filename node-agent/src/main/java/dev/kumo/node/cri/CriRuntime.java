@@ -226,7 +226,9 @@ public final class CriRuntime implements PodRuntime {
     private RuntimeContainer start(ObjectNode pod, Sandbox sandbox, JsonNode container, String kind, int attempt) {
         String name = container.path("name").asText();
         String image = container.path("image").asText("");
+        long begin = System.nanoTime();
         ImagePuller.Result pulled = images.ensure(Meta.uid(pod), container, sandbox.config());
+        long imageReady = System.nanoTime();
         if (!pulled.ok()) {
             return RuntimeContainer.waiting(name, image, pulled.reason(), pulled.message(), attempt);
         }
@@ -247,6 +249,7 @@ public final class CriRuntime implements PodRuntime {
                     .log("creating a container failed");
             return RuntimeContainer.waiting(name, image, "CreateContainerError", e.getMessage(), attempt);
         }
+        long createdAt = System.nanoTime();
         try {
             client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
         } catch (StatusRuntimeException e) {
@@ -255,7 +258,10 @@ public final class CriRuntime implements PodRuntime {
             return RuntimeContainer.waiting(name, image, "RunContainerError", e.getMessage(), attempt);
         }
         LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
-                .addKeyValue("containerId", id).addKeyValue("attempt", attempt).log("started container");
+                .addKeyValue("containerId", id).addKeyValue("attempt", attempt)
+                .addKeyValue("imageMillis", (imageReady - begin) / 1_000_000)
+                .addKeyValue("createMillis", (createdAt - imageReady) / 1_000_000)
+                .addKeyValue("startMillis", (System.nanoTime() - createdAt) / 1_000_000).log("started container");
         return CriStatuses.toRuntime(status(id), image, kind.equals(CriLabels.KIND_INIT));
     }
 

@@ -132,9 +132,13 @@ class CriRuntimeTest {
             createPod("crash", "cri-crash", """
                     {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
                      "command": ["sh", "-c", "echo boom; exit 3"]}""", 0);
-            createPod("once", "cri-crash", """
-                    {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
-                     "command": ["true"]}""", 0, "Never");
+            admin.create(ResourceType.PODS, "default", object("""
+                    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once"},
+                     "spec": {"nodeName": "cri-crash", "restartPolicy": "Never", "terminationGracePeriodSeconds": 0,
+                              "initContainers": [{"name": "setup", "image": "kumo.local/busybox:latest",
+                                                  "imagePullPolicy": "IfNotPresent", "command": ["true"]}],
+                              "containers": [{"name": "c", "image": "kumo.local/busybox:latest",
+                                              "imagePullPolicy": "IfNotPresent", "command": ["true"]}]}}"""));
 
             ObjectNode crashing = await("crash", pod -> waitingReason(pod).equals("CrashLoopBackOff"),
                     Duration.ofSeconds(60));
@@ -153,6 +157,10 @@ class CriRuntimeTest {
                     .path("terminated");
             assertThat(terminated.path("exitCode").asInt()).isZero();
             assertThat(terminated.path("reason").asText()).isEqualTo("Completed");
+            JsonNode init = done.path("status").path("initContainerStatuses").get(0);
+            assertThat(init.path("state").path("terminated").path("reason").asText()).isEqualTo("Completed");
+            assertThat(init.path("ready").asBoolean()).isTrue();
+            assertThat(Conditions.status(done, "Initialized")).isEqualTo("True");
 
             admin.delete(ResourceType.PODS, "default", "crash", admin.mapper().createObjectNode());
             admin.delete(ResourceType.PODS, "default", "once", admin.mapper().createObjectNode());
@@ -195,16 +203,10 @@ class CriRuntimeTest {
     }
 
     private static ObjectNode createPod(String name, String node, String container, int gracePeriod) {
-        return createPod(name, node, container, gracePeriod, "Always");
-    }
-
-    private static ObjectNode createPod(String name, String node, String container, int gracePeriod,
-                                        String restartPolicy) {
         return admin.create(ResourceType.PODS, "default", object("""
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s"},
-                 "spec": {"nodeName": "%s", "terminationGracePeriodSeconds": %d, "restartPolicy": "%s",
-                          "containers": [%s]}}"""
-                .formatted(name, node, gracePeriod, restartPolicy, container)));
+                 "spec": {"nodeName": "%s", "terminationGracePeriodSeconds": %d, "containers": [%s]}}"""
+                .formatted(name, node, gracePeriod, container)));
     }
 
     private static String phase(ObjectNode pod) {

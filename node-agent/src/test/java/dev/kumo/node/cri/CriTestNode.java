@@ -60,7 +60,7 @@ final class CriTestNode implements AutoCloseable {
         NodeConfig config = NodeConfig.of(name, "127.0.0.1", podCidr, NodeCapacity.of("2", "4Gi", "20Gi"));
         NodeAgent agent = new NodeAgent(api, bootstrapToken, config,
                 runtime.factory(config, Clock.systemUTC()),
-                NodeSystemInfo.simulated(name, runtime.runtimeVersion()), Clock.systemUTC(), 4);
+                NodeSystemInfo.simulated(name, runtime.runtimeVersion()), Clock.systemUTC(), 16);
         agent.start(Duration.ofSeconds(30));
         return agent;
     }
