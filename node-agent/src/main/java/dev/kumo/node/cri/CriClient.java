@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,8 @@ public final class CriClient implements AutoCloseable {
 
     public CriClient(Path socket) {
         this.socket = socket;
-        this.loop = new EpollEventLoopGroup(1);
+        // daemon: a client never keeps the JVM alive
+        this.loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("cri-client", true));
         this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .eventLoopGroup(loop)
                 .channelType(EpollDomainSocketChannel.class)

@@ -56,6 +56,7 @@ public final class CriPodStartupBenchmark {
             }
             System.out.println("JVM (API server, DynamoDB Local and the agent) RSS: " + rssKib() / 1024 + " MiB");
         }
+        System.exit(0); // everything is closed; the in-process API's pools would keep the JVM up a while
     }
 
     /** Creates {@code count} pods at once; returns each one's {created → Running, created → Ready} in ms. */
