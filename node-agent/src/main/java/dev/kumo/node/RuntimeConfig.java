@@ -1,10 +1,12 @@
 package dev.kumo.node;
 
+import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.node.cri.CriClient;
 import dev.kumo.node.cri.CriRuntime;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.network.PodIpAllocator;
+import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.simulated.SimulatedRuntime;
 
 import java.io.IOException;
@@ -63,13 +65,21 @@ public sealed interface RuntimeConfig {
 
         @Override
         public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
-            long memory = Quantity.parse(node.capacity().memory()).value();
-            return podCidr -> {
-                try {
-                    return CriRuntime.start(new CriRuntime.Options(socket, cniConfDir, stateDir, bridge,
-                            node.address(), memory), podCidr, clock);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            CriRuntime.Options options = new CriRuntime.Options(socket, cniConfDir, stateDir, bridge, node.address(),
+                    Quantity.parse(node.capacity().memory()).value());
+            return new NodeAgent.RuntimeFactory() {
+                @Override
+                public PodRuntime create(String podCidr) {
+                    return create(podCidr, null);
+                }
+
+                @Override
+                public PodRuntime create(String podCidr, KubeClient client) {
+                    try {
+                        return CriRuntime.start(options, podCidr, clock, client);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
             };
         }

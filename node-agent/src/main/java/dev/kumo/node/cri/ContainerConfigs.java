@@ -33,8 +33,11 @@ final class ContainerConfigs {
         }
     }
 
-    /** What the environment's {@code fieldRef}s can refer to besides the pod itself. */
-    record PodContext(String podIp, String hostIp, long nodeMemoryBytes) {
+    /**
+     * What the environment can refer to besides the pod itself: its IP, the node's, the node's memory (for the OOM
+     * score) and the API's ConfigMaps and Secrets ({@code sources}, null where the runtime has no API client).
+     */
+    record PodContext(String podIp, String hostIp, long nodeMemoryBytes, EnvSources sources) {
     }
 
     static ContainerConfig of(ObjectNode pod, JsonNode container, String kind, int attempt, String imageId,
@@ -71,16 +74,16 @@ final class ContainerConfigs {
     }
 
     /**
-     * {@code env} in order, each value expanded with the variables before it; {@code fieldRef}s resolved from the
-     * pod. Values from ConfigMaps and Secrets ({@code configMapKeyRef}, {@code secretKeyRef}, {@code envFrom}) need
-     * the API, which this runtime does not read yet: such a container does not start, and says why.
+     * The container's environment as the kubelet makes it ({@code makeEnvironmentVariables}): {@code envFrom}
+     * sources first, in order, then {@code env} in order, each value expanded with the variables before it;
+     * {@code fieldRef}s from the pod, {@code configMapKeyRef} and {@code secretKeyRef} from the API.
      */
     static Map<String, String> environment(ObjectNode pod, JsonNode container, PodContext context)
             throws ConfigError {
-        if (!container.path("envFrom").isEmpty()) {
-            throw new ConfigError("envFrom is not supported by kumo's cri runtime yet");
-        }
         Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode source : container.path("envFrom")) {
+            env.putAll(sources(context, "envFrom").envFrom(Meta.namespace(pod), source));
+        }
         for (JsonNode variable : container.path("env")) {
             String name = variable.path("name").asText();
             JsonNode valueFrom = variable.path("valueFrom");
@@ -88,12 +91,23 @@ final class ContainerConfigs {
                 env.put(name, EnvExpansion.expand(variable.path("value").asText(""), env));
             } else if (valueFrom.has("fieldRef")) {
                 env.put(name, fieldRef(pod, valueFrom.path("fieldRef").path("fieldPath").asText(), context));
+            } else if (valueFrom.has("configMapKeyRef") || valueFrom.has("secretKeyRef")) {
+                sources(context, "env " + name).keyRef(Meta.namespace(pod), name, valueFrom)
+                        .ifPresent(value -> env.put(name, value));
             } else {
                 throw new ConfigError("env " + name + ": " + valueFrom.fieldNames().next()
                         + " is not supported by kumo's cri runtime yet");
             }
         }
         return env;
+    }
+
+    private static EnvSources sources(PodContext context, String what) throws ConfigError {
+        if (context.sources() == null) {
+            throw new ConfigError(what + ": values from ConfigMaps and Secrets need the API, which this runtime "
+                    + "was started without");
+        }
+        return context.sources();
     }
 
     /** The downward API's field paths an env var may name. */

@@ -2,6 +2,7 @@ package dev.kumo.node.cri;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.cri.v1.Container;
 import dev.kumo.node.cri.v1.ContainerConfig;
@@ -82,17 +83,23 @@ public final class CriRuntime implements PodRuntime {
     private final String version;
     private final ImagePuller images;
     private final BackOff crashBackOff = new BackOff();
+    private final EnvSources envSources;
 
-    private CriRuntime(CriClient client, Options options, Clock clock, String version) {
+    private CriRuntime(CriClient client, Options options, Clock clock, String version, EnvSources envSources) {
         this.client = client;
         this.options = options;
         this.clock = clock;
         this.version = version;
         this.images = new ImagePuller(client, new BackOff(), clock);
+        this.envSources = envSources;
     }
 
-    /** Writes the node's CNI configuration for {@code podCidr} and connects to containerd. */
-    public static CriRuntime start(Options options, String podCidr, Clock clock) throws IOException {
+    /**
+     * Writes the node's CNI configuration for {@code podCidr} and connects to containerd; {@code api} (the node's
+     * client, or null) is where ConfigMaps and Secrets for containers' environments are read.
+     */
+    public static CriRuntime start(Options options, String podCidr, Clock clock, KubeClient api)
+            throws IOException {
         new CniConfig("kumo-" + options.bridge(), options.bridge(), podCidr, options.stateDir().resolve("cni"))
                 .write(options.cniConfDir());
         Files.createDirectories(logRoot(options));
@@ -103,7 +110,8 @@ public final class CriRuntime implements PodRuntime {
                     .addKeyValue("runtime", version.getRuntimeName() + " " + version.getRuntimeVersion())
                     .log("cri runtime connected");
             return new CriRuntime(client, options, clock,
-                    version.getRuntimeName() + "://" + version.getRuntimeVersion());
+                    version.getRuntimeName() + "://" + version.getRuntimeVersion(),
+                    api == null ? null : new EnvSources(api));
         } catch (StatusRuntimeException e) {
             client.close();
             throw new IOException("containerd at " + options.socket() + " does not answer: " + e.getMessage(), e);
@@ -236,7 +244,7 @@ public final class CriRuntime implements PodRuntime {
         try {
             config = ContainerConfigs.of(pod, container, kind, attempt, pulled.imageId(), sandbox.config(),
                     new ContainerConfigs.PodContext(sandbox.ips().isEmpty() ? options.hostIp() : sandbox.ips().get(0),
-                            options.hostIp(), options.nodeMemoryBytes()));
+                            options.hostIp(), options.nodeMemoryBytes(), envSources));
         } catch (ContainerConfigs.ConfigError e) {
             return RuntimeContainer.waiting(name, image, "CreateContainerConfigError", e.getMessage(), attempt);
         }

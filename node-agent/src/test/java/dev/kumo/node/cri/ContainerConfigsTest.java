@@ -82,7 +82,7 @@ class ContainerConfigsTest {
         PodSandboxConfig sandbox = SandboxConfigs.of(pod, 0, Path.of("/var/log/pods"));
         ContainerConfig config = ContainerConfigs.of(pod, pod.path("spec").path("containers").get(0),
                 CriLabels.KIND_REGULAR, 2, "sha256:abc", sandbox,
-                new ContainerConfigs.PodContext("10.244.0.5", "172.30.0.2", 4 * GIB));
+                new ContainerConfigs.PodContext("10.244.0.5", "172.30.0.2", 4 * GIB, null));
 
         assertThat(config.getMetadata().getName()).isEqualTo("app");
         assertThat(config.getMetadata().getAttempt()).isEqualTo(2);
@@ -107,13 +107,14 @@ class ContainerConfigsTest {
     }
 
     @Test
-    void valuesFromTheApiAreRefusedWithAReason() {
+    void valuesFromTheApiWithoutAnApiClientAreRefusedWithAReason() {
         ObjectNode pod = pod("""
                 {"name": "app", "env": [{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cm", "key": "k"}}}]}
                 """, "{}");
         assertThatThrownBy(() -> ContainerConfigs.environment(pod, pod.path("spec").path("containers").get(0),
-                new ContainerConfigs.PodContext("", "", 0))).isInstanceOf(ContainerConfigs.ConfigError.class)
-                .hasMessage("env K: configMapKeyRef is not supported by kumo's cri runtime yet");
+                new ContainerConfigs.PodContext("", "", 0, null))).isInstanceOf(ContainerConfigs.ConfigError.class)
+                .hasMessage("env K: values from ConfigMaps and Secrets need the API, which this runtime was started "
+                        + "without");
     }
 
     @Test

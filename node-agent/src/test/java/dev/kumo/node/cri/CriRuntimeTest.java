@@ -107,6 +107,44 @@ class CriRuntimeTest {
     }
 
     @Test
+    void environmentFromConfigMapsAndSecrets() throws Exception {
+        admin.create(ResourceType.CONFIG_MAPS, "default", object("""
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"},
+                 "data": {"greeting": "hello", "color": "blue", "1st": "skipped: not a variable name"}}"""));
+        admin.create(ResourceType.SECRETS, "default", object("""
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"},
+                 "data": {"password": "czNjcmV0"}}"""));
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-env")) {
+            ObjectNode created = createPod("env", "cri-env", """
+                    {"name": "web", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "command": ["sh", "-c", "mkdir -p /www && echo \\"$CFG_greeting $CFG_color $PASSWORD $(CFG_color)\\" > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                     "envFrom": [{"configMapRef": {"name": "settings"}, "prefix": "CFG_"}],
+                     "env": [{"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "password"}}},
+                             {"name": "OPTIONAL", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k",
+                                                                                  "optional": true}}}]}""", 0);
+            createPod("no-config", "cri-env", """
+                    {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "env": [{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k"}}}]}""", 0);
+
+            String podIp = await("env", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
+                    .path("podIP").asText();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + podIp + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("hello blue s3cret blue\n");
+
+            ObjectNode failing = await("no-config",
+                    pod -> waitingReason(pod).equals("CreateContainerConfigError"), Duration.ofSeconds(60));
+            assertThat(waiting(failing).path("message").asText()).isEqualTo("configmap \"absent\" not found");
+
+            admin.delete(ResourceType.PODS, "default", Meta.name(created), admin.mapper().createObjectNode());
+            admin.delete(ResourceType.PODS, "default", "no-config", admin.mapper().createObjectNode());
+            awaitGone("env", Duration.ofSeconds(60));
+            awaitGone("no-config", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
     void anImageThatCannotBePulledBacksOff() throws Exception {
         // A registry on a closed port of this machine: the pull fails at once, without leaving the machine.
         String image = "127.0.0.1:1/kumo/missing:1";
