@@ -44,6 +44,14 @@ public final class NodeAgent implements AutoCloseable {
     /** Makes the node's runtime once the pod CIDR is known (the registered Node's, which may predate the config). */
     public interface RuntimeFactory {
         PodRuntime create(String podCidr);
+
+        /**
+         * The same, for a runtime that reads the API as the node (ConfigMaps and Secrets its pods refer to);
+         * {@code client} is the node's own.
+         */
+        default PodRuntime create(String podCidr, KubeClient client) {
+            return create(podCidr);
+        }
     }
 
     private final ApiEndpoint api;
@@ -169,7 +177,7 @@ public final class NodeAgent implements AutoCloseable {
         // The Node is registered with the runtime's health, so the runtime is made first, on the configured pod
         // CIDR; a Node registered earlier with another one keeps it (it is immutable), and the runtime follows.
         if (runtime == null) {
-            runtime = runtimes.create(config.podCidr());
+            runtime = runtimes.create(config.podCidr(), client);
         }
         NodeStatusReporter status = new NodeStatusReporter(client, config.name(),
                 new NodeStatusBuilder(config, systemInfo), () -> runtime.health(), clock, STATUS_REPORT_FREQUENCY);
@@ -178,7 +186,7 @@ public final class NodeAgent implements AutoCloseable {
         String podCidr = NodeRegistration.podCidr(node);
         if (!podCidr.isEmpty() && !podCidr.equals(config.podCidr())) {
             runtime.close();
-            runtime = runtimes.create(podCidr);
+            runtime = runtimes.create(podCidr, client);
         }
         status.registered(node);
         NodeLease lease = new NodeLease(client, config.name(), () -> nodeUid, clock);

@@ -30,6 +30,15 @@ public interface PodRuntime extends AutoCloseable {
      */
     RuntimePod kill(ObjectNode pod, Duration gracePeriod) throws Exception;
 
+    /**
+     * How often the agent looks at a running pod again although the API did not change it, so that what happens in
+     * the runtime (a container that ends, a back-off that passes) reaches the pod's status; null for never (a
+     * runtime in which nothing happens by itself).
+     */
+    default Duration resyncInterval() {
+        return null;
+    }
+
     /** Removes what is left of the pod (containers, sandbox, IP). Nothing happens for an unknown uid. */
     void remove(String podUid) throws Exception;
 

@@ -141,18 +141,12 @@ public final class PodStatusBuilder {
                 }
             }
             case RUNNING -> state.putObject("running").put("startedAt", ApiTime.time(container.startedAt()));
-            case TERMINATED -> {
-                ObjectNode terminated = state.putObject("terminated").put("exitCode", container.exitCode())
-                        .put("reason", container.reason());
-                if (!container.message().isEmpty()) {
-                    terminated.put("message", container.message());
-                }
-                terminated.put("startedAt", ApiTime.time(container.startedAt()))
-                        .put("finishedAt", ApiTime.time(container.finishedAt()))
-                        .put("containerID", container.containerId());
-            }
+            case TERMINATED -> terminated(state, container);
         }
-        status.putObject("lastState");
+        ObjectNode lastState = status.putObject("lastState");
+        if (container.lastTermination() != null) {
+            terminated(lastState, container.lastTermination());
+        }
         status.put("ready", container.ready());
         status.put("restartCount", container.restartCount());
         status.put("image", container.image());
@@ -162,6 +156,17 @@ public final class PodStatusBuilder {
         }
         status.put("started", container.started());
         return status;
+    }
+
+    private static void terminated(ObjectNode state, RuntimeContainer container) {
+        ObjectNode terminated = state.putObject("terminated").put("exitCode", container.exitCode())
+                .put("reason", container.reason());
+        if (!container.message().isEmpty()) {
+            terminated.put("message", container.message());
+        }
+        terminated.put("startedAt", ApiTime.time(container.startedAt()))
+                .put("finishedAt", ApiTime.time(container.finishedAt()))
+                .put("containerID", container.containerId());
     }
 
     private static void addCondition(ArrayNode conditions, JsonNode old, Instant now, String type,

@@ -138,6 +138,10 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
         }
         RuntimePod state = runtime.sync(pod);
         writeStatus(pod, statuses.build(pod, state, false, clock.instant()));
+        Duration resync = runtime.resyncInterval();
+        if (resync != null) {
+            queue.addAfter(key, resync); // what happens in the runtime reaches the status without an API change
+        }
     }
 
     /** Writes {@code status} through {@code pods/status} unless the pod already has it; returns the pod as stored. */

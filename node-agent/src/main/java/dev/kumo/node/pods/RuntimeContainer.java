@@ -4,14 +4,29 @@ import java.time.Instant;
 
 /**
  * One container as the runtime reports it: its state (waiting with a reason, running since, or terminated with an
- * exit code), its image and ids, how often it restarted, and the readiness and startup the agent derives from its
- * probes (a container without probes is ready and started once running).
+ * exit code), its image and ids, how often it restarted, the readiness and startup the agent derives from its
+ * probes (a container without probes is ready and started once running), and how its previous run ended
+ * ({@code lastTermination}, null when it has not run before: the status's {@code lastState}).
  */
 public record RuntimeContainer(String name, State state, String image, String imageId, String containerId,
                                int restartCount, Instant startedAt, Instant finishedAt, int exitCode, String reason,
-                               String message, boolean ready, boolean started) {
+                               String message, boolean ready, boolean started, RuntimeContainer lastTermination) {
 
     public enum State { WAITING, RUNNING, TERMINATED }
+
+    /** A container that has not run before (or whose previous run is not known). */
+    public RuntimeContainer(String name, State state, String image, String imageId, String containerId,
+                            int restartCount, Instant startedAt, Instant finishedAt, int exitCode, String reason,
+                            String message, boolean ready, boolean started) {
+        this(name, state, image, imageId, containerId, restartCount, startedAt, finishedAt, exitCode, reason, message,
+                ready, started, null);
+    }
+
+    /** The same, with {@code previous} (terminated) as how its last run ended. */
+    public RuntimeContainer withLastTermination(RuntimeContainer previous) {
+        return new RuntimeContainer(name, state, image, imageId, containerId, restartCount, startedAt, finishedAt,
+                exitCode, reason, message, ready, started, previous);
+    }
 
     public static RuntimeContainer running(String name, String image, String imageId, String containerId,
                                            int restartCount, Instant startedAt, boolean ready) {

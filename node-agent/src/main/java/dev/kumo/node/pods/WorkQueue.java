@@ -45,6 +45,11 @@ final class WorkQueue<K> {
         return Duration.ofMillis(delay);
     }
 
+    /** Adds the key after {@code delay} (a periodic look at it). */
+    void addAfter(K key, Duration delay) {
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> add(key));
+    }
+
     /** The key worked fine: its next failure starts the back-off afresh. */
     synchronized void forget(K key) {
         failures.remove(key);

@@ -9,6 +9,7 @@ import dev.kumo.controllers.status.Conditions;
 import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.testing.NodeTestCluster;
+import dev.kumo.node.testing.PodWaits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -159,26 +160,11 @@ class SimulatedNodesTest {
     }
 
     private static ObjectNode await(String name, Predicate<ObjectNode> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<ObjectNode> pod = pod(name);
-            if (pod.isPresent() && condition.test(pod.get())) {
-                return pod.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("pod " + name + " did not get there: " + pod(name));
+        return PodWaits.await(ADMIN, name, condition, Duration.ofSeconds(15));
     }
 
     private static void awaitGone(String name) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (pod(name).isEmpty()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("pod " + name + " is still there: " + pod(name));
+        PodWaits.awaitGone(ADMIN, name, Duration.ofSeconds(15));
     }
 
     private static List<String> conditionTypes(JsonNode status) {

@@ -1,0 +1,87 @@
+package dev.kumo.node;
+
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.resource.Quantity;
+import dev.kumo.node.cri.CriClient;
+import dev.kumo.node.cri.CriRuntime;
+import dev.kumo.node.network.Ipv4Cidr;
+import dev.kumo.node.network.PodIpAllocator;
+import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.simulated.SimulatedRuntime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes) or {@code cri}
+ * (containerd through its CRI socket, with the CNI configuration directory containerd reads, the agent's state
+ * directory and the name of the node's pod bridge).
+ */
+public sealed interface RuntimeConfig {
+    /** containerd's socket where a distribution's containerd listens. */
+    Path DEFAULT_CRI_SOCKET = Path.of("/run/containerd/containerd.sock");
+
+    /** {@code simulated} or {@code cri}. */
+    String name();
+
+    /** {@code status.nodeInfo.containerRuntimeVersion} (asks the runtime where there is one). */
+    String runtimeVersion();
+
+    /** Makes the node's runtime for the pod CIDR the node gets. */
+    NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock);
+
+    record Simulated() implements RuntimeConfig {
+        @Override
+        public String name() {
+            return "simulated";
+        }
+
+        @Override
+        public String runtimeVersion() {
+            return SimulatedRuntime.VERSION;
+        }
+
+        @Override
+        public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
+            return podCidr -> new SimulatedRuntime(new PodIpAllocator(Ipv4Cidr.parse(podCidr)), clock);
+        }
+    }
+
+    record Cri(Path socket, Path cniConfDir, Path stateDir, String bridge) implements RuntimeConfig {
+        @Override
+        public String name() {
+            return "cri";
+        }
+
+        @Override
+        public String runtimeVersion() {
+            try (CriClient client = new CriClient(socket)) {
+                var version = client.version();
+                return version.getRuntimeName() + "://" + version.getRuntimeVersion();
+            }
+        }
+
+        @Override
+        public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
+            CriRuntime.Options options = new CriRuntime.Options(socket, cniConfDir, stateDir, bridge, node.address(),
+                    Quantity.parse(node.capacity().memory()).value());
+            return new NodeAgent.RuntimeFactory() {
+                @Override
+                public PodRuntime create(String podCidr) {
+                    return create(podCidr, null);
+                }
+
+                @Override
+                public PodRuntime create(String podCidr, KubeClient client) {
+                    try {
+                        return CriRuntime.start(options, podCidr, clock, client);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+        }
+    }
+}

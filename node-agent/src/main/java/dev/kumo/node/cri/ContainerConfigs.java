@@ -1,0 +1,133 @@
+package dev.kumo.node.cri;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.cri.v1.ContainerConfig;
+import dev.kumo.node.cri.v1.ContainerMetadata;
+import dev.kumo.node.cri.v1.ImageSpec;
+import dev.kumo.node.cri.v1.KeyValue;
+import dev.kumo.node.cri.v1.LinuxContainerConfig;
+import dev.kumo.node.cri.v1.LinuxContainerSecurityContext;
+import dev.kumo.node.cri.v1.NamespaceOption;
+import dev.kumo.node.cri.v1.PodSandboxConfig;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's CRI configuration as the kubelet makes it ({@code generateContainerConfig}): metadata (name,
+ * attempt), the image by id with the reference the user wrote, command and args with {@code $(VAR)} expanded, the
+ * working directory, the environment, the kubelet's labels and annotations, its log path
+ * {@code <name>/<attempt>.log} under the sandbox's log directory, and its cgroup resources.
+ */
+final class ContainerConfigs {
+    private ContainerConfigs() {
+    }
+
+    /** What the configuration cannot be made from (the kubelet's CreateContainerConfigError). */
+    static final class ConfigError extends Exception {
+        ConfigError(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What the environment can refer to besides the pod itself: its IP, the node's, the node's memory (for the OOM
+     * score) and the API's ConfigMaps and Secrets ({@code sources}, null where the runtime has no API client).
+     */
+    record PodContext(String podIp, String hostIp, long nodeMemoryBytes, EnvSources sources) {
+    }
+
+    static ContainerConfig of(ObjectNode pod, JsonNode container, String kind, int attempt, String imageId,
+                              PodSandboxConfig sandbox, PodContext context) throws ConfigError {
+        String name = container.path("name").asText();
+        Map<String, String> env = environment(pod, container, context);
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name).setAttempt(attempt))
+                .setImage(ImageSpec.newBuilder().setImage(imageId)
+                        .setUserSpecifiedImage(container.path("image").asText("")))
+                .setWorkingDir(container.path("workingDir").asText(""))
+                .setLogPath(name + "/" + attempt + ".log")
+                .setStdin(container.path("stdin").asBoolean(false))
+                .setStdinOnce(container.path("stdinOnce").asBoolean(false))
+                .setTty(container.path("tty").asBoolean(false))
+                .putLabels(CriLabels.POD_NAME, Meta.name(pod))
+                .putLabels(CriLabels.POD_NAMESPACE, Meta.namespace(pod))
+                .putLabels(CriLabels.POD_UID, Meta.uid(pod))
+                .putLabels(CriLabels.CONTAINER_NAME, name)
+                .putLabels(CriLabels.CONTAINER_KIND, kind)
+                .putAnnotations(CriLabels.RESTART_COUNT, Integer.toString(attempt))
+                .putAnnotations(CriLabels.TERMINATION_GRACE_PERIOD,
+                        Long.toString(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)));
+        container.path("command").forEach(part -> config.addCommand(EnvExpansion.expand(part.asText(), env)));
+        container.path("args").forEach(part -> config.addArgs(EnvExpansion.expand(part.asText(), env)));
+        env.forEach((key, value) -> config.addEnvs(KeyValue.newBuilder().setKey(key).setValue(value)));
+        NamespaceOption namespaces = sandbox.getLinux().getSecurityContext().getNamespaceOptions();
+        config.setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(ContainerResources.of(pod, container, context.nodeMemoryBytes()))
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setPrivileged(container.path("securityContext").path("privileged").asBoolean(false))
+                        .setNamespaceOptions(namespaces)));
+        return config.build();
+    }
+
+    /**
+     * The container's environment as the kubelet makes it ({@code makeEnvironmentVariables}): {@code envFrom}
+     * sources first, in order, then {@code env} in order, each value expanded with the variables before it;
+     * {@code fieldRef}s from the pod, {@code configMapKeyRef} and {@code secretKeyRef} from the API.
+     */
+    static Map<String, String> environment(ObjectNode pod, JsonNode container, PodContext context)
+            throws ConfigError {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode source : container.path("envFrom")) {
+            env.putAll(sources(context, "envFrom").envFrom(Meta.namespace(pod), source));
+        }
+        for (JsonNode variable : container.path("env")) {
+            String name = variable.path("name").asText();
+            JsonNode valueFrom = variable.path("valueFrom");
+            if (valueFrom.isMissingNode() || valueFrom.isNull()) {
+                env.put(name, EnvExpansion.expand(variable.path("value").asText(""), env));
+            } else if (valueFrom.has("fieldRef")) {
+                env.put(name, fieldRef(pod, valueFrom.path("fieldRef").path("fieldPath").asText(), context));
+            } else if (valueFrom.has("configMapKeyRef") || valueFrom.has("secretKeyRef")) {
+                sources(context, "env " + name).keyRef(Meta.namespace(pod), name, valueFrom)
+                        .ifPresent(value -> env.put(name, value));
+            } else {
+                throw new ConfigError("env " + name + ": " + valueFrom.fieldNames().next()
+                        + " is not supported by kumo's cri runtime yet");
+            }
+        }
+        return env;
+    }
+
+    private static EnvSources sources(PodContext context, String what) throws ConfigError {
+        if (context.sources() == null) {
+            throw new ConfigError(what + ": values from ConfigMaps and Secrets need the API, which this runtime "
+                    + "was started without");
+        }
+        return context.sources();
+    }
+
+    /** The downward API's field paths an env var may name. */
+    static String fieldRef(ObjectNode pod, String path, PodContext context) throws ConfigError {
+        JsonNode metadata = pod.path("metadata");
+        for (String map : List.of("labels", "annotations")) {
+            String prefix = "metadata." + map + "['";
+            if (path.startsWith(prefix) && path.endsWith("']")) {
+                return metadata.path(map).path(path.substring(prefix.length(), path.length() - 2)).asText("");
+            }
+        }
+        return switch (path) {
+            case "metadata.name" -> Meta.name(pod);
+            case "metadata.namespace" -> Meta.namespace(pod);
+            case "metadata.uid" -> Meta.uid(pod);
+            case "spec.nodeName" -> pod.path("spec").path("nodeName").asText("");
+            case "spec.serviceAccountName" -> pod.path("spec").path("serviceAccountName").asText("");
+            case "status.hostIP", "status.hostIPs" -> context.hostIp();
+            case "status.podIP", "status.podIPs" -> context.podIp();
+            default -> throw new ConfigError("unsupported fieldRef fieldPath: " + path);
+        };
+    }
+}

@@ -1,0 +1,278 @@
+package dev.kumo.node.cri;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.controllers.status.Conditions;
+import dev.kumo.node.NodeAgent;
+import dev.kumo.node.cri.v1.ContainerFilter;
+import dev.kumo.node.cri.v1.ListContainersRequest;
+import dev.kumo.node.cri.v1.ListPodSandboxRequest;
+import dev.kumo.node.cri.v1.PodSandboxFilter;
+import dev.kumo.node.network.Ipv4Cidr;
+import dev.kumo.node.testing.NodeTestCluster;
+import dev.kumo.node.testing.PodWaits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import static dev.kumo.controllers.testing.TestCluster.object;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node agent with the cri runtime on a private containerd, against the real API: a busybox httpd pod runs,
+ * serves HTTP on its pod IP, and goes when deleted; an image that cannot be pulled backs off; a restarted agent
+ * adopts its running pod.
+ */
+@Tag("containerd")
+class CriRuntimeTest {
+    private static NodeTestCluster cluster;
+    private static KubeClient admin;
+    private static CriTestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = CriTestNode.start();
+        cluster = new NodeTestCluster();
+        admin = cluster.admin();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static final String HTTPD = """
+            {"name": "web", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+             "command": ["sh", "-c", "mkdir -p /www && echo \\"hello from $(POD_NAME)\\" > /www/index.html && exec httpd -f -p 8080 -h /www"],
+             "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+             "ports": [{"containerPort": 8080}],
+             "resources": {"requests": {"cpu": "100m", "memory": "32Mi"}, "limits": {"cpu": "500m", "memory": "64Mi"}}}""";
+
+    @Test
+    void anHttpdPodRunsServesItsPodIpAndGoesWhenDeleted() throws Exception {
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-web");
+             CriClient cri = node.client()) {
+            ObjectNode created = createPod("web", "cri-web", HTTPD, 2);
+            Instant createdAt = Instant.now();
+            ObjectNode running = await("web", pod -> "Running".equals(phase(pod)), Duration.ofSeconds(60));
+            Duration toRunning = Duration.between(createdAt, Instant.now());
+            ObjectNode ready = await("web", CriRuntimeTest::isReady, Duration.ofSeconds(30));
+            System.out.printf("cri pod created -> Running: %d ms, -> Ready: %d ms%n", toRunning.toMillis(),
+                    Duration.between(createdAt, Instant.now()).toMillis());
+
+            JsonNode status = ready.path("status");
+            String podIp = status.path("podIP").asText();
+            assertThat(Ipv4Cidr.parse(node.podCidr).contains(Ipv4Cidr.parseAddress(podIp))).as(podIp).isTrue();
+            JsonNode container = status.path("containerStatuses").get(0);
+            assertThat(container.path("containerID").asText()).matches("containerd://[0-9a-f]{64}");
+            assertThat(container.path("imageID").asText()).isNotEmpty();
+            assertThat(container.path("image").asText()).isEqualTo("kumo.local/busybox:latest");
+            assertThat(container.path("restartCount").asInt()).isZero();
+            assertThat(container.path("state").path("running").hasNonNull("startedAt")).isTrue();
+            assertThat(running.path("status").path("hostIP").asText()).isEqualTo("127.0.0.1");
+
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + podIp + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("hello from web\n");
+
+            assertThat(sandboxes(cri, Meta.uid(created))).isEqualTo(1);
+            admin.delete(ResourceType.PODS, "default", "web", admin.mapper().createObjectNode());
+            awaitGone("web", Duration.ofSeconds(60));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (sandboxes(cri, Meta.uid(created)) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the agent removes the sandbox right after its final delete of the pod
+            }
+            assertThat(sandboxes(cri, Meta.uid(created))).as("the sandbox goes with the pod").isZero();
+        }
+    }
+
+    @Test
+    void environmentFromConfigMapsAndSecrets() throws Exception {
+        admin.create(ResourceType.CONFIG_MAPS, "default", object("""
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"},
+                 "data": {"greeting": "hello", "color": "blue", "1st": "skipped: not a variable name"}}"""));
+        admin.create(ResourceType.SECRETS, "default", object("""
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"},
+                 "data": {"password": "czNjcmV0"}}"""));
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-env")) {
+            ObjectNode created = createPod("env", "cri-env", """
+                    {"name": "web", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "command": ["sh", "-c", "mkdir -p /www && echo \\"$CFG_greeting $CFG_color $PASSWORD $(CFG_color)\\" > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                     "envFrom": [{"configMapRef": {"name": "settings"}, "prefix": "CFG_"}],
+                     "env": [{"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "password"}}},
+                             {"name": "OPTIONAL", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k",
+                                                                                  "optional": true}}}]}""", 0);
+            createPod("no-config", "cri-env", """
+                    {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "env": [{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k"}}}]}""", 0);
+
+            String podIp = await("env", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
+                    .path("podIP").asText();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + podIp + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("hello blue s3cret blue\n");
+
+            ObjectNode failing = await("no-config",
+                    pod -> waitingReason(pod).equals("CreateContainerConfigError"), Duration.ofSeconds(60));
+            assertThat(waiting(failing).path("message").asText()).isEqualTo("configmap \"absent\" not found");
+
+            admin.delete(ResourceType.PODS, "default", Meta.name(created), admin.mapper().createObjectNode());
+            admin.delete(ResourceType.PODS, "default", "no-config", admin.mapper().createObjectNode());
+            awaitGone("env", Duration.ofSeconds(60));
+            awaitGone("no-config", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void anImageThatCannotBePulledBacksOff() throws Exception {
+        // A registry on a closed port of this machine: the pull fails at once, without leaving the machine.
+        String image = "127.0.0.1:1/kumo/missing:1";
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-pull")) {
+            createPod("missing", "cri-pull", """
+                    {"name": "c", "image": "%s", "imagePullPolicy": "IfNotPresent"}""".formatted(image), 0);
+            ObjectNode failed = await("missing", pod -> waitingReason(pod).equals("ErrImagePull"),
+                    Duration.ofSeconds(60));
+            assertThat(waiting(failed).path("message").asText()).startsWith("Failed to pull image \"" + image + "\"");
+            ObjectNode backingOff = await("missing", pod -> waitingReason(pod).equals("ImagePullBackOff"),
+                    Duration.ofSeconds(30));
+            assertThat(waiting(backingOff).path("message").asText())
+                    .isEqualTo("Back-off pulling image \"" + image + "\"");
+            assertThat(phase(backingOff)).isEqualTo("Pending");
+            admin.delete(ResourceType.PODS, "default", "missing", admin.mapper().createObjectNode());
+            awaitGone("missing", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void aCrashingContainerBacksOffAndOneThatEndsCompletesThePod() throws Exception {
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-crash")) {
+            createPod("crash", "cri-crash", """
+                    {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "command": ["sh", "-c", "echo boom; exit 3"]}""", 0);
+            admin.create(ResourceType.PODS, "default", object("""
+                    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once"},
+                     "spec": {"nodeName": "cri-crash", "restartPolicy": "Never", "terminationGracePeriodSeconds": 0,
+                              "initContainers": [{"name": "setup", "image": "kumo.local/busybox:latest",
+                                                  "imagePullPolicy": "IfNotPresent", "command": ["true"]}],
+                              "containers": [{"name": "c", "image": "kumo.local/busybox:latest",
+                                              "imagePullPolicy": "IfNotPresent", "command": ["true"]}]}}"""));
+
+            ObjectNode crashing = await("crash", pod -> waitingReason(pod).equals("CrashLoopBackOff"),
+                    Duration.ofSeconds(60));
+            JsonNode container = crashing.path("status").path("containerStatuses").get(0);
+            assertThat(container.path("restartCount").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(waiting(crashing).path("message").asText()).startsWith("back-off 10s restarting failed "
+                    + "container=c pod=crash_default(" + Meta.uid(crashing) + ")");
+            JsonNode last = container.path("lastState").path("terminated");
+            assertThat(last.path("exitCode").asInt()).isEqualTo(3);
+            assertThat(last.path("reason").asText()).isEqualTo("Error");
+            assertThat(last.path("containerID").asText()).startsWith("containerd://");
+            assertThat(phase(crashing)).isEqualTo("Running");
+
+            ObjectNode done = await("once", pod -> "Succeeded".equals(phase(pod)), Duration.ofSeconds(60));
+            JsonNode terminated = done.path("status").path("containerStatuses").get(0).path("state")
+                    .path("terminated");
+            assertThat(terminated.path("exitCode").asInt()).isZero();
+            assertThat(terminated.path("reason").asText()).isEqualTo("Completed");
+            JsonNode init = done.path("status").path("initContainerStatuses").get(0);
+            assertThat(init.path("state").path("terminated").path("reason").asText()).isEqualTo("Completed");
+            assertThat(init.path("ready").asBoolean()).isTrue();
+            assertThat(Conditions.status(done, "Initialized")).isEqualTo("True");
+
+            admin.delete(ResourceType.PODS, "default", "crash", admin.mapper().createObjectNode());
+            admin.delete(ResourceType.PODS, "default", "once", admin.mapper().createObjectNode());
+            awaitGone("crash", Duration.ofSeconds(60));
+            awaitGone("once", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void aRestartedAgentAdoptsItsRunningPod() throws Exception {
+        String containerId;
+        String uid;
+        String startedAt;
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-again")) {
+            uid = Meta.uid(createPod("kept", "cri-again", HTTPD, 2));
+            JsonNode container = await("kept", CriRuntimeTest::isReady, Duration.ofSeconds(60))
+                    .path("status").path("containerStatuses").get(0);
+            containerId = container.path("containerID").asText();
+            startedAt = container.path("state").path("running").path("startedAt").asText();
+        }
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-again");
+             CriClient cri = node.client()) {
+            Thread.sleep(3000); // several resyncs of the adopted pod
+            JsonNode container = pod("kept").orElseThrow().path("status").path("containerStatuses").get(0);
+            assertThat(container.path("containerID").asText()).isEqualTo(containerId);
+            assertThat(container.path("restartCount").asInt()).isZero();
+            assertThat(container.path("state").path("running").path("startedAt").asText()).isEqualTo(startedAt);
+            assertThat(sandboxes(cri, uid)).isEqualTo(1);
+            assertThat(cri.runtime().listContainers(ListContainersRequest.newBuilder().setFilter(
+                    ContainerFilter.newBuilder().putLabelSelector(CriLabels.POD_UID, uid)).build())
+                    .getContainersCount()).as("nothing started again").isEqualTo(1);
+            admin.delete(ResourceType.PODS, "default", "kept", admin.mapper().createObjectNode());
+            awaitGone("kept", Duration.ofSeconds(60));
+        }
+    }
+
+    private static int sandboxes(CriClient cri, String uid) {
+        return cri.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter
+                .newBuilder().putLabelSelector(CriLabels.POD_UID, uid)).build()).getItemsCount();
+    }
+
+    private static ObjectNode createPod(String name, String node, String container, int gracePeriod) {
+        return admin.create(ResourceType.PODS, "default", object("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s"},
+                 "spec": {"nodeName": "%s", "terminationGracePeriodSeconds": %d, "containers": [%s]}}"""
+                .formatted(name, node, gracePeriod, container)));
+    }
+
+    private static String phase(ObjectNode pod) {
+        return pod.path("status").path("phase").asText("");
+    }
+
+    private static JsonNode waiting(ObjectNode pod) {
+        return pod.path("status").path("containerStatuses").path(0).path("state").path("waiting");
+    }
+
+    private static String waitingReason(ObjectNode pod) {
+        return waiting(pod).path("reason").asText("");
+    }
+
+    private static Optional<ObjectNode> pod(String name) {
+        return admin.get(ResourceType.PODS, "default", name);
+    }
+
+    private static boolean isReady(ObjectNode pod) {
+        return Conditions.status(pod, "Ready").equals("True");
+    }
+
+    private static ObjectNode await(String name, Predicate<ObjectNode> condition, Duration timeout)
+            throws InterruptedException {
+        return PodWaits.await(admin, name, condition, timeout);
+    }
+
+    private static void awaitGone(String name, Duration timeout) throws InterruptedException {
+        PodWaits.awaitGone(admin, name, timeout);
+    }
+}
