@@ -3,6 +3,7 @@ package dev.kumo.apiserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.Store;
+import dev.kumo.apimachinery.store.dynamodb.CallerBreakdown;
 import dev.kumo.apiserver.audit.AuditEvent;
 import dev.kumo.apiserver.auth.Impersonation;
 import dev.kumo.apiserver.auth.Security;
@@ -92,6 +93,8 @@ public final class ApiServer {
      * loop re-creates them when deleted and puts a changed CA bundle back.
      */
     private final List<Reconciler> namespaceContents;
+    /** Where each request's caller and time are counted, next to its DynamoDB calls (null: not counted). */
+    private volatile CallerBreakdown requestMeter;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
         this(store, mapper, clock, serviceCidr, security, "");
@@ -201,8 +204,43 @@ public final class ApiServer {
      * was refused.
      */
     public ApiResponse handle(ApiRequest request) {
-        Instant received = clock.instant();
+        long started = System.nanoTime();
         RequestInfo info = RequestInfoResolver.resolve(request);
+        String caller = caller(request, info);
+        ApiResponse response;
+        try (CallerBreakdown.Scope ignored = CallerBreakdown.enter(caller)) {
+            response = serve(request, info);
+        }
+        CallerBreakdown meter = requestMeter;
+        if (meter != null) {
+            meter.request(caller, System.nanoTime() - started);
+        }
+        if (response instanceof ApiResponse.Streaming streaming) {
+            // A watch reads the store while it streams, after this method returned: those reads are its caller's too.
+            return new ApiResponse.Streaming(streaming.status(), streaming.headers(), sink -> {
+                try (CallerBreakdown.Scope ignored = CallerBreakdown.enter(caller)) {
+                    streaming.body().writeTo(sink);
+                }
+            });
+        }
+        return response;
+    }
+
+    /** Counts each request's caller and time in {@code meter} (benchmarks: who costs what). */
+    public void measureRequests(CallerBreakdown meter) {
+        this.requestMeter = meter;
+    }
+
+    /** Who asks for what, for the cost breakdown: the user agent's product, the verb and the resource. */
+    private static String caller(ApiRequest request, RequestInfo info) {
+        String agent = request.header("User-Agent");
+        String product = agent == null || agent.isBlank() ? "-" : agent.strip().split("\\s+", 2)[0];
+        return product + " " + info.verb() + " " + (info.resourceRequest() ? info.resourceWithSubresource()
+                : info.path());
+    }
+
+    private ApiResponse serve(ApiRequest request, RequestInfo info) {
+        Instant received = clock.instant();
         UserInfo user = UserInfo.ANONYMOUS;
         ApiResponse response;
         String failure = "";
