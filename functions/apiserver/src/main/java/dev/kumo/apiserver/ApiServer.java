@@ -16,6 +16,7 @@ import dev.kumo.apiserver.auth.tokens.IssuerDiscovery;
 import dev.kumo.apiserver.auth.rbac.AggregatedRulesConversion;
 import dev.kumo.apiserver.auth.rbac.BootstrapPolicy;
 import dev.kumo.apiserver.auth.rbac.PolicyReconciler;
+import dev.kumo.apiserver.auth.rbac.RbacChanges;
 import dev.kumo.apiserver.auth.rbac.RbacResources;
 import dev.kumo.apiserver.auth.review.AccessReviews;
 import dev.kumo.apiserver.errors.ApiException;
@@ -137,6 +138,7 @@ public final class ApiServer {
                 }
             }
         });
+        registry.addListener(new RbacChanges(security.rbacPolicies()));
         registry.addListener(new QuotaUsageReconciler(store, resources, clock, admissionState));
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
