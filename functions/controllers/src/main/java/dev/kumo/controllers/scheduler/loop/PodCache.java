@@ -25,7 +25,8 @@ import java.util.Map;
  * from the change log) applies the changes until the copy reaches it. Each watch is bounded ({@link #WATCH_SECONDS})
  * and closed once caught up, so it runs within one Lambda invocation (which freezes between calls; nothing is left
  * open across). The pods are listed again when the copy's resourceVersion is too old for the log (410 Gone), when
- * the watches do not catch up, and after {@code relistAfter} as a safety net.
+ * the watches do not catch up, after {@code relistAfter} as a safety net, and while no pod was ever written (a list
+ * at resourceVersion 0: a watch from "0" would send the current pods first, in no revision order).
  *
  * <p>The copy is what a list at the read revision would return: a change up to that revision has been applied (a
  * watch delivers changes in revision order, and the list's resourceVersion is one up to which every write is
@@ -53,7 +54,8 @@ final class PodCache {
 
     /** Every pod, as of a revision read during this call. */
     List<ObjectNode> current() {
-        if (revision < 0 || System.nanoTime() - listedAt > relistAfterNanos) {
+        // resourceVersion 0 (no pod ever written) cannot start a watch: "0" asks for the current state first.
+        if (revision <= 0 || System.nanoTime() - listedAt > relistAfterNanos) {
             relist();
         } else {
             long target = currentRevision();

@@ -52,6 +52,46 @@ class PodCacheTest {
     }
 
     @Test
+    void holdsEveryPodCreatedBeforeTheCallWhileOthersAreBeingCreated() throws Exception {
+        PodCache cache = new PodCache(CLUSTER.scheduler(), Duration.ofMinutes(5));
+        cache.current();
+        java.util.concurrent.ExecutorService creators = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 80; i++) {
+            String name = "p" + i;
+            creators.submit(() -> {
+                createPod(admin, pod(name, "100m", 0));
+                created.add("default/" + name);
+                if (name.hashCode() % 2 == 0) {
+                    bind(name, "n1");
+                }
+            });
+        }
+        creators.shutdown();
+        while (!creators.isTerminated()) {
+            java.util.Set<String> before = java.util.Set.copyOf(created);
+            assertThat(nodesByPod(cache.current()).keySet()).containsAll(before);
+            Thread.sleep(20);
+        }
+        assertThat(nodesByPod(cache.current()).keySet()).containsAll(created);
+    }
+
+    /** A watch from resourceVersion "0" would mean "the current pods, then changes": such a copy lists again. */
+    @Test
+    void aCopyMadeBeforeAnyPodExistedListsRatherThanWatchFromZero() {
+        try (TestCluster fresh = new TestCluster()) {
+            PodCache cache = new PodCache(fresh.scheduler(), Duration.ofMinutes(5));
+            assertThat(cache.current()).isEmpty();
+            for (String name : List.of("c", "a", "b")) {
+                createPod(fresh.admin(), pod(name, "100m", 0));
+            }
+
+            assertThat(nodesByPod(cache.current())).containsOnlyKeys("default/a", "default/b", "default/c");
+            assertThat(cache.lists()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void listsAgainOnceTheCopyIsOlderThanItMayBe() {
         createPod(admin, pod("a", "100m", 0));
         PodCache cache = new PodCache(CLUSTER.scheduler(), Duration.ZERO);
