@@ -237,8 +237,9 @@ public final class ApiServer {
     private static String caller(ApiRequest request, RequestInfo info) {
         String agent = request.header("User-Agent");
         String product = agent == null || agent.isBlank() ? "-" : agent.strip().split("\\s+", 2)[0];
+        // Paths outside resources are named by their first segment (/openapi/v3/... has a name per group).
         return product + " " + info.verb() + " " + (info.resourceRequest() ? info.resourceWithSubresource()
-                : info.path());
+                : "/" + info.path().replaceFirst("^/", "").split("/", 2)[0]);
     }
 
     private ApiResponse serve(ApiRequest request, RequestInfo info) {

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CallerBreakdown {
     public static final String NO_REQUEST = "(no request)";
+    /** Callers are named by clients (their user agent): past this many, new ones are counted together. */
+    static final int MAX_CALLERS = 1000;
+    static final String OTHER_CALLERS = "(other callers)";
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
     private final Map<String, Counts> requests = new ConcurrentHashMap<>();
@@ -99,11 +102,16 @@ public final class CallerBreakdown {
 
     /** A request of {@code caller} took {@code nanos} in the server. */
     public void request(String caller, long nanos) {
-        requests.computeIfAbsent(caller, c -> new Counts()).add(0, 0, nanos);
+        String counted = requests.containsKey(caller) || requests.size() < MAX_CALLERS ? caller : OTHER_CALLERS;
+        requests.computeIfAbsent(counted, c -> new Counts()).add(0, 0, nanos);
     }
 
     void call(String operation, double readUnits, double writeUnits) {
-        calls.computeIfAbsent(new Key(current(), operation), k -> new Counts()).add(readUnits, writeUnits, 0);
+        Key key = new Key(current(), operation);
+        if (!calls.containsKey(key) && calls.size() >= MAX_CALLERS) {
+            key = new Key(OTHER_CALLERS, operation);
+        }
+        calls.computeIfAbsent(key, k -> new Counts()).add(readUnits, writeUnits, 0);
     }
 
     public Snapshot snapshot() {

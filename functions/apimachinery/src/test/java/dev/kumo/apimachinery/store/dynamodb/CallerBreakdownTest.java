@@ -29,6 +29,16 @@ class CallerBreakdownTest {
     }
 
     @Test
+    void callersPastTheLimitAreCountedTogether() {
+        CallerBreakdown breakdown = new CallerBreakdown();
+        for (int i = 0; i <= CallerBreakdown.MAX_CALLERS; i++) {
+            breakdown.request("agent-" + i + " get pods", 1);
+        }
+        assertThat(breakdown.snapshot().requests()).hasSize(CallerBreakdown.MAX_CALLERS + 1)
+                .containsKey(CallerBreakdown.OTHER_CALLERS).doesNotContainKey("agent-1000 get pods");
+    }
+
+    @Test
     void aSnapshotMinusAnEarlierOneKeepsOnlyWhatHappenedBetween() {
         CallerBreakdown breakdown = new CallerBreakdown();
         try (CallerBreakdown.Scope ignored = CallerBreakdown.enter("a")) {
