@@ -133,6 +133,9 @@ public final class LocalCluster implements AutoCloseable {
         // the poll only catches writes by other processes. At AWS's 500 ms, each idle watch (one per node) would
         // read DynamoDB Local twice a second: 100 simulated nodes cost most of a core doing that.
         apiEnvironment.put(ServerFactory.ENV_WATCH_POLL_MILLIS, "5000");
+        // For the same reason every RBAC change reaches this process's policy cache as it is written: a read of the
+        // RBAC revision counters may vouch for it for a second instead of costing each request a DynamoDB call.
+        apiEnvironment.put(SecurityFactory.ENV_RBAC_CHECK_MILLIS, "1000");
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

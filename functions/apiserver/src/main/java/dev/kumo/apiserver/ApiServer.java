@@ -3,6 +3,7 @@ package dev.kumo.apiserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.store.Store;
+import dev.kumo.apimachinery.store.dynamodb.CallerBreakdown;
 import dev.kumo.apiserver.audit.AuditEvent;
 import dev.kumo.apiserver.auth.Impersonation;
 import dev.kumo.apiserver.auth.Security;
@@ -15,6 +16,7 @@ import dev.kumo.apiserver.auth.tokens.IssuerDiscovery;
 import dev.kumo.apiserver.auth.rbac.AggregatedRulesConversion;
 import dev.kumo.apiserver.auth.rbac.BootstrapPolicy;
 import dev.kumo.apiserver.auth.rbac.PolicyReconciler;
+import dev.kumo.apiserver.auth.rbac.RbacChanges;
 import dev.kumo.apiserver.auth.rbac.RbacResources;
 import dev.kumo.apiserver.auth.review.AccessReviews;
 import dev.kumo.apiserver.errors.ApiException;
@@ -92,6 +94,8 @@ public final class ApiServer {
      * loop re-creates them when deleted and puts a changed CA bundle back.
      */
     private final List<Reconciler> namespaceContents;
+    /** Where each request's caller and time are counted, next to its DynamoDB calls (null: not counted). */
+    private volatile CallerBreakdown requestMeter;
 
     public ApiServer(Store store, ObjectMapper mapper, Clock clock, ServiceCidr serviceCidr, Security security) {
         this(store, mapper, clock, serviceCidr, security, "");
@@ -134,6 +138,7 @@ public final class ApiServer {
                 }
             }
         });
+        registry.addListener(new RbacChanges(security.rbacPolicies()));
         registry.addListener(new QuotaUsageReconciler(store, resources, clock, admissionState));
         this.discovery = new Discovery(mapper, resources);
         KubernetesProtobuf protobuf = KubernetesProtobuf.load();
@@ -201,8 +206,44 @@ public final class ApiServer {
      * was refused.
      */
     public ApiResponse handle(ApiRequest request) {
-        Instant received = clock.instant();
+        long started = System.nanoTime();
         RequestInfo info = RequestInfoResolver.resolve(request);
+        String caller = caller(request, info);
+        ApiResponse response;
+        try (CallerBreakdown.Scope ignored = CallerBreakdown.enter(caller)) {
+            response = serve(request, info);
+        }
+        CallerBreakdown meter = requestMeter;
+        if (meter != null) {
+            meter.request(caller, System.nanoTime() - started);
+        }
+        if (response instanceof ApiResponse.Streaming streaming) {
+            // A watch reads the store while it streams, after this method returned: those reads are its caller's too.
+            return new ApiResponse.Streaming(streaming.status(), streaming.headers(), sink -> {
+                try (CallerBreakdown.Scope ignored = CallerBreakdown.enter(caller)) {
+                    streaming.body().writeTo(sink);
+                }
+            });
+        }
+        return response;
+    }
+
+    /** Counts each request's caller and time in {@code meter} (benchmarks: who costs what). */
+    public void measureRequests(CallerBreakdown meter) {
+        this.requestMeter = meter;
+    }
+
+    /** Who asks for what, for the cost breakdown: the user agent's product, the verb and the resource. */
+    private static String caller(ApiRequest request, RequestInfo info) {
+        String agent = request.header("User-Agent");
+        String product = agent == null || agent.isBlank() ? "-" : agent.strip().split("\\s+", 2)[0];
+        // Paths outside resources are named by their first segment (/openapi/v3/... has a name per group).
+        return product + " " + info.verb() + " " + (info.resourceRequest() ? info.resourceWithSubresource()
+                : "/" + info.path().replaceFirst("^/", "").split("/", 2)[0]);
+    }
+
+    private ApiResponse serve(ApiRequest request, RequestInfo info) {
+        Instant received = clock.instant();
         UserInfo user = UserInfo.ANONYMOUS;
         ApiResponse response;
         String failure = "";

@@ -1,5 +1,6 @@
 package dev.kumo.local.bench;
 
+import dev.kumo.apimachinery.store.dynamodb.CallerBreakdown;
 import dev.kumo.apimachinery.store.dynamodb.ConsumedCapacityMeter;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.local.LocalCluster;
@@ -97,6 +98,8 @@ public final class SchedulerBenchmark {
                 System.out.printf("%d nodes and their leases created in %.1f s%n", scenario.nodes,
                         (System.nanoTime() - t) / 1e9);
                 ConsumedCapacityMeter.Totals before = ServerFactory.CAPACITY.totals();
+                CallerBreakdown.Snapshot callersBefore = ServerFactory.CAPACITY.breakdown().snapshot();
+                CpuProfile cpu = CpuProfile.start();
                 long start = System.nanoTime();
                 AtomicInteger created = new AtomicInteger();
                 Future<Long> creating = scenario.deployment ? createDeployment(client, scenario.pods)
@@ -107,6 +110,10 @@ public final class SchedulerBenchmark {
                 long end = watch.lastBoundAt();
                 ConsumedCapacityMeter.Totals cost = ServerFactory.CAPACITY.totals().minus(before);
                 double seconds = (end - start) / 1e9;
+                try (cpu) {
+                    cpu.print(scenario.pods, seconds);
+                }
+                CostReport.print(ServerFactory.CAPACITY.breakdown().snapshot().minus(callersBefore), scenario.pods);
                 String split = String.format(scenario.deployment ? "the replicaset loop created the pods at %.0f/s"
                         : "creates %.0f/s", scenario.pods / ((createdAt - start) / 1e9));
                 String result = String.format("  %-16s %5d pods / %3d nodes: %6.1f s, %5.0f pods/s end to end "

@@ -26,6 +26,7 @@ import dev.kumo.apiserver.auth.rbac.StorePolicySource;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ import java.util.Map;
 public final class SecurityFactory {
     /** A kube-apiserver token file ({@code token,user,uid,"groups"}); the local cluster's admin and components. */
     public static final String ENV_TOKEN_FILE = "KUMO_TOKEN_FILE";
+    /**
+     * How long one read of the RBAC revision counters vouches for the process's policy, in milliseconds (default 0:
+     * read on every request). Only for a process that is the only API server: see {@link StorePolicySource}.
+     */
+    public static final String ENV_RBAC_CHECK_MILLIS = "KUMO_RBAC_CHECK_MILLIS";
 
     private SecurityFactory() {
     }
@@ -64,7 +70,8 @@ public final class SecurityFactory {
         authenticators.addAll(TokenFactory.authenticators(env, tokens, store, Clock.systemUTC()));
         AwsIamAuthenticator.fromEnvironment(env, store).ifPresent(authenticators::add);
         BoundPods boundPods = new BoundPods(store);
-        StorePolicySource policies = new StorePolicySource(store);
+        StorePolicySource policies = new StorePolicySource(store,
+                Duration.ofMillis(Long.parseLong(env.getOrDefault(ENV_RBAC_CHECK_MILLIS, "0"))));
         RbacAuthorizer rbac = new RbacAuthorizer(policies);
         // kube-apiserver's order: open paths, system:masters, the Node authorizer, RBAC.
         AuthorizerChain authorizer = new AuthorizerChain(List.of(new AlwaysAllowPathsAuthorizer(),

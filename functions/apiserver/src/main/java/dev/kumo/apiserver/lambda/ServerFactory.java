@@ -33,9 +33,11 @@ public final class ServerFactory {
     public static ApiServer create(Map<String, String> env) {
         ObjectMapper mapper = new ObjectMapper();
         DynamoStore store = store(env, mapper);
-        return new ApiServer(store, mapper, Clock.systemUTC(),
+        ApiServer server = new ApiServer(store, mapper, Clock.systemUTC(),
                 ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")),
                 SecurityFactory.create(env, store), RootCaBundle.fromEnvironment(env));
+        server.measureRequests(CAPACITY.breakdown());
+        return server;
     }
 
     /** The store on the DynamoDB tables the environment names, encrypting what {@link StorageEncryption} says. */

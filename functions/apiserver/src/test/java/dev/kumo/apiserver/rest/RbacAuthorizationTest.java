@@ -1,6 +1,8 @@
 package dev.kumo.apiserver.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
+import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.resources.BuiltinResources;
 import dev.kumo.apiserver.resources.ResourceDefinition;
 import org.junit.jupiter.api.Test;
@@ -26,11 +28,14 @@ class RbacAuthorizationTest {
     }
 
     private void bind(String name, String clusterRole, String user) {
-        String binding = """
+        assertThat(api.call("POST", ROLE_BINDINGS, binding(name, clusterRole, user)).status()).isEqualTo(201);
+    }
+
+    private static String binding(String name, String clusterRole, String user) {
+        return """
                 {"metadata":{"name":"%s"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",
                  "name":"%s"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"%s"}]}"""
                 .formatted(name, clusterRole, user);
-        assertThat(api.call("POST", ROLE_BINDINGS, binding).status()).isEqualTo(201);
     }
 
     @Test
@@ -49,6 +54,25 @@ class RbacAuthorizationTest {
         assertThat(get.body().at("/details/kind").asText()).isEqualTo("configmaps");
         assertThat(nodes.body().path("message").asText()).isEqualTo("nodes is forbidden: User \"jane\" cannot "
                 + "list resource \"nodes\" in API group \"\" at the cluster scope");
+    }
+
+    /**
+     * With the policy cached between requests (the local cluster's single API process), a change through this API
+     * server drops the cache: it counts for the very next request.
+     */
+    @Test
+    void aBindingWrittenOrDeletedCountsForTheVeryNextRequestWhenThePolicyIsCached() {
+        TestApi cached = new TestApi(Map.of(SecurityFactory.ENV_RBAC_CHECK_MILLIS, "600000"),
+                ResourceTransformers.NONE);
+        assertThat(cached.call("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}").status())
+                .isEqualTo(201);
+        assertThat(cached.callAs(TestApi.JANE_TOKEN, "GET", PODS, null).status()).isEqualTo(403);
+
+        assertThat(cached.call("POST", ROLE_BINDINGS, binding("jane-views", "view", "jane")).status()).isEqualTo(201);
+        assertThat(cached.callAs(TestApi.JANE_TOKEN, "GET", PODS, null).status()).isEqualTo(200);
+
+        assertThat(cached.call("DELETE", ROLE_BINDINGS + "/jane-views", null).status()).isEqualTo(200);
+        assertThat(cached.callAs(TestApi.JANE_TOKEN, "GET", PODS, null).status()).isEqualTo(403);
     }
 
     @Test

@@ -24,16 +24,25 @@ public final class Orphans {
     private Orphans() {
     }
 
-    /** Adopts {@code namespace/name} if it is still an orphan and {@code eligible}; true if adopted. */
+    /**
+     * Adopts {@code namespace/name} if it is still an orphan and {@code eligible}; true if adopted. The controllers
+     * are read first: a namespace without any (bare pods) needs no read of the orphan. A controller created after
+     * that read adopts the orphan in its own sync, as it claims every orphan its selector matches.
+     */
     public static boolean adopt(KubeClient client, ControllerRefManager.Kinds adoption, String namespace, String name,
                                 Predicate<ObjectNode> eligible) {
+        List<ObjectNode> controllers = client.list(adoption.controllers(), namespace, "", "").stream()
+                .filter(controller -> !Meta.isBeingDeleted(controller)).toList();
+        if (controllers.isEmpty()) {
+            return false;
+        }
         Optional<ObjectNode> found = client.get(adoption.dependents(), namespace, name);
         if (found.isEmpty() || !eligible.test(found.get()) || OwnerReferences.controllerOf(found.get()).isPresent()) {
             return false;
         }
         ObjectNode orphan = found.get();
-        List<ObjectNode> candidates = client.list(adoption.controllers(), namespace, "", "").stream()
-                .filter(controller -> !Meta.isBeingDeleted(controller) && Selectors.selects(controller, orphan))
+        List<ObjectNode> candidates = controllers.stream()
+                .filter(controller -> Selectors.selects(controller, orphan))
                 .sorted(Comparator.comparing((ObjectNode c) -> Pods.creationTimestamp(c).orElse(Instant.MAX))
                         .thenComparing(Meta::name))
                 .toList();

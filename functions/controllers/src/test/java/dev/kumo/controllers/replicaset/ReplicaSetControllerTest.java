@@ -7,6 +7,7 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.apimachinery.store.dynamodb.CallerBreakdown;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.Result;
 import dev.kumo.controllers.testing.TestCluster;
@@ -278,6 +279,17 @@ class ReplicaSetControllerTest {
         assertThat(loop.reconciler().reconcile(keys.get(0))).isEqualTo(Result.DONE);
         assertThat(Meta.resourceVersion(ADMIN.get(ResourceType.PODS, namespace, "stray").orElseThrow()))
                 .isEqualTo(Meta.resourceVersion(adopted));
+    }
+
+    @Test
+    void anOrphanPodInANamespaceWithoutReplicaSetsCostsOneListAndNoReadOfThePod() throws Exception {
+        create(Workloads.pod("bare", "web"));
+        CallerBreakdown.Snapshot before = CLUSTER.requests().snapshot();
+
+        assertThat(loop.reconciler().reconcile(ReplicaSetKeys.orphanPodKey(namespace, "bare"))).isEqualTo(Result.DONE);
+
+        assertThat(CLUSTER.requests().snapshot().minus(before).requests()).containsOnlyKeys(
+                "kumo-controllers-test list replicasets");
     }
 
     private void ensureNode(String name) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.store.dynamodb.CallerBreakdown;
 import dev.kumo.apimachinery.store.dynamodb.DynamoStore;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
 import dev.kumo.apimachinery.store.encryption.ResourceTransformers;
@@ -48,6 +49,7 @@ public final class TestCluster implements AutoCloseable {
     private final String schedulerToken = "sched-" + UUID.randomUUID();
     private final ApiFront front;
     private final URI server;
+    private final CallerBreakdown requests = new CallerBreakdown();
     private final StoreTables tables;
 
     public TestCluster() {
@@ -69,6 +71,7 @@ public final class TestCluster implements AutoCloseable {
             Security security = SecurityFactory.create(env, store);
             ApiServer api = new ApiServer(store, MAPPER, Clock.systemUTC(), ServiceCidr.parse("10.96.0.0/12"),
                     security, "");
+            api.measureRequests(requests);
             api.bootstrap();
             front = new ApiFront(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
                     new ApiGatewayHandler(api));
@@ -98,6 +101,11 @@ public final class TestCluster implements AutoCloseable {
         dynamo().dynamoDbClient().updateTable(update -> update.tableName(tables.log())
                 .streamSpecification(spec -> spec.streamEnabled(false)));
         return tables;
+    }
+
+    /** The API's requests by caller ({@code kumo-controllers-test <verb> <resource>}): what a reconcile cost. */
+    public CallerBreakdown requests() {
+        return requests;
     }
 
     /** The API's address (plain HTTP on loopback), for tools such as kubectl. */

@@ -1,7 +1,6 @@
 package dev.kumo.apimachinery.store.dynamodb;
 
 import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -36,6 +35,7 @@ public final class ConsumedCapacityMeter implements ExecutionInterceptor {
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final LongAdder calls = new LongAdder();
+    private final CallerBreakdown breakdown = new CallerBreakdown();
 
     /** Totals since the meter was created. */
     public record Totals(double readUnits, double writeUnits, long calls) {
@@ -46,6 +46,11 @@ public final class ConsumedCapacityMeter implements ExecutionInterceptor {
 
     public Totals totals() {
         return new Totals(readUnits.sum(), writeUnits.sum(), calls.sum());
+    }
+
+    /** The same calls by caller and operation (and the API's requests per caller, which the API server adds). */
+    public CallerBreakdown breakdown() {
+        return breakdown;
     }
 
     @Override
@@ -67,25 +72,35 @@ public final class ConsumedCapacityMeter implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         calls.increment();
-        SdkResponse response = context.response();
-        switch (response) {
-            case GetItemResponse r -> add(r.consumedCapacity(), readUnits);
-            case QueryResponse r -> add(r.consumedCapacity(), readUnits);
-            case BatchGetItemResponse r -> r.consumedCapacity().forEach(c -> add(c, readUnits));
-            case PutItemResponse r -> add(r.consumedCapacity(), writeUnits);
-            case UpdateItemResponse r -> add(r.consumedCapacity(), writeUnits);
-            case DeleteItemResponse r -> add(r.consumedCapacity(), writeUnits);
-            case TransactWriteItemsResponse r -> r.consumedCapacity().forEach(c -> add(c, writeUnits));
-            case BatchWriteItemResponse r -> r.consumedCapacity().forEach(c -> add(c, writeUnits));
-            default -> {
-            }
-        }
+        double read = switch (context.response()) {
+            case GetItemResponse r -> units(r.consumedCapacity());
+            case QueryResponse r -> units(r.consumedCapacity());
+            case BatchGetItemResponse r -> r.consumedCapacity().stream().mapToDouble(ConsumedCapacityMeter::units).sum();
+            default -> 0;
+        };
+        double write = switch (context.response()) {
+            case PutItemResponse r -> units(r.consumedCapacity());
+            case UpdateItemResponse r -> units(r.consumedCapacity());
+            case DeleteItemResponse r -> units(r.consumedCapacity());
+            case TransactWriteItemsResponse r -> r.consumedCapacity().stream()
+                    .mapToDouble(ConsumedCapacityMeter::units).sum();
+            case BatchWriteItemResponse r -> r.consumedCapacity().stream()
+                    .mapToDouble(ConsumedCapacityMeter::units).sum();
+            default -> 0;
+        };
+        readUnits.add(read);
+        writeUnits.add(write);
+        breakdown.call(operation(context.request()), read, write);
+    }
+
+    /** {@code GetItem} for a {@code GetItemRequest}: the operation's name in DynamoDB's API. */
+    private static String operation(SdkRequest request) {
+        String name = request.getClass().getSimpleName();
+        return name.endsWith("Request") ? name.substring(0, name.length() - "Request".length()) : name;
     }
 
     /** With TOTAL, DynamoDB reports one figure per call; whether it is read or write follows from the call. */
-    private static void add(ConsumedCapacity capacity, DoubleAdder units) {
-        if (capacity != null && capacity.capacityUnits() != null) {
-            units.add(capacity.capacityUnits());
-        }
+    private static double units(ConsumedCapacity capacity) {
+        return capacity != null && capacity.capacityUnits() != null ? capacity.capacityUnits() : 0;
     }
 }

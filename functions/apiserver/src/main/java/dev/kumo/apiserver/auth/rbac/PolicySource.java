@@ -8,6 +8,10 @@ public interface PolicySource {
      */
     RbacPolicy policy(boolean namespaced);
 
+    /** An RBAC object was written through this process (a source that caches drops what the write made stale). */
+    default void changed() {
+    }
+
     /** A policy that never changes (tests, tools). */
     static PolicySource of(RbacPolicy policy) {
         return namespaced -> policy;

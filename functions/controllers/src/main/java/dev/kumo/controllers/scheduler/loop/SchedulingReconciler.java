@@ -168,6 +168,8 @@ public final class SchedulingReconciler implements BatchReconciler {
                 attempts.put(key, new Attempt(key, pod, false));
             } else {
                 tally.result(key, Result.DONE); // bound, gone, or not ours: nothing to do
+                LOG.atDebug().setMessage("pod needs no scheduling").addKeyValue("pod", key)
+                        .addKeyValue("freshView", view.pending() != null).addKeyValue("found", pod != null).log();
             }
         }
         if (retry) {

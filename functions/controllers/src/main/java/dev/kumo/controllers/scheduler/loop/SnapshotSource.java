@@ -23,9 +23,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The cluster as this process's scheduler sees it (kube-scheduler's cache, without a watch): one LIST of nodes,
- * pods, namespaces, services and ReplicaSets makes a {@link ClusterSnapshot}, which is reused for {@code maxAge} so
- * that a stream of small batches does not list the cluster each time. The snapshot is kept current with this
+ * The cluster as this process's scheduler sees it (kube-scheduler's cache): a LIST of nodes, namespaces, services and
+ * ReplicaSets and the pods as of now ({@link PodCache}: kept current by short watches rather than listed each time)
+ * make a {@link ClusterSnapshot}, which is reused for {@code maxAge} so that a stream of small batches does not read
+ * the cluster each time. The snapshot is kept current with this
  * process's own placements ("assume"); what other invocations bind shows up at the next build, and until then the
  * API's node reservations refuse what no longer fits (a 409, after which the caller {@link #invalidate}s).
  *
@@ -38,7 +39,11 @@ final class SnapshotSource {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotSource.class);
     private static final long IN_FLIGHT = Long.MAX_VALUE;
 
+    /** A safety net: the pods are listed again this long after their last list, however well the watches did. */
+    static final Duration RELIST_PODS_AFTER = Duration.ofMinutes(5);
+
     private final KubeClient client;
+    private final PodCache pods;
     private final Executor io;
     private final long maxAgeNanos;
     private final Map<String, Assumed> assumed = new HashMap<>();
@@ -57,6 +62,7 @@ final class SnapshotSource {
 
     SnapshotSource(KubeClient client, Executor io, Duration maxAge) {
         this.client = client;
+        this.pods = new PodCache(client, RELIST_PODS_AFTER);
         this.io = io;
         this.maxAgeNanos = maxAge.toNanos();
     }
@@ -74,11 +80,11 @@ final class SnapshotSource {
         return current != null && System.nanoTime() - builtAt < maxAgeNanos;
     }
 
-    /** A snapshot listed now: what a verdict of "no node fits" must rest on. */
+    /** A snapshot read now (pods as of a revision read now): what a verdict of "no node fits" must rest on. */
     synchronized View fresh() {
         long listedAt = System.nanoTime();
         CompletableFuture<List<ObjectNode>> nodes = list(() -> client.list(ResourceType.NODES, "", "", ""));
-        CompletableFuture<List<ObjectNode>> pods = list(() -> client.list(ResourceType.PODS, "", "", ""));
+        CompletableFuture<List<ObjectNode>> allPods = list(pods::current);
         CompletableFuture<List<ObjectNode>> namespaces = list(() -> client.list(ResourceType.NAMESPACES, "", "", ""));
         CompletableFuture<List<ObjectNode>> services = list(() -> client.list(ResourceType.SERVICES, "", "", ""));
         CompletableFuture<List<ObjectNode>> replicaSets = list(() -> client.list(ResourceType.REPLICA_SETS, "", "",
@@ -86,7 +92,7 @@ final class SnapshotSource {
         List<ObjectNode> bound = new ArrayList<>();
         List<ObjectNode> pending = new ArrayList<>();
         Set<String> boundIdentities = new HashSet<>();
-        for (ObjectNode pod : join(pods)) {
+        for (ObjectNode pod : join(allPods)) {
             if (PendingPods.isBound(pod)) {
                 bound.add(pod);
                 boundIdentities.add(PodInfo.identity(pod));

@@ -74,6 +74,13 @@ final class Fixtures {
         admin.delete(ResourceType.PODS, "default", name, options);
     }
 
+    /** Deletes every pod at once: tests of the scheduler start from a cluster without pods. */
+    static void deleteAllPods(KubeClient admin) {
+        for (ObjectNode pod : admin.list(ResourceType.PODS, "", "", "")) {
+            deleteNow(admin, Meta.name(pod));
+        }
+    }
+
     /** The events about one object, by reason. */
     static List<ObjectNode> events(KubeClient admin, String name, String reason) {
         return admin.list(ResourceType.EVENTS, "default", "", "involvedObject.name=" + name).stream()

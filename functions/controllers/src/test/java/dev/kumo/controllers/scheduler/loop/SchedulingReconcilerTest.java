@@ -47,9 +47,7 @@ class SchedulingReconcilerTest {
     /** The scheduler sees every node and pod there is: each test starts from an empty cluster. */
     @BeforeEach
     void empty() {
-        for (ObjectNode pod : admin.list(ResourceType.PODS, "", "", "")) {
-            Fixtures.deleteNow(admin, Meta.name(pod));
-        }
+        Fixtures.deleteAllPods(admin);
         for (ObjectNode node : admin.list(ResourceType.NODES, "", "", "")) {
             admin.delete(ResourceType.NODES, "", Meta.name(node), null, null);
         }
