@@ -136,6 +136,7 @@ public final class LocalCluster implements AutoCloseable {
         // For the same reason every RBAC change reaches this process's policy cache as it is written: a read of the
         // RBAC revision counters may vouch for it for a second instead of costing each request a DynamoDB call.
         apiEnvironment.put(SecurityFactory.ENV_RBAC_CHECK_MILLIS, "1000");
+        apiEnvironment.put(ServerFactory.ENV_MEASURE_CALLERS, "true"); // ./kumo bench's cost report
         ApiGatewayHandler handler = new ApiGatewayHandler(apiEnvironment);
 
         ApiFront front = new ApiFront(settings.listen(), pki.servingContext("127.0.0.1", "localhost", "::1"), handler);

@@ -206,17 +206,18 @@ public final class ApiServer {
      * was refused.
      */
     public ApiResponse handle(ApiRequest request) {
-        long started = System.nanoTime();
+        CallerBreakdown meter = requestMeter;
         RequestInfo info = RequestInfoResolver.resolve(request);
+        if (meter == null) {
+            return serve(request, info);
+        }
+        long started = System.nanoTime();
         String caller = caller(request, info);
         ApiResponse response;
         try (CallerBreakdown.Scope ignored = CallerBreakdown.enter(caller)) {
             response = serve(request, info);
         }
-        CallerBreakdown meter = requestMeter;
-        if (meter != null) {
-            meter.request(caller, System.nanoTime() - started);
-        }
+        meter.request(caller, System.nanoTime() - started);
         if (response instanceof ApiResponse.Streaming streaming) {
             // A watch reads the store while it streams, after this method returned: those reads are its caller's too.
             return new ApiResponse.Streaming(streaming.status(), streaming.headers(), sink -> {

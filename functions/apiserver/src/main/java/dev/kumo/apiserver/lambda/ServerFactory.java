@@ -24,6 +24,11 @@ public final class ServerFactory {
     public static final String ENV_WATCH_POLL_MILLIS = "KUMO_WATCH_POLL_MILLIS";
     public static final String ENV_ROOT_CA_FILE = RootCaBundle.ENV_FILE;
     public static final String ENV_ROOT_CA_FROM_JVM = RootCaBundle.ENV_FROM_JVM;
+    /**
+     * Whether each request's caller is counted with its DynamoDB calls ({@link #CAPACITY}'s breakdown): for the
+     * benchmarks' cost report, off by default so that the request path in AWS does no bookkeeping nobody reads.
+     */
+    public static final String ENV_MEASURE_CALLERS = "KUMO_MEASURE_CALLERS";
     /** DynamoDB capacity consumed by this process, for cost figures (benchmarks, logs). */
     public static final ConsumedCapacityMeter CAPACITY = new ConsumedCapacityMeter();
 
@@ -36,7 +41,9 @@ public final class ServerFactory {
         ApiServer server = new ApiServer(store, mapper, Clock.systemUTC(),
                 ServiceCidr.parse(env.getOrDefault(ServiceCidr.ENV, "10.96.0.0/12")),
                 SecurityFactory.create(env, store), RootCaBundle.fromEnvironment(env));
-        server.measureRequests(CAPACITY.breakdown());
+        if (Boolean.parseBoolean(env.get(ENV_MEASURE_CALLERS))) {
+            server.measureRequests(CAPACITY.breakdown());
+        }
         return server;
     }
 
