@@ -1,0 +1,24 @@
+package dev.kumo.cloud;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One instance wanted for a node pool.
+ *
+ * @param clientToken  makes {@link Instances#launch} idempotent: derive it from the need (pool, its generation and
+ *                     the ordinal of the instance being added), never from a clock or a random number
+ * @param nodePool     the NodePool's name (tagged on the instance)
+ * @param instanceType e.g. {@code m7g.large}; the local provider gives its node that type's capacity
+ * @param zone         where to place it, or null for the provider's choice
+ * @param tags         extra tags for the instance (the provider adds the cluster and pool tags itself)
+ */
+public record InstanceRequest(String clientToken, String nodePool, String instanceType, String zone,
+                              Map<String, String> tags) {
+    public InstanceRequest {
+        Objects.requireNonNull(clientToken, "clientToken");
+        Objects.requireNonNull(nodePool, "nodePool");
+        Objects.requireNonNull(instanceType, "instanceType");
+        tags = Map.copyOf(tags);
+    }
+}
