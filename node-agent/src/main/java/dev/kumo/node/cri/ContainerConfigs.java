@@ -11,16 +11,18 @@ import dev.kumo.node.cri.v1.LinuxContainerConfig;
 import dev.kumo.node.cri.v1.LinuxContainerSecurityContext;
 import dev.kumo.node.cri.v1.NamespaceOption;
 import dev.kumo.node.cri.v1.PodSandboxConfig;
+import dev.kumo.node.pods.DownwardApi;
+import dev.kumo.node.volumes.MountedVolume;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A container's CRI configuration as the kubelet makes it ({@code generateContainerConfig}): metadata (name,
  * attempt), the image by id with the reference the user wrote, command and args with {@code $(VAR)} expanded, the
  * working directory, the environment, the kubelet's labels and annotations, its log path
- * {@code <name>/<attempt>.log} under the sandbox's log directory, and its cgroup resources.
+ * {@code <name>/<attempt>.log} under the sandbox's log directory, its volume mounts, and its cgroup resources.
  */
 final class ContainerConfigs {
     private ContainerConfigs() {
@@ -35,9 +37,14 @@ final class ContainerConfigs {
 
     /**
      * What the environment can refer to besides the pod itself: its IP, the node's, the node's memory (for the OOM
-     * score) and the API's ConfigMaps and Secrets ({@code sources}, null where the runtime has no API client).
+     * score), the API's ConfigMaps and Secrets ({@code sources}, null where the runtime has no API client) and the
+     * pod's volumes as set up on the node.
      */
-    record PodContext(String podIp, String hostIp, long nodeMemoryBytes, EnvSources sources) {
+    record PodContext(String podIp, String hostIp, long nodeMemoryBytes, EnvSources sources,
+                      Map<String, MountedVolume> volumes) {
+        PodContext(String podIp, String hostIp, long nodeMemoryBytes, EnvSources sources) {
+            this(podIp, hostIp, nodeMemoryBytes, sources, Map.of());
+        }
     }
 
     static ContainerConfig of(ObjectNode pod, JsonNode container, String kind, int attempt, String imageId,
@@ -64,6 +71,7 @@ final class ContainerConfigs {
         container.path("command").forEach(part -> config.addCommand(EnvExpansion.expand(part.asText(), env)));
         container.path("args").forEach(part -> config.addArgs(EnvExpansion.expand(part.asText(), env)));
         env.forEach((key, value) -> config.addEnvs(KeyValue.newBuilder().setKey(key).setValue(value)));
+        config.addAllMounts(VolumeMounts.of(container, context.volumes()));
         NamespaceOption namespaces = sandbox.getLinux().getSecurityContext().getNamespaceOptions();
         config.setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(ContainerResources.of(pod, container, context.nodeMemoryBytes()))
@@ -112,17 +120,11 @@ final class ContainerConfigs {
 
     /** The downward API's field paths an env var may name. */
     static String fieldRef(ObjectNode pod, String path, PodContext context) throws ConfigError {
-        JsonNode metadata = pod.path("metadata");
-        for (String map : List.of("labels", "annotations")) {
-            String prefix = "metadata." + map + "['";
-            if (path.startsWith(prefix) && path.endsWith("']")) {
-                return metadata.path(map).path(path.substring(prefix.length(), path.length() - 2)).asText("");
-            }
+        Optional<String> metadata = DownwardApi.metadataField(pod, path);
+        if (metadata.isPresent()) {
+            return metadata.get();
         }
         return switch (path) {
-            case "metadata.name" -> Meta.name(pod);
-            case "metadata.namespace" -> Meta.namespace(pod);
-            case "metadata.uid" -> Meta.uid(pod);
             case "spec.nodeName" -> pod.path("spec").path("nodeName").asText("");
             case "spec.serviceAccountName" -> pod.path("spec").path("serviceAccountName").asText("");
             case "status.hostIP", "status.hostIPs" -> context.hostIp();

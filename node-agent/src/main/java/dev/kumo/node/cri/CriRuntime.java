@@ -30,6 +30,9 @@ import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
 import dev.kumo.node.pods.RuntimePod;
+import dev.kumo.node.volumes.MountedVolume;
+import dev.kumo.node.volumes.PodVolumes;
+import dev.kumo.node.volumes.VolumeError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
@@ -84,19 +87,22 @@ public final class CriRuntime implements PodRuntime {
     private final ImagePuller images;
     private final BackOff crashBackOff = new BackOff();
     private final EnvSources envSources;
+    private final PodVolumes volumes;
 
-    private CriRuntime(CriClient client, Options options, Clock clock, String version, EnvSources envSources) {
+    private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api) {
         this.client = client;
         this.options = options;
         this.clock = clock;
         this.version = version;
         this.images = new ImagePuller(client, new BackOff(), clock);
-        this.envSources = envSources;
+        this.envSources = api == null ? null : new EnvSources(api);
+        this.volumes = new PodVolumes(options.stateDir().resolve("volumes"), api, clock);
     }
 
     /**
      * Writes the node's CNI configuration for {@code podCidr} and connects to containerd; {@code api} (the node's
-     * client, or null) is where ConfigMaps and Secrets for containers' environments are read.
+     * client, or null) is where ConfigMaps, Secrets and service-account tokens for containers' environments and
+     * volumes come from.
      */
     public static CriRuntime start(Options options, String podCidr, Clock clock, KubeClient api)
             throws IOException {
@@ -110,8 +116,7 @@ public final class CriRuntime implements PodRuntime {
                     .addKeyValue("runtime", version.getRuntimeName() + " " + version.getRuntimeVersion())
                     .log("cri runtime connected");
             return new CriRuntime(client, options, clock,
-                    version.getRuntimeName() + "://" + version.getRuntimeVersion(),
-                    api == null ? null : new EnvSources(api));
+                    version.getRuntimeName() + "://" + version.getRuntimeVersion(), api);
         } catch (StatusRuntimeException e) {
             client.close();
             throw new IOException("containerd at " + options.socket() + " does not answer: " + e.getMessage(), e);
@@ -154,6 +159,14 @@ public final class CriRuntime implements PodRuntime {
     @Override
     public RuntimePod sync(ObjectNode pod) {
         String uid = Meta.uid(pod);
+        Map<String, MountedVolume> podVolumes;
+        try {
+            podVolumes = volumes.setUp(pod); // before the sandbox, as the kubelet waits for mounts
+        } catch (VolumeError e) {
+            LOG.atWarn().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod))
+                    .addKeyValue("error", e.getMessage()).log("FailedMount");
+            return volumesNotReady(pod, e.getMessage());
+        }
         Sandbox sandbox = sandbox(pod);
         Map<String, Instances> init = new HashMap<>();
         Map<String, Instances> regular = new HashMap<>();
@@ -165,7 +178,7 @@ public final class CriRuntime implements PodRuntime {
         boolean initialized = true;
         for (JsonNode container : spec.path("initContainers")) {
             boolean sidecar = "Always".equals(container.path("restartPolicy").asText(""));
-            RuntimeContainer report = syncContainer(pod, sandbox, container, CriLabels.KIND_INIT,
+            RuntimeContainer report = syncContainer(pod, sandbox, podVolumes, container, CriLabels.KIND_INIT,
                     init.get(container.path("name").asText()), sidecar ? "Always"
                             : restartPolicy.equals("Never") ? "Never" : "OnFailure");
             initReports.add(report);
@@ -179,7 +192,7 @@ public final class CriRuntime implements PodRuntime {
         List<RuntimeContainer> reports = new ArrayList<>();
         if (initialized) {
             for (JsonNode container : spec.path("containers")) {
-                reports.add(syncContainer(pod, sandbox, container, CriLabels.KIND_REGULAR,
+                reports.add(syncContainer(pod, sandbox, podVolumes, container, CriLabels.KIND_REGULAR,
                         regular.get(container.path("name").asText()), restartPolicy));
             }
         }
@@ -191,12 +204,13 @@ public final class CriRuntime implements PodRuntime {
      * One container towards its spec: started when it never ran, left alone while it runs, restarted after it
      * ended when {@code restartPolicy} says so (once its crash-loop back-off has passed), else reported as ended.
      */
-    private RuntimeContainer syncContainer(ObjectNode pod, Sandbox sandbox, JsonNode container, String kind,
+    private RuntimeContainer syncContainer(ObjectNode pod, Sandbox sandbox, Map<String, MountedVolume> podVolumes,
+                                           JsonNode container, String kind,
                                            Instances instances, String restartPolicy) {
         String image = container.path("image").asText("");
         boolean init = kind.equals(CriLabels.KIND_INIT);
         if (instances == null) {
-            return start(pod, sandbox, container, kind, 0);
+            return start(pod, sandbox, podVolumes, container, kind, 0);
         }
         ContainerStatus latest = instances.latest();
         RuntimeContainer previous = instances.previous() == null ? null
@@ -226,12 +240,30 @@ public final class CriRuntime implements PodRuntime {
                     latest.getMetadata().getAttempt()).withLastTermination(ended);
         }
         crashBackOff.next(key, now);
-        return start(pod, sandbox, container, kind, latest.getMetadata().getAttempt() + 1)
+        return start(pod, sandbox, podVolumes, container, kind, latest.getMetadata().getAttempt() + 1)
                 .withLastTermination(ended);
     }
 
+    /**
+     * A pod whose volumes cannot be set up: no sandbox, every container waiting in {@code ContainerCreating} with
+     * the mount failure as its message (where the kubelet would show a FailedMount event).
+     */
+    private static RuntimePod volumesNotReady(ObjectNode pod, String message) {
+        List<RuntimeContainer> init = new ArrayList<>();
+        pod.path("spec").path("initContainers").forEach(container -> init.add(waitingForVolumes(container, message)));
+        List<RuntimeContainer> regular = new ArrayList<>();
+        pod.path("spec").path("containers").forEach(container -> regular.add(waitingForVolumes(container, message)));
+        return new RuntimePod(false, List.of(), init, regular);
+    }
+
+    private static RuntimeContainer waitingForVolumes(JsonNode container, String message) {
+        return RuntimeContainer.waiting(container.path("name").asText(), container.path("image").asText(""),
+                "ContainerCreating", message, 0);
+    }
+
     /** Pulls the image if it must, creates and starts the container; a failure is the container's waiting state. */
-    private RuntimeContainer start(ObjectNode pod, Sandbox sandbox, JsonNode container, String kind, int attempt) {
+    private RuntimeContainer start(ObjectNode pod, Sandbox sandbox, Map<String, MountedVolume> podVolumes,
+                                   JsonNode container, String kind, int attempt) {
         String name = container.path("name").asText();
         String image = container.path("image").asText("");
         long begin = System.nanoTime();
@@ -244,7 +276,7 @@ public final class CriRuntime implements PodRuntime {
         try {
             config = ContainerConfigs.of(pod, container, kind, attempt, pulled.imageId(), sandbox.config(),
                     new ContainerConfigs.PodContext(sandbox.ips().isEmpty() ? options.hostIp() : sandbox.ips().get(0),
-                            options.hostIp(), options.nodeMemoryBytes(), envSources));
+                            options.hostIp(), options.nodeMemoryBytes(), envSources, podVolumes));
         } catch (ContainerConfigs.ConfigError e) {
             return RuntimeContainer.waiting(name, image, "CreateContainerConfigError", e.getMessage(), attempt);
         }
@@ -431,7 +463,10 @@ public final class CriRuntime implements PodRuntime {
         client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
     }
 
-    /** Stops and removes the pod's sandboxes (with their containers) and its logs; forgets its back-offs. */
+    /**
+     * Stops and removes the pod's sandboxes (with their containers), its volumes and its logs; forgets its
+     * back-offs.
+     */
     @Override
     public void remove(String podUid) throws IOException {
         for (PodSandbox sandbox : sandboxes(podUid)) {
@@ -448,6 +483,7 @@ public final class CriRuntime implements PodRuntime {
                     .log("removed pod sandbox");
         }
         crashBackOff.forgetPrefix(podUid + "/");
+        volumes.tearDown(podUid);
         try (Stream<Path> dirs = Files.list(logRoot(options))) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().endsWith("_" + podUid)).toList()) {
                 deleteRecursively(dir);

@@ -18,11 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -141,6 +144,51 @@ class CriRuntimeTest {
             admin.delete(ResourceType.PODS, "default", "no-config", admin.mapper().createObjectNode());
             awaitGone("env", Duration.ofSeconds(60));
             awaitGone("no-config", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void volumesFromTheApiTheNodeAndThePodReachItsContainers(@TempDir Path host) throws Exception {
+        admin.create(ResourceType.CONFIG_MAPS, "default", object("""
+                {"metadata": {"name": "page"}, "data": {"greeting": "hello\\n"}}"""));
+        admin.create(ResourceType.SECRETS, "default", object("""
+                {"metadata": {"name": "page-secret"}, "data": {"password": "czNjcmV0Cg=="}}"""));
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-vol")) {
+            admin.create(ResourceType.PODS, "default", object("""
+                    {"metadata": {"name": "vol"},
+                     "spec": {"nodeName": "cri-vol", "terminationGracePeriodSeconds": 0,
+                      "volumes": [{"name": "config", "configMap": {"name": "page"}},
+                                  {"name": "secret", "secret": {"secretName": "page-secret",
+                                                                "items": [{"key": "password", "path": "pw"}]}},
+                                  {"name": "srv", "emptyDir": {}},
+                                  {"name": "host", "hostPath": {"path": "%s", "type": "DirectoryOrCreate"}}],
+                      "initContainers": [{"name": "prepare", "image": "kumo.local/busybox:latest",
+                        "imagePullPolicy": "IfNotPresent",
+                        "command": ["sh", "-c", "cat /etc/config/greeting /etc/secret/pw /var/run/secrets/kubernetes.io/serviceaccount/namespace > /srv/index.html; wc -c < /var/run/secrets/kubernetes.io/serviceaccount/token > /srv/token-length; touch /etc/config/new 2>/dev/null && echo writable >> /srv/index.html; echo from-the-pod > /host/out"],
+                        "volumeMounts": [{"name": "config", "mountPath": "/etc/config"},
+                                         {"name": "secret", "mountPath": "/etc/secret"},
+                                         {"name": "srv", "mountPath": "/srv"},
+                                         {"name": "host", "mountPath": "/host"}]}],
+                      "containers": [{"name": "web", "image": "kumo.local/busybox:latest",
+                        "imagePullPolicy": "IfNotPresent", "command": ["httpd", "-f", "-p", "8080", "-h", "/srv"],
+                        "volumeMounts": [{"name": "srv", "mountPath": "/srv", "readOnly": true}]}]}}"""
+                    .formatted(host.resolve("made"))));
+
+            String podIp = await("vol", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
+                    .path("podIP").asText();
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080/index.html"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .as("configMap and secret content, the namespace file, and no write to a configMap volume")
+                    .isEqualTo("hello\ns3cret\ndefault");
+            String tokenLength = http.send(HttpRequest.newBuilder(URI.create("http://" + podIp
+                    + ":8080/token-length")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().trim();
+            assertThat(Integer.parseInt(tokenLength)).as("a service-account token").isGreaterThan(100);
+            assertThat(Files.readString(host.resolve("made/out"))).isEqualTo("from-the-pod\n");
+
+            admin.delete(ResourceType.PODS, "default", "vol", admin.mapper().createObjectNode());
+            awaitGone("vol", Duration.ofSeconds(60));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.kumo.node.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.controllers.testing.TestCluster;
 import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.join.BootstrapTokens;
@@ -14,6 +16,21 @@ public final class NodeTestCluster implements AutoCloseable {
     private final String bootstrapToken = BootstrapTokens.create(cluster.admin(), Clock.systemUTC(),
             Duration.ofHours(1), "node agent tests").token();
     private final ApiEndpoint endpoint = ApiEndpoint.of(cluster.server(), null);
+
+    /**
+     * The test API runs no control loops, so nothing publishes {@code kube-root-ca.crt}, which every pod's
+     * service-account volume projects; a node cannot start a pod without it. The API is plain HTTP here, so the
+     * bundle is a stand-in certificate.
+     */
+    public static final String ROOT_CA_BUNDLE = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBATAKBggqhkjOPQQDAjAA\n"
+            + "-----END CERTIFICATE-----\n";
+
+    public NodeTestCluster() {
+        ObjectNode rootCa = cluster.admin().mapper().createObjectNode();
+        rootCa.putObject("metadata").put("name", "kube-root-ca.crt");
+        rootCa.putObject("data").put("ca.crt", ROOT_CA_BUNDLE);
+        cluster.admin().create(ResourceType.CONFIG_MAPS, "default", rootCa);
+    }
 
     public KubeClient admin() {
         return cluster.admin();

@@ -1,0 +1,53 @@
+package dev.kumo.node.volumes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bytes of a ConfigMap ({@code data} as UTF-8 and {@code binaryData} decoded) or a Secret ({@code data}
+ * decoded), read through the API as the node: the Node authorizer lets a node read what its pods refer to.
+ */
+final class ApiObjectData {
+    private final KubeClient client;
+
+    ApiObjectData(KubeClient client) {
+        this.client = client;
+    }
+
+    /** The object's keys and values; empty when there is no such object. */
+    Optional<Map<String, byte[]>> read(boolean secret, String namespace, String name) throws VolumeError {
+        if (client == null) {
+            throw new VolumeError((secret ? "secret" : "configmap") + " volumes need the API, which this runtime "
+                    + "was started without");
+        }
+        Optional<ObjectNode> object = client.get(secret ? ResourceType.SECRETS : ResourceType.CONFIG_MAPS, namespace,
+                name);
+        if (object.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        Base64.Decoder base64 = Base64.getDecoder();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = object.get().path("data").fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String value = field.getValue().asText("");
+            data.put(field.getKey(), secret ? base64.decode(value) : value.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!secret) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = object.get().path("binaryData").fields();
+                 fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                data.put(field.getKey(), base64.decode(field.getValue().asText("")));
+            }
+        }
+        return Optional.of(data);
+    }
+}
