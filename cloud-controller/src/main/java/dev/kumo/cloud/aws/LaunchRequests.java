@@ -53,7 +53,7 @@ final class LaunchRequests {
                 .subnetId(subnet(request))
                 .minCount(1)
                 .maxCount(1)
-                .clientToken(clientToken(request.clientToken()))
+                .clientToken(clientToken(config.cluster(), request.clientToken()))
                 .tagSpecifications(
                         TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tags).build(),
                         TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags).build())
@@ -98,13 +98,18 @@ final class LaunchRequests {
         return subnet;
     }
 
-    /** The token itself when EC2 takes it, else its SHA-256 in hex (64 characters): still one per need. */
-    static String clientToken(String token) {
-        if (token.length() <= MAX_CLIENT_TOKEN && StandardCharsets.US_ASCII.newEncoder().canEncode(token)) {
-            return token;
+    /**
+     * EC2's token for a need: the cluster's name and the request's token, since EC2 keeps tokens per account and
+     * region and two clusters in one account may well name their pools alike. Used as is when EC2 takes it (at most
+     * {@value #MAX_CLIENT_TOKEN} ASCII characters), else its SHA-256 in hex (64 characters): still one per need.
+     */
+    static String clientToken(String cluster, String token) {
+        String scoped = cluster + "/" + token;
+        if (scoped.length() <= MAX_CLIENT_TOKEN && StandardCharsets.US_ASCII.newEncoder().canEncode(scoped)) {
+            return scoped;
         }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(scoped.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
