@@ -215,15 +215,7 @@ public final class AwsLoadBalancers implements LoadBalancers {
     }
 
     private void syncTargets(TargetGroup group, Set<String> instanceIds) throws CloudException {
-        List<TargetDescription> registered = new ArrayList<>();
-        try {
-            for (TargetHealthDescription health : elb.describeTargetHealth(r -> r.targetGroupArn(
-                    group.targetGroupArn())).targetHealthDescriptions()) {
-                registered.add(health.target());
-            }
-        } catch (SdkException e) {
-            throw AwsErrors.map("DescribeTargetHealth", group.targetGroupName(), e);
-        }
+        List<TargetDescription> registered = registered(group);
         Set<String> present = new HashSet<>();
         List<TargetDescription> extra = new ArrayList<>();
         for (TargetDescription target : registered) {
@@ -235,20 +227,52 @@ public final class AwsLoadBalancers implements LoadBalancers {
         }
         List<TargetDescription> missing = instanceIds.stream().filter(id -> !present.contains(id)).sorted()
                 .map(id -> TargetDescription.builder().id(id).port(group.port()).build()).toList();
-        try {
-            if (!missing.isEmpty()) {
+        if (!missing.isEmpty()) {
+            try {
                 elb.registerTargets(r -> r.targetGroupArn(group.targetGroupArn()).targets(missing));
+            } catch (SdkException e) {
+                throw AwsErrors.map("RegisterTargets", group.targetGroupName(), e);
             }
-            if (!extra.isEmpty()) {
-                elb.deregisterTargets(r -> r.targetGroupArn(group.targetGroupArn()).targets(extra));
-            }
-        } catch (SdkException e) {
-            throw AwsErrors.map("RegisterTargets/DeregisterTargets", group.targetGroupName(), e);
+        }
+        if (!extra.isEmpty()) {
+            deregister(group, extra);
         }
         if (!missing.isEmpty() || !extra.isEmpty()) {
             LOG.atInfo().setMessage("synced targets").addKeyValue("targetGroup", group.targetGroupName())
                     .addKeyValue("registered", missing.size()).addKeyValue("deregistered", extra.size()).log();
         }
+    }
+
+    /**
+     * Deregisters the targets; {@code InvalidTarget} (a target not registered, or an instance that is gone) is success
+     * once none of them is registered any more: a concurrent attempt or ELBv2 itself took them off.
+     */
+    private void deregister(TargetGroup group, List<TargetDescription> targets) throws CloudException {
+        try {
+            elb.deregisterTargets(r -> r.targetGroupArn(group.targetGroupArn()).targets(targets));
+        } catch (SdkException e) {
+            if (!AwsErrors.hasCode(e, "InvalidTarget")) {
+                throw AwsErrors.map("DeregisterTargets", group.targetGroupName(), e);
+            }
+            Set<String> stillRegistered = new HashSet<>();
+            registered(group).forEach(t -> stillRegistered.add(t.id()));
+            if (targets.stream().anyMatch(t -> stillRegistered.contains(t.id()))) {
+                throw AwsErrors.map("DeregisterTargets", group.targetGroupName(), e);
+            }
+        }
+    }
+
+    private List<TargetDescription> registered(TargetGroup group) throws CloudException {
+        List<TargetDescription> registered = new ArrayList<>();
+        try {
+            for (TargetHealthDescription health : elb.describeTargetHealth(r -> r.targetGroupArn(
+                    group.targetGroupArn())).targetHealthDescriptions()) {
+                registered.add(health.target());
+            }
+        } catch (SdkException e) {
+            throw AwsErrors.map("DescribeTargetHealth", group.targetGroupName(), e);
+        }
+        return registered;
     }
 
     private void deleteTargetGroup(TargetGroup group) throws CloudException {

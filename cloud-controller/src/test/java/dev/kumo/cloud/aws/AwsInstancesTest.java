@@ -134,7 +134,7 @@ class AwsInstancesTest {
     }
 
     static List<String> clusterInstanceIds(String cluster) {
-        return cloud.ec2.describeInstances(r -> r.filters(
+        return MotoCloud.get().ec2.describeInstances(r -> r.filters(
                         Filter.builder().name("tag:kumo:cluster").values(cluster).build(),
                         Filter.builder().name("instance-state-name").values("pending", "running").build()))
                 .reservations().stream().flatMap(res -> res.instances().stream())

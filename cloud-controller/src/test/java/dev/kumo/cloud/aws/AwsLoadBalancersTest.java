@@ -153,7 +153,7 @@ class AwsLoadBalancersTest {
     }
 
     static LoadBalancer loadBalancer(String name) {
-        return cloud.elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().getFirst();
+        return MotoCloud.get().elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().getFirst();
     }
 
     /**
@@ -162,21 +162,21 @@ class AwsLoadBalancersTest {
      */
     static Map<String, TargetGroup> targetGroups(LoadBalancer lb) {
         List<String> arns = listeners(lb).stream().map(l -> l.defaultActions().getFirst().targetGroupArn()).toList();
-        return cloud.elb.describeTargetGroups(r -> r.targetGroupArns(arns)).targetGroups().stream()
+        return MotoCloud.get().elb.describeTargetGroups(r -> r.targetGroupArns(arns)).targetGroups().stream()
                 .collect(Collectors.toMap(TargetGroup::targetGroupName, g -> g));
     }
 
     static List<Listener> listeners(LoadBalancer lb) {
-        return cloud.elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners();
+        return MotoCloud.get().elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners();
     }
 
     static List<String> registered(TargetGroup group) {
-        return cloud.elb.describeTargetHealth(r -> r.targetGroupArn(group.targetGroupArn()))
+        return MotoCloud.get().elb.describeTargetHealth(r -> r.targetGroupArn(group.targetGroupArn()))
                 .targetHealthDescriptions().stream().map(d -> d.target().id()).toList();
     }
 
     static List<String> allTargetGroupNames() {
-        return cloud.elb.describeTargetGroups().targetGroups().stream().map(TargetGroup::targetGroupName).toList();
+        return MotoCloud.get().elb.describeTargetGroups().targetGroups().stream().map(TargetGroup::targetGroupName).toList();
     }
 
     private static Map<String, String> tags(String arn) {
