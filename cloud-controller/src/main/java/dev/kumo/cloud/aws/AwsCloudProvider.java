@@ -27,7 +27,7 @@ public final class AwsCloudProvider implements CloudProvider, AutoCloseable {
         this.elb = elb;
         this.instances = new AwsInstances(ec2, config);
         this.loadBalancers = new AwsLoadBalancers(elb, config);
-        this.routes = new AwsRoutes(ec2, config, instances);
+        this.routes = new AwsRoutes(ec2, config);
     }
 
     /**

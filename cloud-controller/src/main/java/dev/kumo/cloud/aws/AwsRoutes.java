@@ -2,13 +2,13 @@ package dev.kumo.cloud.aws;
 
 import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.Instance;
-import dev.kumo.cloud.Instances;
 import dev.kumo.cloud.Route;
 import dev.kumo.cloud.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 
 import java.util.ArrayList;
@@ -33,26 +33,36 @@ public final class AwsRoutes implements Routes {
 
     private final Ec2Client ec2;
     private final AwsCloudConfig config;
-    private final Instances instances;
 
-    public AwsRoutes(Ec2Client ec2, AwsCloudConfig config, Instances instances) {
+    public AwsRoutes(Ec2Client ec2, AwsCloudConfig config) {
         this.ec2 = ec2;
         this.config = config;
-        this.instances = instances;
     }
 
-    /** The table's routes whose target is one of the cluster's instances (not terminated). */
+    /**
+     * The table's routes whose target is one of the cluster's instances, in any state: a route to a terminated
+     * instance is listed too (its node name empty when EC2 no longer tells it), so that the route controller deletes
+     * it, as cloud-provider-aws lists blackhole routes for it to delete. A blackhole route whose instance EC2 has
+     * forgotten is listed with an empty node name and the instance's provider ID without a zone.
+     */
     @Override
     public List<Route> list() throws CloudException {
-        Map<String, Instance> byId = new HashMap<>();
-        for (Instance instance : instances.list()) {
-            byId.put(AwsProviderIds.instanceId(instance.providerId()), instance);
+        List<software.amazon.awssdk.services.ec2.model.Route> tableRoutes = table().routes().stream()
+                .filter(r -> r.instanceId() != null && r.destinationCidrBlock() != null).toList();
+        if (tableRoutes.isEmpty()) {
+            return List.of();
         }
+        Map<String, software.amazon.awssdk.services.ec2.model.Instance> byId = clusterInstances(
+                tableRoutes.stream().map(r -> r.instanceId()).distinct().toList());
         List<Route> routes = new ArrayList<>();
-        for (software.amazon.awssdk.services.ec2.model.Route route : table().routes()) {
-            Instance instance = route.instanceId() == null ? null : byId.get(route.instanceId());
-            if (instance != null && route.destinationCidrBlock() != null) {
-                routes.add(new Route(instance.nodeName(), instance.providerId(), route.destinationCidrBlock()));
+        for (software.amazon.awssdk.services.ec2.model.Route route : tableRoutes) {
+            var instance = byId.get(route.instanceId());
+            if (instance != null) {
+                Instance mapped = Ec2InstanceMapper.map(instance);
+                routes.add(new Route(mapped.nodeName() == null ? "" : mapped.nodeName(), mapped.providerId(),
+                        route.destinationCidrBlock()));
+            } else if ("blackhole".equals(route.stateAsString())) {
+                routes.add(new Route("", AwsProviderIds.of("", route.instanceId()), route.destinationCidrBlock()));
             }
         }
         return routes;
@@ -115,6 +125,21 @@ public final class AwsRoutes implements Routes {
         } catch (SdkException e) {
             throw AwsErrors.map("ReplaceRoute", route.destinationCidr() + " → " + instanceId, e);
         }
+    }
+
+    /** Those of the instances that are the cluster's, terminated ones included (EC2 shows them for a while). */
+    private Map<String, software.amazon.awssdk.services.ec2.model.Instance> clusterInstances(List<String> ids)
+            throws CloudException {
+        Map<String, software.amazon.awssdk.services.ec2.model.Instance> byId = new HashMap<>();
+        try {
+            ec2.describeInstancesPaginator(r -> r.filters(
+                            Filter.builder().name(AwsTags.filter(AwsTags.CLUSTER)).values(config.cluster()).build(),
+                            Filter.builder().name("instance-id").values(ids).build()))
+                    .reservations().forEach(res -> res.instances().forEach(i -> byId.put(i.instanceId(), i)));
+        } catch (SdkException e) {
+            throw AwsErrors.map("DescribeInstances", "route targets of " + config.routeTableId(), e);
+        }
+        return byId;
     }
 
     private RouteTable table() throws CloudException {

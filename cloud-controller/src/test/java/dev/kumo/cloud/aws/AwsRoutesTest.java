@@ -65,6 +65,21 @@ class AwsRoutesTest {
     }
 
     @Test
+    void aRouteToATerminatedInstanceIsListedSoThatTheRouteControllerDeletesIt() throws Exception {
+        Routes routes = provider.routes();
+        Instance gone = launch("routes-gone");
+        Route route = new Route(gone.nodeName(), gone.providerId(), "10.244.7.0/24");
+        routes.create(route);
+
+        provider.instances().terminate(gone.providerId());
+
+        assertThat(routes.list()).extracting(Route::providerId, Route::destinationCidr)
+                .contains(tuple(gone.providerId(), "10.244.7.0/24"));
+        routes.delete(route);
+        assertThat(routes.list()).extracting(Route::destinationCidr).doesNotContain("10.244.7.0/24");
+    }
+
+    @Test
     void routesToInstancesOfOtherClustersAreNotListed() throws Exception {
         AwsCloudProvider other = cloud.provider("routes-other");
         Instance theirs = other.instances().launch(new InstanceRequest("theirs", "p", "t3.micro", null, Map.of()));
