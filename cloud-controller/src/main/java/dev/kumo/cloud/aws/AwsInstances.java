@@ -84,14 +84,14 @@ public final class AwsInstances implements Instances {
     public Optional<Instance> find(String providerId) throws CloudException {
         String id = AwsProviderIds.instanceId(providerId);
         try {
-            return describe(DescribeInstancesRequest.builder().instanceIds(id).build(), id).stream()
+            return pages(DescribeInstancesRequest.builder().instanceIds(id).build()).stream()
                     .filter(i -> i.state() != InstanceState.TERMINATED)
                     .findFirst();
-        } catch (CloudException e) {
-            if (e.getCause() instanceof SdkException sdk && AwsErrors.hasCode(sdk, "InvalidInstanceID.NotFound")) {
+        } catch (SdkException e) {
+            if (AwsErrors.hasCode(e, "InvalidInstanceID.NotFound")) {
                 return Optional.empty();
             }
-            throw e;
+            throw AwsErrors.map("DescribeInstances", id, e);
         }
     }
 
@@ -110,15 +110,19 @@ public final class AwsInstances implements Instances {
         }
     }
 
-    /** Every page of a DescribeInstances, mapped. */
     private List<Instance> describe(DescribeInstancesRequest request, String object) throws CloudException {
-        List<Instance> instances = new ArrayList<>();
         try {
-            for (Reservation reservation : ec2.describeInstancesPaginator(request).reservations()) {
-                reservation.instances().forEach(i -> instances.add(Ec2InstanceMapper.map(i)));
-            }
+            return pages(request);
         } catch (SdkException e) {
             throw AwsErrors.map("DescribeInstances", object, e);
+        }
+    }
+
+    /** Every page of a DescribeInstances, mapped. */
+    private List<Instance> pages(DescribeInstancesRequest request) {
+        List<Instance> instances = new ArrayList<>();
+        for (Reservation reservation : ec2.describeInstancesPaginator(request).reservations()) {
+            reservation.instances().forEach(i -> instances.add(Ec2InstanceMapper.map(i)));
         }
         return instances;
     }
