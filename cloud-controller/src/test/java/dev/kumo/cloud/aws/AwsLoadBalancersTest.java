@@ -86,6 +86,27 @@ class AwsLoadBalancersTest {
         assertThat(lbs.find(name)).contains(status);
     }
 
+    /** A retry after a lost answer: the second ensure finds everything the first made and changes nothing. */
+    @Test
+    void ensureTwiceWithTheSameRequestKeepsOneOfEverything() throws Exception {
+        LoadBalancers lbs = provider.loadBalancers();
+        String name = "a2222222333333334444444455555555";
+        LoadBalancerRequest request = new LoadBalancerRequest(name, "default/twice",
+                List.of(new Port("http", "TCP", 80, 30120)), targets(nodes.get(0)));
+
+        LoadBalancerStatus first = lbs.ensure(request);
+        List<String> listenerArns = listeners(loadBalancer(name)).stream().map(Listener::listenerArn).toList();
+        LoadBalancerStatus second = lbs.ensure(request);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(allLoadBalancerNames()).filteredOn(name::equals).hasSize(1);
+        assertThat(allTargetGroupNames()).filteredOn(n -> n.startsWith("a2222222333333334444-"))
+                .containsExactly("a2222222333333334444-tcp-30120");
+        assertThat(listeners(loadBalancer(name))).extracting(Listener::listenerArn)
+                .containsExactlyElementsOf(listenerArns);
+        lbs.delete(name);
+    }
+
     @Test
     void ensureAgainWithOtherPortsAndTargetsConverges() throws Exception {
         LoadBalancers lbs = provider.loadBalancers();
@@ -112,7 +133,7 @@ class AwsLoadBalancersTest {
         }
         assertThat(allTargetGroupNames()).filteredOn(n -> n.startsWith("a1111111222222223333-"))
                 .containsExactlyInAnyOrder("a1111111222222223333-tcp-30082", "a1111111222222223333-tcp-30909");
-        assertThat(cloud.elb.describeLoadBalancers(r -> r.names(name)).loadBalancers()).hasSize(1);
+        assertThat(allLoadBalancerNames()).filteredOn(name::equals).hasSize(1);
     }
 
     @Test
@@ -126,8 +147,7 @@ class AwsLoadBalancersTest {
         lbs.delete(name);
 
         assertThat(lbs.find(name)).isEmpty();
-        assertThat(cloud.elb.describeLoadBalancers().loadBalancers()).extracting(LoadBalancer::loadBalancerName)
-                .doesNotContain(name);
+        assertThat(allLoadBalancerNames()).doesNotContain(name);
         assertThat(allTargetGroupNames()).noneMatch(n -> n.startsWith("a5555555666666667777-"));
     }
 
@@ -148,8 +168,7 @@ class AwsLoadBalancersTest {
         assertThatThrownBy(() -> provider.loadBalancers().ensure(new LoadBalancerRequest(name, "default/web",
                 List.of(new Port("http", "TCP", 80, 30110)), targets(nodes.get(0)))))
                 .isInstanceOfSatisfying(CloudException.class, e -> assertThat(e.retryable()).isFalse());
-        assertThat(cloud.elb.describeLoadBalancers().loadBalancers()).extracting(LoadBalancer::loadBalancerName)
-                .doesNotContain(name);
+        assertThat(allLoadBalancerNames()).doesNotContain(name);
     }
 
     static LoadBalancer loadBalancer(String name) {
@@ -173,6 +192,12 @@ class AwsLoadBalancersTest {
     static List<String> registered(TargetGroup group) {
         return MotoCloud.get().elb.describeTargetHealth(r -> r.targetGroupArn(group.targetGroupArn()))
                 .targetHealthDescriptions().stream().map(d -> d.target().id()).toList();
+    }
+
+    /** Every load balancer's name, a name as often as there are load balancers of it. */
+    static List<String> allLoadBalancerNames() {
+        return MotoCloud.get().elb.describeLoadBalancers().loadBalancers().stream()
+                .map(LoadBalancer::loadBalancerName).toList();
     }
 
     static List<String> allTargetGroupNames() {
