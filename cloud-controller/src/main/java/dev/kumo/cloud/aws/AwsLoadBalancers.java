@@ -63,7 +63,7 @@ public final class AwsLoadBalancers implements LoadBalancers {
             TargetGroup group = owned.get(NlbRequests.targetGroupName(name, port));
             wanted.put(port, group != null ? group : createTargetGroup(request, port, lb.vpcId()));
         }
-        syncListeners(lb, wanted);
+        syncListeners(request, lb, wanted);
         Set<String> instanceIds = new HashSet<>();
         for (LoadBalancerRequest.Target target : request.targets()) {
             instanceIds.add(AwsProviderIds.instanceId(target.providerId()));
@@ -147,7 +147,8 @@ public final class AwsLoadBalancers implements LoadBalancers {
      * Deletes listeners no port wants first (so that a port that changed protocol is free), then points the others
      * at their port's target group and creates the missing ones.
      */
-    private void syncListeners(LoadBalancer lb, Map<LoadBalancerRequest.Port, TargetGroup> wanted)
+    private void syncListeners(LoadBalancerRequest request, LoadBalancer lb,
+                               Map<LoadBalancerRequest.Port, TargetGroup> wanted)
             throws CloudException {
         Map<String, Listener> byKey = new HashMap<>();
         for (Listener listener : listeners(lb.loadBalancerArn())) {
@@ -167,17 +168,17 @@ public final class AwsLoadBalancers implements LoadBalancers {
             String groupArn = entry.getValue().targetGroupArn();
             Listener listener = byKey.get(NlbRequests.protocol(port) + "/" + port.port());
             if (listener == null) {
-                createListener(lb, port, groupArn);
+                createListener(request, lb, port, groupArn);
             } else if (!forwardsTo(listener, groupArn)) {
                 modifyListener(listener, groupArn);
             }
         }
     }
 
-    private void createListener(LoadBalancer lb, LoadBalancerRequest.Port port, String groupArn)
-            throws CloudException {
+    private void createListener(LoadBalancerRequest request, LoadBalancer lb, LoadBalancerRequest.Port port,
+                                String groupArn) throws CloudException {
         try {
-            elb.createListener(requests.createListener(lb.loadBalancerArn(), port, groupArn));
+            elb.createListener(requests.createListener(request, lb.loadBalancerArn(), port, groupArn));
             LOG.atInfo().setMessage("created listener").addKeyValue("loadBalancer", lb.loadBalancerName())
                     .addKeyValue("port", port.port()).addKeyValue("protocol", port.protocol()).log();
         } catch (SdkException e) {

@@ -70,13 +70,14 @@ final class NlbRequests {
                 .build();
     }
 
-    CreateListenerRequest createListener(String loadBalancerArn, LoadBalancerRequest.Port port,
-                                         String targetGroupArn) throws CloudException {
+    CreateListenerRequest createListener(LoadBalancerRequest request, String loadBalancerArn,
+                                         LoadBalancerRequest.Port port, String targetGroupArn) throws CloudException {
         return CreateListenerRequest.builder()
                 .loadBalancerArn(loadBalancerArn)
                 .protocol(protocol(port))
                 .port(port.port())
                 .defaultActions(forward(targetGroupArn))
+                .tags(tags(request))
                 .build();
     }
 

@@ -82,6 +82,10 @@ class AwsLoadBalancersTest {
                         tuple("UDP", 53, groups.get("a0f1e2d3c4b5a6978879-udp-30053").targetGroupArn()));
         for (TargetGroup group : groups.values()) {
             assertThat(registered(group)).containsExactlyInAnyOrder(id(nodes.get(0)), id(nodes.get(1)));
+            assertThat(tags(group.targetGroupArn())).containsEntry("kumo:cluster", "lbs");
+        }
+        for (Listener listener : listeners(lb)) {
+            assertThat(tags(listener.listenerArn())).containsEntry("kubernetes.io/service-name", "default/web");
         }
         assertThat(lbs.find(name)).contains(status);
     }

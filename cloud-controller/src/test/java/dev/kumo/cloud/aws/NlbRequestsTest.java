@@ -72,7 +72,7 @@ class NlbRequestsTest {
 
     @Test
     void createListenerForwardsTheServicePortToItsTargetGroup() throws Exception {
-        CreateListenerRequest create = new NlbRequests(CONFIG).createListener("arn:lb",
+        CreateListenerRequest create = new NlbRequests(CONFIG).createListener(request(Map.of()), "arn:lb",
                 new Port("http", "TCP", 80, 30080), "arn:tg");
 
         assertThat(create.loadBalancerArn()).isEqualTo("arn:lb");
@@ -82,6 +82,7 @@ class NlbRequestsTest {
             assertThat(action.typeAsString()).isEqualTo("forward");
             assertThat(action.targetGroupArn()).isEqualTo("arn:tg");
         });
+        assertThat(create.tags()).extracting(Tag::key).contains("kumo:cluster", "kubernetes.io/service-name");
     }
 
     @Test
