@@ -1,6 +1,7 @@
 package dev.kumo.cloud;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,22 @@ import java.util.Objects;
  * @param service {@code namespace/name}, tagged on the load balancer for people reading the cloud console
  * @param ports   one listener per Service port, forwarding to that port's NodePort
  * @param targets the nodes that receive traffic (ready, schedulable nodes without the exclusion label)
+ * @param annotations the Service's annotations, which carry provider settings as in cloud-controller-manager (AWS:
+ *                    {@code service.beta.kubernetes.io/aws-load-balancer-scheme}); providers ignore the ones they do
+ *                    not know
  */
-public record LoadBalancerRequest(String name, String service, List<Port> ports, List<Target> targets) {
+public record LoadBalancerRequest(String name, String service, List<Port> ports, List<Target> targets,
+                                  Map<String, String> annotations) {
     public LoadBalancerRequest {
         Objects.requireNonNull(name, "name");
         ports = List.copyOf(ports);
         targets = List.copyOf(targets);
+        annotations = Map.copyOf(annotations);
+    }
+
+    /** A request without annotations (the provider's defaults). */
+    public LoadBalancerRequest(String name, String service, List<Port> ports, List<Target> targets) {
+        this(name, service, ports, targets, Map.of());
     }
 
     /** @param protocol {@code TCP} or {@code UDP}, as the Service port says */

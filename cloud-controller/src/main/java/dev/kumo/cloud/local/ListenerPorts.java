@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -14,8 +13,7 @@ import java.util.TreeMap;
 /**
  * The local load balancers that exist and the port each of their listeners took, kept in one JSON file under the
  * cluster home ({@code {"<lb name>": {"service": "ns/name", "ports": {"TCP/80": 8080}}}}): a restarted cluster
- * opens them on the same ports again, so addresses people wrote down keep working. Written whole through a
- * temporary file and a rename, so that a crash leaves the old or the new file, never half of one.
+ * opens them on the same ports again, so addresses people wrote down keep working.
  */
 final class ListenerPorts {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -53,20 +51,23 @@ final class ListenerPorts {
         if (entry.equals(state.get(loadBalancer))) {
             return;
         }
-        state.set(loadBalancer, entry);
-        save();
+        ObjectNode next = state.deepCopy();
+        next.set(loadBalancer, entry);
+        save(next);
     }
 
     void remove(String loadBalancer) throws IOException {
-        if (state.remove(loadBalancer) != null) {
-            save();
+        if (state.has(loadBalancer)) {
+            ObjectNode next = state.deepCopy();
+            next.remove(loadBalancer);
+            save(next);
         }
     }
 
-    private void save() throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), state);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** Writes {@code next} and only then takes it as the state: a failed write leaves memory as the file is. */
+    private void save(ObjectNode next) throws IOException {
+        StateFile.write(file, next);
+        state.removeAll();
+        state.setAll(next);
     }
 }
