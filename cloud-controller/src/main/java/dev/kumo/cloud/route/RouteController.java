@@ -136,33 +136,28 @@ public final class RouteController implements Reconciler {
     }
 
     /**
-     * kube's {@code updateNetworkingCondition}: nothing when the condition already says so; else the condition set
-     * (a write of the whole list at the node's resourceVersion). False when the write failed (retried later).
+     * kube's {@code updateNetworkingCondition}: nothing when the condition already says so; else a strategic merge
+     * patch of that one condition (conditions merge by type, the kubelet's stay as they are). False when the write
+     * failed (retried later).
      */
     private boolean setNetworkCondition(ObjectNode node, boolean routeCreated) {
         String status = routeCreated ? "False" : "True";
-        JsonNode conditions = node.path("status").path("conditions");
-        ArrayNode next = client.mapper().createArrayNode();
+        for (JsonNode present : node.path("status").path("conditions")) {
+            if (present.path("type").asText().equals(NETWORK_UNAVAILABLE)
+                    && present.path("status").asText().equals(status)) {
+                return true; // already set
+            }
+        }
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        ObjectNode condition = client.mapper().createObjectNode().put("type", NETWORK_UNAVAILABLE)
-                .put("status", status)
+        ObjectNode patch = client.mapper().createObjectNode();
+        ArrayNode conditions = patch.putObject("status").putArray("conditions");
+        conditions.addObject().put("type", NETWORK_UNAVAILABLE).put("status", status)
                 .put("reason", routeCreated ? "RouteCreated" : "NoRouteCreated")
                 .put("message", routeCreated ? "RouteController created a route"
                         : "RouteController failed to create a route")
                 .put("lastTransitionTime", now).put("lastHeartbeatTime", now);
-        for (JsonNode present : conditions) {
-            if (!present.path("type").asText().equals(NETWORK_UNAVAILABLE)) {
-                next.add(present);
-            } else if (present.path("status").asText().equals(status)) {
-                return true; // already set
-            }
-        }
-        next.add(condition);
-        ObjectNode patch = client.mapper().createObjectNode();
-        patch.putObject("metadata").put("resourceVersion", Meta.resourceVersion(node));
-        patch.putObject("status").set("conditions", next);
         try {
-            client.mergePatch(ResourceType.NODES, "", Meta.name(node), "status", patch);
+            client.strategicMergePatch(ResourceType.NODES, "", Meta.name(node), "status", patch);
             LOG.atInfo().addKeyValue("node", Meta.name(node)).addKeyValue("networkUnavailable", status)
                     .log("node network condition set");
             return true;
