@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoadBalancerSync {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerSync.class);
+    /** How often a finalizer write is tried when others keep changing the Service under it. */
+    private static final int CONFLICT_ATTEMPTS = 5;
 
     /** A failed step, worded as kube words it ("failed to ensure load balancer: …"). */
     static final class SyncException extends Exception {
@@ -158,39 +160,47 @@ final class LoadBalancerSync {
     }
 
     private ObjectNode addFinalizer(ObjectNode service) throws SyncException {
-        if (LoadBalancerServices.hasFinalizer(service)) {
-            return service;
-        }
-        List<String> finalizers = new ArrayList<>();
-        service.path("metadata").path("finalizers").forEach(f -> finalizers.add(f.asText()));
-        finalizers.add(LoadBalancerServices.CLEANUP_FINALIZER);
-        return patchFinalizers(service, finalizers, "failed to add load balancer cleanup finalizer");
+        return setFinalizer(service, true, "failed to add load balancer cleanup finalizer");
     }
 
     private ObjectNode removeFinalizer(ObjectNode service) throws SyncException {
-        if (!LoadBalancerServices.hasFinalizer(service)) {
-            return service;
-        }
-        List<String> finalizers = new ArrayList<>();
-        service.path("metadata").path("finalizers").forEach(f -> {
-            if (!f.asText().equals(LoadBalancerServices.CLEANUP_FINALIZER)) {
-                finalizers.add(f.asText());
-            }
-        });
-        return patchFinalizers(service, finalizers, "failed to remove load balancer cleanup finalizer");
+        return setFinalizer(service, false, "failed to remove load balancer cleanup finalizer");
     }
 
-    /** A merge patch of the finalizers, at the Service's resourceVersion so that nobody else's change is lost. */
-    private ObjectNode patchFinalizers(ObjectNode service, List<String> finalizers, String step)
-            throws SyncException {
-        ObjectNode patch = client.mapper().createObjectNode();
-        ObjectNode metadata = patch.putObject("metadata").put("resourceVersion", Meta.resourceVersion(service));
-        ArrayNode list = metadata.putArray("finalizers");
-        finalizers.forEach(list::add);
-        try {
-            return client.mergePatch(ResourceType.SERVICES, Meta.namespace(service), Meta.name(service), "", patch);
-        } catch (RuntimeException e) {
-            throw new SyncException(step, e, true);
+    /**
+     * Adds or removes the cleanup finalizer with a merge patch at the Service's resourceVersion, so that nobody
+     * else's finalizer is lost; on a conflict (another writer, or a second invocation racing this one) it reads the
+     * Service again and retries, as kube's {@code RetryOnConflict}.
+     */
+    private ObjectNode setFinalizer(ObjectNode service, boolean present, String step) throws SyncException {
+        ObjectNode current = service;
+        for (int attempt = 1; ; attempt++) {
+            if (LoadBalancerServices.hasFinalizer(current) == present) {
+                return current;
+            }
+            ObjectNode patch = client.mapper().createObjectNode();
+            ObjectNode metadata = patch.putObject("metadata").put("resourceVersion", Meta.resourceVersion(current));
+            ArrayNode list = metadata.putArray("finalizers");
+            current.path("metadata").path("finalizers").forEach(f -> {
+                if (!f.asText().equals(LoadBalancerServices.CLEANUP_FINALIZER)) {
+                    list.add(f.asText());
+                }
+            });
+            if (present) {
+                list.add(LoadBalancerServices.CLEANUP_FINALIZER);
+            }
+            try {
+                return client.mergePatch(ResourceType.SERVICES, Meta.namespace(current), Meta.name(current), "",
+                        patch);
+            } catch (ApiError e) {
+                if (!e.isConflict() || attempt == CONFLICT_ATTEMPTS) {
+                    throw new SyncException(step, e, true);
+                }
+                current = client.get(ResourceType.SERVICES, Meta.namespace(current), Meta.name(current))
+                        .orElseThrow(() -> new SyncException(step, e, true));
+            } catch (RuntimeException e) {
+                throw new SyncException(step, e, true);
+            }
         }
     }
 
