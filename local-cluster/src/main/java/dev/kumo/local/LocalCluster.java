@@ -11,6 +11,8 @@ import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.apiserver.lambda.TokenFactory;
+import dev.kumo.cloud.NetworkLoops;
+import dev.kumo.cloud.local.LocalNetwork;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
@@ -147,8 +149,18 @@ public final class LocalCluster implements AutoCloseable {
         if (settings.controlLoops()) {
             progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
             LocalControlLoops loops;
+            // The cloud loops' provider: the local load balancers and routes, kept under the home.
+            Map<String, String> loopEnvironment = new java.util.HashMap<>(environment);
+            loopEnvironment.put(NetworkLoops.ENV_PROVIDER, NetworkLoops.LOCAL);
+            Path network = settings.home().resolve("network");
+            if (settings.ephemeral()) {
+                LocalNetwork.forget(network); // an earlier in-memory cluster's load balancers and routes
+            }
+            loopEnvironment.put(LocalNetwork.ENV_DIRECTORY, network.toString());
+            // The listeners live in this process: they close with the cluster (their ports stay recorded).
+            started.push(LocalNetwork.loadBalancers(loopEnvironment));
             try (DynamoDbClient client = awsClients.dynamo()) {
-                loops = LocalControlLoops.start(host, sqsClient, client, environment,
+                loops = LocalControlLoops.start(host, sqsClient, client, loopEnvironment,
                         "http://127.0.0.1:" + sqsPort, server, pki.caCertificatePath().toString(), credentials);
             }
             started.push(new DeadLetterMonitor(sqsClient, loops.deadLetterQueues()));

@@ -20,6 +20,9 @@ import java.time.Instant;
  */
 public final class NodeStatusBuilder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The conditions the kubelet sets; others on a Node belong to controllers. */
+    static final java.util.Set<String> KUBELET_CONDITIONS = java.util.Set.of("MemoryPressure", "DiskPressure",
+            "PIDPressure", "Ready");
 
     private final NodeConfig config;
     private final NodeSystemInfo info;
@@ -64,18 +67,25 @@ public final class NodeStatusBuilder {
         return status;
     }
 
-    /** Whether two statuses differ in more than their heartbeat times (the kubelet's nodeStatusHasChanged). */
+    /**
+     * Whether two statuses differ in more than their heartbeat times (the kubelet's nodeStatusHasChanged), in what
+     * the kubelet writes: conditions other controllers own (the route controller's NetworkUnavailable) are theirs.
+     */
     public static boolean changed(JsonNode previous, JsonNode next) {
         return previous == null || !withoutHeartbeats(previous).equals(withoutHeartbeats(next));
     }
 
     private static JsonNode withoutHeartbeats(JsonNode status) {
         JsonNode copy = status.deepCopy();
-        copy.path("conditions").forEach(condition -> {
-            if (condition instanceof ObjectNode object) {
-                object.remove("lastHeartbeatTime");
+        if (copy.path("conditions") instanceof ArrayNode conditions) {
+            for (int i = conditions.size() - 1; i >= 0; i--) {
+                if (!KUBELET_CONDITIONS.contains(conditions.get(i).path("type").asText())) {
+                    conditions.remove(i);
+                } else if (conditions.get(i) instanceof ObjectNode object) {
+                    object.remove("lastHeartbeatTime");
+                }
             }
-        });
+        }
         return copy;
     }
 

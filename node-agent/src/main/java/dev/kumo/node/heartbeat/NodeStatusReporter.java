@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
- * Posts the node's status (a merge patch of {@code nodes/<name>/status}) when it changed and at least every
+ * Posts the node's status (a strategic merge patch of {@code nodes/<name>/status}) when it changed and at least every
  * {@code reportFrequency}, as the kubelet does with its node status report frequency; the lease is the frequent
  * heartbeat, this is the slow one.
  */
@@ -78,7 +78,9 @@ public final class NodeStatusReporter {
         }
         ObjectNode patch = client.mapper().createObjectNode();
         patch.set("status", status);
-        ObjectNode node = client.mergePatch(ResourceType.NODES, "", nodeName, "status", patch);
+        // A strategic merge patch, as the kubelet sends: conditions merge by type, so a condition another controller
+        // owns (the route controller's NetworkUnavailable) stays; a JSON merge patch would replace the whole list.
+        ObjectNode node = client.strategicMergePatch(ResourceType.NODES, "", nodeName, "status", patch);
         reported = node.path("status");
         reportedAt = now;
         LOG.atDebug().addKeyValue("node", nodeName).addKeyValue("changed", changed).log("posted node status");

@@ -121,6 +121,32 @@ class HeartbeatTest {
     }
 
     @Test
+    void aConditionAControllerOwnsSurvivesTheStatusPostsAndIsNoChangeOfTheirs() {
+        JoinedNode node = new JoinedNode(null);
+        Instant joined = node.clock.instant();
+        ObjectNode patch = CLUSTER.admin().mapper().createObjectNode();
+        patch.putObject("status").putArray("conditions").addObject().put("type", "NetworkUnavailable")
+                .put("status", "False").put("reason", "RouteCreated").put("message", "RouteController created a route")
+                .put("lastTransitionTime", ApiTime.time(joined)).put("lastHeartbeatTime", ApiTime.time(joined));
+        CLUSTER.admin().strategicMergePatch(ResourceType.NODES, "", node.name, "status", patch);
+        for (int i = 0; i < 5; i++) {
+            node.clock.advance(Duration.ofSeconds(10));
+            node.heartbeat.tick();
+        }
+        assertThat(node.storedReady().path("lastHeartbeatTime").asText()).as("50 s: no post yet")
+                .isEqualTo(ApiTime.time(joined));
+
+        node.clock.advance(Duration.ofSeconds(10));
+        node.heartbeat.tick();
+
+        JsonNode conditions = CLUSTER.admin().get(ResourceType.NODES, "", node.name).orElseThrow().path("status")
+                .path("conditions");
+        assertThat(node.storedReady().path("lastHeartbeatTime").asText()).isEqualTo(ApiTime.time(joined.plusSeconds(60)));
+        assertThat(conditions.toString()).contains("\"type\":\"NetworkUnavailable\"").contains("RouteCreated");
+        assertThat(conditions).hasSize(5);
+    }
+
+    @Test
     void theStatusIsPostedAtLeastEveryMinuteWhenNothingChanges() {
         JoinedNode node = new JoinedNode(null);
         Instant joined = node.clock.instant();

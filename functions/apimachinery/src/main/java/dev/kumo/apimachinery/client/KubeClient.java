@@ -208,6 +208,16 @@ public final class KubeClient {
         return send("PATCH", path, patch, "application/merge-patch+json");
     }
 
+    /**
+     * A strategic merge patch of the object or of a subresource ("" for none): lists with a merge key (conditions
+     * by {@code type}, containers by {@code name}) merge item by item instead of being replaced.
+     */
+    public ObjectNode strategicMergePatch(ResourceType type, String namespace, String name, String subresource,
+                                         ObjectNode patch) {
+        String path = type.objectPath(namespace, name) + (subresource.isEmpty() ? "" : "/" + subresource);
+        return send("PATCH", path, patch, "application/strategic-merge-patch+json");
+    }
+
     /** POST to a subresource ({@code binding}, {@code token}, ...): the answer as the API gives it. */
     public ObjectNode createSubresource(ResourceType type, String namespace, String name, String subresource,
                                         ObjectNode body) {

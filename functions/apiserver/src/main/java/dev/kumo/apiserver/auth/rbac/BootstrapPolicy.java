@@ -137,6 +137,8 @@ public final class BootstrapPolicy {
                         rule(List.of("delete", "get", "list", "patch", "update", "watch"), List.of(CORE), "nodes"),
                         rule(List.of("patch", "update"), List.of(CORE), "nodes/status"),
                         rule(READ, List.of(CORE), "services"),
+                        // The service controller's load-balancer-cleanup finalizer (cloud-controller-manager's role).
+                        rule(List.of("patch", "update"), List.of(CORE), "services"),
                         rule(List.of("patch", "update"), List.of(CORE), "services/status")));
     }
 
