@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -29,6 +30,8 @@ public final class LoopCatalog {
     public static final String SCHEDULER_USER = "system:kube-scheduler";
     /** kube-controller-manager's user, as the default RBAC policy names it. */
     public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
+    /** The cloud controller's user (kumo's own; cloud-controller-manager runs under a service account). */
+    public static final String CLOUD_CONTROLLER_USER = "system:kumo:cloud-controller";
 
     /**
      * @param user    the API user the loop runs as ({@link #SCHEDULER_USER}, {@link #CONTROLLER_MANAGER_USER})
@@ -61,6 +64,11 @@ public final class LoopCatalog {
                 NamespaceController.keys(), NamespaceController::loop);
         add(ServiceAccountController.NAME, ServiceAccountController.COMPONENT, CONTROLLER_MANAGER_USER,
                 ServiceAccountController.keys(), ServiceAccountController::loop);
+        // Loops of other modules on the classpath (the cloud controller's): see LoopSource.
+        for (LoopSource source : ServiceLoader.load(LoopSource.class, LoopCatalog.class.getClassLoader())) {
+            source.entries().forEach(entry -> add(entry.name(), entry.component(), entry.user(), entry.keys(),
+                    entry.factory()));
+        }
     }
 
     private LoopCatalog() {
