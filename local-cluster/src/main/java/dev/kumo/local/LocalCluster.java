@@ -11,7 +11,10 @@ import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.apiserver.lambda.TokenFactory;
+import dev.kumo.cloud.CloudSettings;
+import dev.kumo.cloud.local.LocalInstances;
 import dev.kumo.controllers.lambda.LoopCatalog;
+import dev.kumo.local.instances.LocalInstanceAgents;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
@@ -59,6 +62,7 @@ public final class LocalCluster implements AutoCloseable {
     private String dynamoEndpoint;
     private LocalAwsClients awsClients;
     private LocalNodes nodes;
+    private LocalInstanceAgents instanceAgents;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -78,6 +82,10 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startAll(Consumer<String> progress) throws Exception {
         Files.createDirectories(settings.home());
+        if (settings.ephemeral()) {
+            // Instances of an earlier in-memory cluster belong to pools that no longer exist.
+            deleteTree(instancesDirectory());
+        }
         progress.accept("starting DynamoDB Local (" + (settings.ephemeral() ? "in memory"
                 : "data in " + settings.home().resolve("dynamodb")) + ")");
         LocalDynamoDb dynamo = LocalDynamoDb.start(settings.home().resolve("dynamodb"), settings.ephemeral());
@@ -147,8 +155,12 @@ public final class LocalCluster implements AutoCloseable {
         if (settings.controlLoops()) {
             progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
             LocalControlLoops loops;
+            // The cloud loops' provider: local instances recorded under the home, booted by LocalInstanceAgents.
+            Map<String, String> loopEnvironment = new java.util.HashMap<>(environment);
+            loopEnvironment.put(CloudSettings.ENV_PROVIDER, CloudSettings.LOCAL);
+            loopEnvironment.put(LocalInstances.ENV_DIRECTORY, instancesDirectory().toString());
             try (DynamoDbClient client = awsClients.dynamo()) {
-                loops = LocalControlLoops.start(host, sqsClient, client, environment,
+                loops = LocalControlLoops.start(host, sqsClient, client, loopEnvironment,
                         "http://127.0.0.1:" + sqsPort, server, pki.caCertificatePath().toString(), credentials);
             }
             started.push(new DeadLetterMonitor(sqsClient, loops.deadLetterQueues()));
@@ -163,11 +175,40 @@ public final class LocalCluster implements AutoCloseable {
                     + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
         }
         progress.accept("wrote " + kubeconfig);
+        if (settings.controlLoops()) {
+            instanceAgents = LocalInstanceAgents.start(server, pki.caCertificatePem(), credentials.adminToken(),
+                    instancesDirectory());
+            started.push(instanceAgents);
+        }
         if (settings.nodes() > 0) {
             nodes = LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
                     progress);
             started.push(nodes);
         }
+    }
+
+    private static void deleteTree(Path directory) throws java.io.IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Where the local provider records node pools' instances (kept across restarts, like the data). */
+    private Path instancesDirectory() {
+        return settings.home().resolve("instances");
+    }
+
+    /** The local provider's instances: node pools' nodes, which a test may terminate as a cloud would. */
+    public LocalInstances instances() {
+        if (instanceAgents == null) {
+            throw new IllegalStateException("this cluster was started without control loops, so without instances");
+        }
+        return instanceAgents.instances();
     }
 
     /** Registers a client to be closed with the cluster and returns it. */

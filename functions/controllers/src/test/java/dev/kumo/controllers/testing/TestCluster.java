@@ -41,12 +41,14 @@ import java.util.UUID;
 public final class TestCluster implements AutoCloseable {
     public static final String CONTROLLER_MANAGER = "system:kube-controller-manager";
     public static final String SCHEDULER = "system:kube-scheduler";
+    public static final String CLOUD_CONTROLLER = "system:kumo:cloud-controller";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static AmazonDynamoDBLocal dynamo;
 
     private final String adminToken = "admin-" + UUID.randomUUID();
     private final String controllerManagerToken = "kcm-" + UUID.randomUUID();
     private final String schedulerToken = "sched-" + UUID.randomUUID();
+    private final String cloudControllerToken = "ccm-" + UUID.randomUUID();
     private final ApiFront front;
     private final URI server;
     private final CallerBreakdown requests = new CallerBreakdown();
@@ -59,7 +61,8 @@ public final class TestCluster implements AutoCloseable {
             Path tokens = work.resolve("tokens.csv");
             Files.writeString(tokens, adminToken + ",test-admin,test-admin,\"system:masters\"\n"
                     + controllerManagerToken + "," + CONTROLLER_MANAGER + "," + CONTROLLER_MANAGER + "\n"
-                    + schedulerToken + "," + SCHEDULER + "," + SCHEDULER + "\n");
+                    + schedulerToken + "," + SCHEDULER + "," + SCHEDULER + "\n"
+                    + cloudControllerToken + "," + CLOUD_CONTROLLER + "," + CLOUD_CONTROLLER + "\n");
             Map<String, String> env = Map.of(SecurityFactory.ENV_TOKEN_FILE, tokens.toString(),
                     AuditSinks.ENV_PATH, work.resolve("audit.log").toString(),
                     TokenFactory.ENV_SERVICE_ACCOUNT_KEY_FILE,
@@ -126,6 +129,11 @@ public final class TestCluster implements AutoCloseable {
     /** A client as kube-controller-manager (its RBAC role only). */
     public KubeClient controllerManager() {
         return client(controllerManagerToken);
+    }
+
+    /** A client as kumo's cloud controller (its RBAC role only). */
+    public KubeClient cloudController() {
+        return client(cloudControllerToken);
     }
 
     /** A client as kube-scheduler (its RBAC role only). */
