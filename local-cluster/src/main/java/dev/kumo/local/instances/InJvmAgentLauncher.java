@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Local instances as simulated node agents in the cluster's JVM (as {@code ./kumo up}'s static nodes): each joins
@@ -25,11 +26,12 @@ public final class InJvmAgentLauncher implements AgentLauncher {
     private static final int POD_WORKERS = 4;
 
     private final ApiEndpoint api;
-    private final String bootstrapToken;
+    private final Supplier<String> bootstrapToken;
     private final Clock clock;
     private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
 
-    public InJvmAgentLauncher(ApiEndpoint api, String bootstrapToken, Clock clock) {
+    /** @param bootstrapToken the token agents join with, asked for at each start (it may be made on first use) */
+    public InJvmAgentLauncher(ApiEndpoint api, Supplier<String> bootstrapToken, Clock clock) {
         this.api = api;
         this.bootstrapToken = bootstrapToken;
         this.clock = clock;
@@ -44,7 +46,7 @@ public final class InJvmAgentLauncher implements AgentLauncher {
                 new NodeCapacity(type.cpu(), type.memory(), type.ephemeralStorage(), type.pods()))
                 .withLabelsAndTaints(instance.labels(), instance.taints().stream()
                         .map(t -> new NodeConfig.Taint(t.key(), t.value(), t.effect())).toList());
-        NodeAgent agent = SimulatedNodes.agent(api, bootstrapToken, config, clock, POD_WORKERS);
+        NodeAgent agent = SimulatedNodes.agent(api, bootstrapToken.get(), config, clock, POD_WORKERS);
         if (agents.putIfAbsent(instance.name(), agent) != null) {
             return; // started already
         }

@@ -21,16 +21,25 @@ public final class LocalInstanceAgents implements AutoCloseable {
     private static final Duration LOOK_EVERY = Duration.ofSeconds(1);
 
     private final KubeClient admin;
-    private final String tokenSecret;
-    private final InstanceSupervisor supervisor;
     private final LocalInstances instances;
+    private InstanceSupervisor supervisor;
+    private BootstrapTokens.Token token;
 
-    private LocalInstanceAgents(KubeClient admin, String tokenSecret, InstanceSupervisor supervisor,
-                                LocalInstances instances) {
+    private LocalInstanceAgents(KubeClient admin, LocalInstances instances) {
         this.admin = admin;
-        this.tokenSecret = tokenSecret;
-        this.supervisor = supervisor;
         this.instances = instances;
+    }
+
+    /**
+     * The agents' bootstrap token, made when the first instance boots rather than at cluster start (the API's first
+     * requests are slow while it bootstraps; a failure here is the boot's, retried at the supervisor's next look).
+     */
+    private synchronized String token() {
+        if (token == null) {
+            token = BootstrapTokens.create(admin, Clock.systemUTC(), TOKEN_TTL,
+                    "kumo local cluster: node pool instances");
+        }
+        return token.token();
     }
 
     public static LocalInstanceAgents start(String server, String caCertificatePem, String adminToken,
@@ -38,12 +47,11 @@ public final class LocalInstanceAgents implements AutoCloseable {
         ApiEndpoint api = ApiEndpoint.of(URI.create(server), caCertificatePem);
         KubeClient admin = api.client(() -> adminToken, "kumo-local-instances");
         Clock clock = Clock.systemUTC();
-        BootstrapTokens.Token token = BootstrapTokens.create(admin, clock, TOKEN_TTL,
-                "kumo local cluster: node pool instances");
         LocalInstanceStore store = new LocalInstanceStore(directory, clock);
-        InstanceSupervisor supervisor = new InstanceSupervisor(store,
-                new InJvmAgentLauncher(api, token.token(), clock)).start(LOOK_EVERY);
-        return new LocalInstanceAgents(admin, token.secretName(), supervisor, new LocalInstances(store));
+        LocalInstanceAgents agents = new LocalInstanceAgents(admin, new LocalInstances(store));
+        agents.supervisor = new InstanceSupervisor(store, new InJvmAgentLauncher(api, agents::token, clock))
+                .start(LOOK_EVERY);
+        return agents;
     }
 
     /** The provider's API over the same records: what the loops use, and what a test terminates instances with. */
@@ -54,6 +62,10 @@ public final class LocalInstanceAgents implements AutoCloseable {
     @Override
     public void close() {
         supervisor.close();
-        admin.delete(ResourceType.SECRETS, "kube-system", tokenSecret, null, null);
+        synchronized (this) {
+            if (token != null) {
+                admin.delete(ResourceType.SECRETS, "kube-system", token.secretName(), null, null);
+            }
+        }
     }
 }
