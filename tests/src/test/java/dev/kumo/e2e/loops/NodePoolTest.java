@@ -113,11 +113,10 @@ class NodePoolTest {
         // The cloud takes web-2 away: its agent stops, node lifecycle marks it Unknown, the cloud node controller
         // deletes it (its instance is gone) with its pods, and their replacements need a node: the pool launches one.
         // A node with two pods: one replacement fits beside the single pod elsewhere, the other needs a new node.
+        // (The ReplicaSet names a replacement as it named the pod it replaces, so pods are told apart by node.)
         String killed = running.stream().collect(Collectors.groupingBy(PodView::node, Collectors.counting()))
                 .entrySet().stream().filter(e -> e.getValue() == 2).map(java.util.Map.Entry::getKey).sorted()
                 .findFirst().orElseThrow();
-        Set<String> onKilled = running.stream().filter(p -> p.node().equals(killed)).map(PodView::name)
-                .collect(Collectors.toSet());
         try {
             cluster.local().instances().terminate("kumo-local:///" + killed);
         } catch (Exception e) {
@@ -129,8 +128,9 @@ class NodePoolTest {
         System.out.printf("node pool web: %s's Node deleted %.1f s after its instance was terminated%n", killed,
                 (System.nanoTime() - started) / 1e9);
         List<PodView> moved = Poll.until(LOOPS, "the pods serving again without " + killed,
-                () -> PodView.list(cluster.api(), ns, "app=big"), pods -> pods.stream().filter(PodView::serving)
-                        .count() == 5 && pods.stream().noneMatch(p -> onKilled.contains(p.name())));
+                () -> PodView.list(cluster.api(), ns, "app=big"), pods -> pods.size() == 5
+                        && pods.stream().allMatch(PodView::serving)
+                        && pods.stream().noneMatch(p -> p.node().equals(killed)));
         System.out.printf("node pool web: %s's pods replaced %.1f s after its instance was terminated%n", killed,
                 (System.nanoTime() - started) / 1e9);
         assertThat(moved.stream().map(PodView::node).collect(Collectors.toSet())).doesNotContain(killed)
