@@ -60,6 +60,9 @@ public final class CloudNodeController implements Reconciler {
         }
         ObjectNode node = found.get();
         String providerId = node.path("spec").path("providerID").asText("");
+        if (!providerId.isEmpty() && "True".equals(readyStatus(node)) && initialized(node)) {
+            return Result.DONE; // nothing to fill in, and a Ready node is never deleted: no cloud call
+        }
         Optional<Instance> instance = providerId.isEmpty()
                 ? instances.list().stream().filter(i -> i.nodeName().equals(key.name())).findFirst()
                 : instances.find(providerId).filter(i -> i.state().exists());
@@ -111,6 +114,17 @@ public final class CloudNodeController implements Reconciler {
             instance.addresses().forEach(a -> addresses.addObject().put("type", a.type()).put("address", a.address()));
             client.mergePatch(ResourceType.NODES, "", name, "status", statusPatch);
         }
+    }
+
+    /** Whether the node has what initialization gives it (then only its existence is the cloud's question). */
+    private static boolean initialized(JsonNode node) {
+        JsonNode labels = node.path("metadata").path("labels");
+        boolean tainted = false;
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            tainted |= taint.path("key").asText().equals(UNINITIALIZED_TAINT);
+        }
+        return !tainted && labels.hasNonNull(INSTANCE_TYPE_LABEL) && labels.hasNonNull(ZONE_LABEL)
+                && !node.path("status").path("addresses").isEmpty();
     }
 
     private static void putMissing(JsonNode labels, ObjectNode patch, String key, String value) {
