@@ -11,9 +11,11 @@ import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.ServerFactory;
 import dev.kumo.apiserver.front.ApiFront;
 import dev.kumo.apiserver.lambda.TokenFactory;
-import dev.kumo.cloud.NetworkLoops;
+import dev.kumo.cloud.CloudSettings;
+import dev.kumo.cloud.local.LocalInstances;
 import dev.kumo.cloud.local.LocalNetwork;
 import dev.kumo.controllers.lambda.LoopCatalog;
+import dev.kumo.local.instances.LocalInstanceAgents;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
 import dev.kumo.local.lambda.LocalLambdaHost;
@@ -61,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
     private String dynamoEndpoint;
     private LocalAwsClients awsClients;
     private LocalNodes nodes;
+    private LocalInstanceAgents instanceAgents;
 
     private LocalCluster(Settings settings) {
         this.settings = settings;
@@ -80,6 +83,10 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startAll(Consumer<String> progress) throws Exception {
         Files.createDirectories(settings.home());
+        if (settings.ephemeral()) {
+            // Instances of an earlier in-memory cluster belong to pools that no longer exist.
+            deleteTree(instancesDirectory());
+        }
         progress.accept("starting DynamoDB Local (" + (settings.ephemeral() ? "in memory"
                 : "data in " + settings.home().resolve("dynamodb")) + ")");
         LocalDynamoDb dynamo = LocalDynamoDb.start(settings.home().resolve("dynamodb"), settings.ephemeral());
@@ -149,9 +156,11 @@ public final class LocalCluster implements AutoCloseable {
         if (settings.controlLoops()) {
             progress.accept("starting the control loops (" + LoopCatalog.entries().size() + " loops)");
             LocalControlLoops loops;
-            // The cloud loops' provider: the local load balancers and routes, kept under the home.
+            // The cloud loops' provider: local instances recorded under the home, booted by LocalInstanceAgents;
+            // local load balancers and routes, kept under the home too.
             Map<String, String> loopEnvironment = new java.util.HashMap<>(environment);
-            loopEnvironment.put(NetworkLoops.ENV_PROVIDER, NetworkLoops.LOCAL);
+            loopEnvironment.put(CloudSettings.ENV_PROVIDER, CloudSettings.LOCAL);
+            loopEnvironment.put(LocalInstances.ENV_DIRECTORY, instancesDirectory().toString());
             Path network = settings.home().resolve("network");
             if (settings.ephemeral()) {
                 LocalNetwork.forget(network); // an earlier in-memory cluster's load balancers and routes
@@ -175,11 +184,40 @@ public final class LocalCluster implements AutoCloseable {
                     + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
         }
         progress.accept("wrote " + kubeconfig);
+        if (settings.controlLoops()) {
+            instanceAgents = LocalInstanceAgents.start(server, pki.caCertificatePem(), credentials.adminToken(),
+                    instancesDirectory());
+            started.push(instanceAgents);
+        }
         if (settings.nodes() > 0) {
             nodes = LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
                     progress);
             started.push(nodes);
         }
+    }
+
+    private static void deleteTree(Path directory) throws java.io.IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Where the local provider records node pools' instances (kept across restarts, like the data). */
+    private Path instancesDirectory() {
+        return settings.home().resolve("instances");
+    }
+
+    /** The local provider's instances: node pools' nodes, which a test may terminate as a cloud would. */
+    public LocalInstances instances() {
+        if (instanceAgents == null) {
+            throw new IllegalStateException("this cluster was started without control loops, so without instances");
+        }
+        return instanceAgents.instances();
     }
 
     /** Registers a client to be closed with the cluster and returns it. */

@@ -39,6 +39,11 @@ public final class NodeRegistration {
         metadata.putObject("annotations").put(ATTACH_DETACH_ANNOTATION, "true");
         ObjectNode spec = node.putObject("spec").put("podCIDR", config.podCidr());
         spec.putArray("podCIDRs").add(config.podCidr());
+        if (!config.taints().isEmpty()) {
+            var taints = spec.putArray("taints");
+            config.taints().forEach(t -> taints.addObject().put("key", t.key()).put("value", t.value())
+                    .put("effect", t.effect()));
+        }
         node.set("status", status);
         try {
             ObjectNode created = client.create(ResourceType.NODES, "", node);

@@ -66,9 +66,7 @@ public final class SimulatedNodes implements AutoCloseable {
             String name = options.namePrefix() + i;
             NodeConfig config = NodeConfig.of(name, Ipv4Cidr.format(addresses.address(i)),
                     clusterCidr.subnet(options.nodeCidrPrefixLength(), i - 1).toString(), options.capacity());
-            agents.put(name, new NodeAgent(api, bootstrapToken, config,
-                    podCidr -> new SimulatedRuntime(new PodIpAllocator(Ipv4Cidr.parse(podCidr)), clock),
-                    NodeSystemInfo.simulated(name, SimulatedRuntime.VERSION), clock, options.podWorkers()));
+            agents.put(name, agent(api, bootstrapToken, config, clock, options.podWorkers()));
         }
         SimulatedNodes started = new SimulatedNodes(Collections.synchronizedMap(agents));
         long begin = System.nanoTime();
@@ -100,6 +98,17 @@ public final class SimulatedNodes implements AutoCloseable {
         LOG.atInfo().addKeyValue("nodes", options.count()).addKeyValue("prefix", options.namePrefix())
                 .addKeyValue("millis", (System.nanoTime() - begin) / 1_000_000).log("simulated nodes joined");
         return started;
+    }
+
+    /**
+     * One simulated node agent, not started: the local cluster's pool instances are made one at a time this way
+     * ({@link NodeAgent#start} joins it, {@link NodeAgent#close} silences it).
+     */
+    public static NodeAgent agent(ApiEndpoint api, String bootstrapToken, NodeConfig config, Clock clock,
+                                  int podWorkers) {
+        return new NodeAgent(api, bootstrapToken, config,
+                podCidr -> new SimulatedRuntime(new PodIpAllocator(Ipv4Cidr.parse(podCidr)), clock),
+                NodeSystemInfo.simulated(config.name(), SimulatedRuntime.VERSION), clock, podWorkers);
     }
 
     /** The node names, in order. */

@@ -68,6 +68,29 @@ class SimulatedNodesTest {
     }
 
     @Test
+    void anAgentRegistersWithItsPoolsLabelsAndTaints() throws Exception {
+        // What a node pool's instance asks for (kubelet's --node-labels and --register-with-taints), under the node's
+        // own credentials, so NodeRestriction has its say.
+        dev.kumo.node.NodeConfig config = dev.kumo.node.NodeConfig.of("pooled-1", "172.31.0.1", "10.244.128.0/24",
+                NodeCapacity.of("2", "4Gi", "50Gi")).withLabelsAndTaints(
+                java.util.Map.of("kumo.dev/node-pool", "pooled", "tier", "web"),
+                List.of(new dev.kumo.node.NodeConfig.Taint("dedicated", "web", "NoSchedule")));
+        dev.kumo.node.NodeAgent agent = SimulatedNodes.agent(CLUSTER.endpoint(), CLUSTER.bootstrapToken(), config,
+                Clock.systemUTC(), 2);
+        try {
+            agent.start(Duration.ofSeconds(60));
+            ObjectNode node = ADMIN.get(ResourceType.NODES, "", "pooled-1").orElseThrow();
+            assertThat(node.path("metadata").path("labels").path("kumo.dev/node-pool").asText()).isEqualTo("pooled");
+            assertThat(node.path("metadata").path("labels").path("tier").asText()).isEqualTo("web");
+            assertThat(node.path("spec").path("taints").toString())
+                    .isEqualTo("[{\"key\":\"dedicated\",\"value\":\"web\",\"effect\":\"NoSchedule\"}]");
+            assertThat(node.path("status").path("capacity").path("cpu").asText()).isEqualTo("2");
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
     void boundPodsRunAndGoWhileOtherNodesPodsAreNotTouched() throws Exception {
         try (SimulatedNodes nodes = start("run-", 2)) {
             ObjectNode elsewhere = createPod("elsewhere", "no-agent-node", "");

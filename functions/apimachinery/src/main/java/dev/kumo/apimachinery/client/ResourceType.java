@@ -19,6 +19,8 @@ public record ResourceType(String group, String version, String plural, boolean 
     public static final ResourceType SERVICE_ACCOUNTS = new ResourceType("", "v1", "serviceaccounts", true);
     public static final ResourceType SECRETS = new ResourceType("", "v1", "secrets", true);
     public static final ResourceType CONFIG_MAPS = new ResourceType("", "v1", "configmaps", true);
+    /** kumo's own: node pools, which the provisioner sizes ({@code docs/node-pools.md}). */
+    public static final ResourceType NODE_POOLS = new ResourceType("kumo.dev", "v1alpha1", "nodepools", false);
 
     /** The store's key for this resource: {@code pods}, {@code apps/deployments}. */
     public String storageResource() {

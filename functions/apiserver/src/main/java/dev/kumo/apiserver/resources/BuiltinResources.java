@@ -1,6 +1,7 @@
 package dev.kumo.apiserver.resources;
 
 import dev.kumo.apiserver.strategy.LimitRangeStrategy;
+import dev.kumo.apiserver.strategy.NodePoolStrategy;
 import dev.kumo.apiserver.strategy.PodStrategy;
 import dev.kumo.apiserver.strategy.ResourceQuotaStrategy;
 import dev.kumo.apiserver.strategy.SimpleStrategies;
@@ -66,7 +67,10 @@ public final class BuiltinResources {
                         SimpleStrategies.endpointSlices(), BuiltinTables.endpointSlices(), Conversion.IDENTITY),
                 new ResourceDefinition("events.k8s.io", "v1", "events", "event", "Event", true,
                         List.of("ev"), List.of(), Set.of(), "events",
-                        SimpleStrategies.plain(), TableConvertor.defaultColumns(), new EventConversion())));
+                        SimpleStrategies.plain(), TableConvertor.defaultColumns(), new EventConversion()),
+                new ResourceDefinition("kumo.dev", "v1alpha1", "nodepools", "nodepool", "NodePool", false,
+                        List.of("np"), List.of(), Set.of("status", "scale"), "kumo.dev/nodepools",
+                        new NodePoolStrategy(), BuiltinTables.nodePools(), Conversion.IDENTITY)));
         all.addAll(AuthorizationResources.rbac(clusterRoles));
         all.addAll(AuthorizationResources.reviews());
         return new ResourceRegistry(all);

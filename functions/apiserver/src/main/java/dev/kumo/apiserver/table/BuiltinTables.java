@@ -149,6 +149,24 @@ public final class BuiltinTables {
                 wide("Selector", "Label selector for pods.", o -> selector(o.path("spec").path("selector").path("matchLabels")))));
     }
 
+    /** kumo's NodePools: the size bounds, then the nodes registered and Ready. */
+    public static TableConvertor nodePools() {
+        return new TableConvertor(List.of(
+                integer("Min", "The fewest nodes the pool keeps.", o -> o.path("spec").path("minSize").asLong(0)),
+                integer("Max", "The most nodes the pool may have.", o -> o.path("spec").path("maxSize").asLong(0)),
+                integer("Nodes", "Nodes of the pool registered with the cluster.",
+                        o -> o.path("status").path("nodes").asLong(0)),
+                integer("Ready", "Nodes of the pool that are Ready.",
+                        o -> o.path("status").path("readyNodes").asLong(0)),
+                TableColumn.AGE,
+                wide("Instance-Types", "The instance types the pool's nodes are launched as.",
+                        o -> java.util.stream.StreamSupport.stream(o.path("spec").path("instanceTypes").spliterator(), false)
+                                .map(com.fasterxml.jackson.databind.JsonNode::asText)
+                                .collect(java.util.stream.Collectors.joining(","))),
+                wide("Desired", "The size set by scale, if any.", o -> o.path("spec").has("replicas")
+                        ? o.path("spec").path("replicas").asText() : "<none>")));
+    }
+
     public static TableConvertor replicaSets() {
         return new TableConvertor(List.of(
                 integer("Desired", "Number of desired pods.", o -> o.path("spec").path("replicas").asLong(0)),

@@ -16,7 +16,7 @@ class DiscoveryTest {
         JsonNode core = api.call("GET", "/api/v1", null).body();
 
         assertThat(groups.path("groups").findValuesAsText("name"))
-                .containsExactly("apps", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+                .containsExactly("apps", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "kumo.dev",
                         "rbac.authorization.k8s.io", "authentication.k8s.io", "authorization.k8s.io");
         assertThat(core.path("resources").findValuesAsText("name"))
                 .contains("pods", "pods/status", "pods/binding", "namespaces/finalize", "services");

@@ -72,6 +72,20 @@ public final class Profile {
         return new Builder();
     }
 
+    /**
+     * This profile without its post-filter plugins (preemption): for what-if placement, such as the provisioner's
+     * "would these pods fit on nodes of that pool", where evicting lower-priority pods is not an answer.
+     */
+    public Profile withoutPostFilter() {
+        Builder builder = new Builder();
+        builder.preFilter.addAll(preFilter);
+        builder.filter.addAll(filter);
+        builder.preScore.addAll(preScore);
+        builder.score.addAll(score);
+        builder.percentageOfNodesToScore = percentageOfNodesToScore;
+        return builder.build();
+    }
+
     public List<PreFilterPlugin> preFilter() {
         return preFilter;
     }

@@ -37,6 +37,7 @@ public final class BootstrapPolicy {
     private static final List<String> EVENT_WRITE = List.of("create", "patch", "update");
     private static final String CORE = "";
     private static final String APPS = "apps";
+    private static final String KUMO = "kumo.dev";
     private static final String COORDINATION = "coordination.k8s.io";
     private static final String DISCOVERY = "discovery.k8s.io";
     private static final String EVENTS = "events.k8s.io";
@@ -139,7 +140,13 @@ public final class BootstrapPolicy {
                         rule(READ, List.of(CORE), "services"),
                         // The service controller's load-balancer-cleanup finalizer (cloud-controller-manager's role).
                         rule(List.of("patch", "update"), List.of(CORE), "services"),
-                        rule(List.of("patch", "update"), List.of(CORE), "services/status")));
+                        rule(List.of("patch", "update"), List.of(CORE), "services/status"),
+                        // The provisioner: pools and their status, the pods it waits for, drains and evicts.
+                        rule(List.of("get", "list", "watch", "patch", "update"), List.of(KUMO), "nodepools"),
+                        rule(List.of("patch", "update"), List.of(KUMO), "nodepools/status"),
+                        rule(List.of("delete", "get", "list", "watch"), List.of(CORE), "pods"),
+                        rule(List.of("patch", "update"), List.of(CORE), "pods/status"),
+                        rule(List.of("create"), List.of(CORE), "pods/eviction")));
     }
 
     public List<ObjectNode> clusterRoleBindings() {

@@ -6,12 +6,15 @@ import dev.kumo.controllers.scheduler.SchedulingGates;
 
 import java.util.Comparator;
 
-/** Which pods this scheduler takes, in which order, and what their PodScheduled condition says. */
-final class PendingPods {
+/**
+ * Which pods this scheduler takes, in which order, and what their PodScheduled condition says (the provisioner asks
+ * the same questions of the pods it sizes pools for).
+ */
+public final class PendingPods {
     /** The profile's name: pods asking for it (or for no scheduler) are ours. */
     static final String SCHEDULER_NAME = "default-scheduler";
     /** kube-scheduler's informer of unassigned pods lists exactly these. */
-    static final String FIELD_SELECTOR = "spec.nodeName=,status.phase!=Succeeded,status.phase!=Failed";
+    public static final String FIELD_SELECTOR = "spec.nodeName=,status.phase!=Succeeded,status.phase!=Failed";
     static final String POD_SCHEDULED = "PodScheduled";
     static final String UNSCHEDULABLE = "Unschedulable";
 
@@ -19,7 +22,7 @@ final class PendingPods {
      * kube-scheduler's PrioritySort: higher priority first, then the one waiting longer (creation time stands in
      * for the time it entered the queue), then by name so that a batch has one order.
      */
-    static final Comparator<JsonNode> QUEUE_ORDER = Comparator
+    public static final Comparator<JsonNode> QUEUE_ORDER = Comparator
             .<JsonNode>comparingInt(pod -> pod.path("spec").path("priority").asInt(0)).reversed()
             .thenComparing(pod -> pod.path("metadata").path("creationTimestamp").asText(""))
             .thenComparing(pod -> Meta.namespace(pod) + "/" + Meta.name(pod));
@@ -31,7 +34,7 @@ final class PendingPods {
      * Whether the pod waits for this scheduler: not bound, not finished, not being deleted ({@code
      * skipPodSchedule}), asking for the default scheduler, and not held back by scheduling gates.
      */
-    static boolean isOurs(JsonNode pod) {
+    public static boolean isOurs(JsonNode pod) {
         JsonNode spec = pod.path("spec");
         String scheduler = spec.path("schedulerName").asText("");
         return spec.path("nodeName").asText("").isEmpty()
@@ -41,11 +44,11 @@ final class PendingPods {
                 && !SchedulingGates.isGated(pod);
     }
 
-    static boolean isBound(JsonNode pod) {
+    public static boolean isBound(JsonNode pod) {
         return !pod.path("spec").path("nodeName").asText("").isEmpty();
     }
 
-    static boolean isFinished(JsonNode pod) {
+    public static boolean isFinished(JsonNode pod) {
         String phase = pod.path("status").path("phase").asText("");
         return phase.equals("Succeeded") || phase.equals("Failed");
     }
@@ -61,7 +64,7 @@ final class PendingPods {
     }
 
     /** Whether the last attempt found no node for the pod (the pods a cluster change retries). */
-    static boolean isMarkedUnschedulable(JsonNode pod) {
+    public static boolean isMarkedUnschedulable(JsonNode pod) {
         JsonNode condition = podScheduled(pod);
         return "False".equals(condition.path("status").asText()) && UNSCHEDULABLE.equals(
                 condition.path("reason").asText());

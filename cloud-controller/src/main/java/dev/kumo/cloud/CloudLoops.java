@@ -1,0 +1,24 @@
+package dev.kumo.cloud;
+
+import dev.kumo.cloud.node.CloudNodeLoop;
+import dev.kumo.cloud.provisioner.ProvisionerLoop;
+import dev.kumo.controllers.lambda.LoopCatalog;
+import dev.kumo.controllers.lambda.LoopSource;
+
+import java.util.List;
+
+/**
+ * The cloud controller's loops, added to {@link LoopCatalog} through {@link LoopSource} (this module depends on the
+ * controllers, not the other way). They run as {@value LoopCatalog#CLOUD_CONTROLLER_USER} and build their cloud
+ * from the function's settings ({@link CloudSettings}).
+ */
+public final class CloudLoops implements LoopSource {
+    @Override
+    public List<LoopCatalog.Entry> entries() {
+        return List.of(
+                new LoopCatalog.Entry(ProvisionerLoop.NAME, ProvisionerLoop.COMPONENT,
+                        LoopCatalog.CLOUD_CONTROLLER_USER, ProvisionerLoop.keys(), ProvisionerLoop::loop),
+                new LoopCatalog.Entry(CloudNodeLoop.NAME, CloudNodeLoop.COMPONENT, LoopCatalog.CLOUD_CONTROLLER_USER,
+                        CloudNodeLoop.keys(), CloudNodeLoop::loop));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.kumo.cloud;
+
+import dev.kumo.cloud.aws.AwsCloudProvider;
+import dev.kumo.cloud.local.LocalInstances;
+import dev.kumo.cloud.local.LocalNetwork;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Which cloud a loop function talks to, from its settings (the function's environment): {@value #ENV_PROVIDER} is
+ * {@code local} (instances recorded under {@value LocalInstances#ENV_DIRECTORY} and booted by the local cluster;
+ * load balancers and routes kept under {@value LocalNetwork#ENV_DIRECTORY}) or {@code aws} (EC2, ELBv2 and a VPC
+ * route table, configured as {@link dev.kumo.cloud.aws.AwsCloudConfig} says).
+ */
+public final class CloudSettings {
+    public static final String ENV_PROVIDER = "KUMO_CLOUD_PROVIDER";
+    public static final String LOCAL = "local";
+    public static final String AWS = "aws";
+
+    private CloudSettings() {
+    }
+
+    public static Instances instances(Map<String, String> settings) {
+        return switch (provider(settings)) {
+            case LOCAL -> {
+                String directory = settings.get(LocalInstances.ENV_DIRECTORY);
+                if (directory == null || directory.isEmpty()) {
+                    throw new IllegalStateException("the local cloud provider needs " + LocalInstances.ENV_DIRECTORY);
+                }
+                yield new LocalInstances(Path.of(directory));
+            }
+            case AWS -> AwsCloudProvider.fromEnvironment(settings).instances();
+            default -> throw unknown(settings);
+        };
+    }
+
+    public static LoadBalancers loadBalancers(Map<String, String> settings) {
+        return switch (provider(settings)) {
+            case LOCAL -> LocalNetwork.loadBalancers(settings);
+            case AWS -> AwsCloudProvider.fromEnvironment(settings).loadBalancers();
+            default -> throw unknown(settings);
+        };
+    }
+
+    public static Routes routes(Map<String, String> settings) {
+        return switch (provider(settings)) {
+            case LOCAL -> LocalNetwork.routes(settings);
+            case AWS -> AwsCloudProvider.fromEnvironment(settings).routes();
+            default -> throw unknown(settings);
+        };
+    }
+
+    private static String provider(Map<String, String> settings) {
+        return settings.getOrDefault(ENV_PROVIDER, "");
+    }
+
+    private static IllegalStateException unknown(Map<String, String> settings) {
+        return new IllegalStateException("no cloud provider \"" + provider(settings) + "\" (" + ENV_PROVIDER
+                + "); known: " + LOCAL + ", " + AWS);
+    }
+}

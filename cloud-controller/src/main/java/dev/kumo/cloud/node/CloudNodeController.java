@@ -1,0 +1,160 @@
+package dev.kumo.cloud.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.cloud.CloudException;
+import dev.kumo.cloud.Instance;
+import dev.kumo.cloud.Instances;
+import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.controllers.runtime.Reconciler;
+import dev.kumo.controllers.runtime.Result;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * cloud-controller-manager's node controllers, one node per key.
+ * <ul>
+ *   <li><b>cloud-node-controller</b>: a node whose instance the cloud knows (by {@code spec.providerID}, or by the
+ *       node's name) gets what is missing from it: {@code spec.providerID}, the {@code node.kubernetes.io/instance-type},
+ *       {@code topology.kubernetes.io/zone} and {@code kumo.dev/node-pool} labels, {@code status.addresses}; and the
+ *       {@code node.cloudprovider.kubernetes.io/uninitialized} taint is removed.</li>
+ *   <li><b>cloud-node-lifecycle-controller</b>: a node whose Ready condition is not True and whose instance no
+ *       longer exists is deleted ("Deleting node x because it does not exist in the cloud provider"), and its pods
+ *       with it, force-deleted as the pod garbage collector does for pods of a node that is gone (kumo has no pod GC
+ *       loop yet). A node without a provider ID was never the cloud's (the local cluster's static nodes) and is left
+ *       alone.</li>
+ * </ul>
+ */
+public final class CloudNodeController implements Reconciler {
+    static final String UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
+    static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+    static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    static final String POOL_LABEL = "kumo.dev/node-pool";
+    private static final Logger LOG = LoggerFactory.getLogger(CloudNodeController.class);
+
+    private final KubeClient client;
+    private final Instances instances;
+    private final EventRecorder lifecycleEvents;
+
+    public CloudNodeController(KubeClient client, Instances instances, EventRecorder lifecycleEvents) {
+        this.client = client;
+        this.instances = instances;
+        this.lifecycleEvents = lifecycleEvents;
+    }
+
+    @Override
+    public Result reconcile(ObjectKey key) throws CloudException {
+        if (!key.resource().equals("nodes")) {
+            return Result.DONE;
+        }
+        Optional<ObjectNode> found = client.get(ResourceType.NODES, "", key.name());
+        if (found.isEmpty()) {
+            return Result.DONE;
+        }
+        ObjectNode node = found.get();
+        String providerId = node.path("spec").path("providerID").asText("");
+        if (!providerId.isEmpty() && "True".equals(readyStatus(node)) && initialized(node)) {
+            return Result.DONE; // nothing to fill in, and a Ready node is never deleted: no cloud call
+        }
+        Optional<Instance> instance = providerId.isEmpty()
+                ? instances.list().stream().filter(i -> i.nodeName().equals(key.name())).findFirst()
+                : instances.find(providerId).filter(i -> i.state().exists());
+        if (instance.isEmpty()) {
+            if (!providerId.isEmpty() && !"True".equals(readyStatus(node))) {
+                deleteNode(node);
+            }
+            return Result.DONE;
+        }
+        initialize(node, instance.get());
+        return Result.DONE;
+    }
+
+    /** Fills what the node lacks from its instance, in one patch of the node and one of its status. */
+    private void initialize(ObjectNode node, Instance instance) {
+        String name = Meta.name(node);
+        ObjectNode patch = client.mapper().createObjectNode();
+        if (node.path("spec").path("providerID").asText("").isEmpty()) {
+            patch.putObject("spec").put("providerID", instance.providerId());
+        }
+        JsonNode labels = node.path("metadata").path("labels");
+        ObjectNode newLabels = client.mapper().createObjectNode();
+        putMissing(labels, newLabels, INSTANCE_TYPE_LABEL, instance.instanceType());
+        putMissing(labels, newLabels, ZONE_LABEL, instance.zone());
+        putMissing(labels, newLabels, POOL_LABEL, instance.nodePool());
+        if (!newLabels.isEmpty()) {
+            patch.putObject("metadata").set("labels", newLabels);
+        }
+        ArrayNode taints = client.mapper().createArrayNode();
+        boolean uninitialized = false;
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            if (taint.path("key").asText().equals(UNINITIALIZED_TAINT)) {
+                uninitialized = true;
+            } else {
+                taints.add(taint);
+            }
+        }
+        if (uninitialized) {
+            (patch.has("spec") ? (ObjectNode) patch.get("spec") : patch.putObject("spec")).set("taints", taints);
+        }
+        if (!patch.isEmpty()) {
+            client.mergePatch(ResourceType.NODES, "", name, "", patch);
+            LOG.atInfo().addKeyValue("node", name).addKeyValue("instance", instance.providerId())
+                    .addKeyValue("changes", patch.toString()).log("node initialized from the cloud");
+        }
+        if (node.path("status").path("addresses").isEmpty() && !instance.addresses().isEmpty()) {
+            ObjectNode statusPatch = client.mapper().createObjectNode();
+            ArrayNode addresses = statusPatch.putObject("status").putArray("addresses");
+            instance.addresses().forEach(a -> addresses.addObject().put("type", a.type()).put("address", a.address()));
+            client.mergePatch(ResourceType.NODES, "", name, "status", statusPatch);
+        }
+    }
+
+    /** Whether the node has what initialization gives it (then only its existence is the cloud's question). */
+    private static boolean initialized(JsonNode node) {
+        JsonNode labels = node.path("metadata").path("labels");
+        boolean tainted = false;
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            tainted |= taint.path("key").asText().equals(UNINITIALIZED_TAINT);
+        }
+        return !tainted && labels.hasNonNull(INSTANCE_TYPE_LABEL) && labels.hasNonNull(ZONE_LABEL)
+                && !node.path("status").path("addresses").isEmpty();
+    }
+
+    private static void putMissing(JsonNode labels, ObjectNode patch, String key, String value) {
+        if (value != null && !value.isEmpty() && labels.path(key).asText("").isEmpty()) {
+            patch.put(key, value);
+        }
+    }
+
+    private void deleteNode(ObjectNode node) {
+        String name = Meta.name(node);
+        lifecycleEvents.normal(node, "DeletingNode", "Deleting node " + name
+                + " because it does not exist in the cloud provider");
+        client.delete(ResourceType.NODES, "", name, null, Meta.uid(node));
+        LOG.atInfo().addKeyValue("node", name).addKeyValue("providerID", node.path("spec").path("providerID").asText())
+                .log("node deleted: its instance no longer exists");
+        ObjectNode force = client.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "DeleteOptions")
+                .put("gracePeriodSeconds", 0);
+        for (ObjectNode pod : client.list(ResourceType.PODS, "", "", "spec.nodeName=" + name)) {
+            client.delete(ResourceType.PODS, Meta.namespace(pod), Meta.name(pod), force);
+            LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("node", name)
+                    .log("pod of a deleted node force-deleted");
+        }
+    }
+
+    static String readyStatus(JsonNode node) {
+        for (JsonNode condition : node.path("status").path("conditions")) {
+            if (condition.path("type").asText().equals("Ready")) {
+                return condition.path("status").asText();
+            }
+        }
+        return "Unknown";
+    }
+}

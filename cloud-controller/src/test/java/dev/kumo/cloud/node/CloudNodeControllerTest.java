@@ -1,0 +1,128 @@
+package dev.kumo.cloud.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.cloud.Instance;
+import dev.kumo.cloud.InstanceRequest;
+import dev.kumo.cloud.local.LocalInstances;
+import dev.kumo.cloud.provisioner.PoolFixtures;
+import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.controllers.testing.TestCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The cloud node controllers against the real API server and the local provider's records. */
+class CloudNodeControllerTest {
+    private static final TestCluster CLUSTER = new TestCluster();
+    private static final KubeClient ADMIN = CLUSTER.admin();
+    private static final PoolFixtures FIXTURES = new PoolFixtures(ADMIN);
+
+    @TempDir
+    Path home;
+    private LocalInstances instances;
+    private CloudNodeController controller;
+    private String id;
+
+    @AfterAll
+    static void stop() {
+        CLUSTER.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        instances = new LocalInstances(home.resolve("instances"));
+        KubeClient client = CLUSTER.cloudController();
+        controller = new CloudNodeController(client, instances,
+                new EventRecorder(client, CloudNodeLoop.COMPONENT, Clock.systemUTC()));
+        id = UUID.randomUUID().toString().substring(0, 6);
+        FIXTURES.namespace("ns-" + id);
+    }
+
+    private Instance launch(String pool) throws Exception {
+        return instances.launch(new InstanceRequest("token-" + id, pool, "kumo.medium", null, Map.of()));
+    }
+
+    private ObjectNode bareNode(String name, String ready) {
+        return ADMIN.create(ResourceType.NODES, "", PoolFixtures.json("""
+                {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},
+                 "spec":{"taints":[{"key":"node.cloudprovider.kubernetes.io/uninitialized","value":"true",
+                  "effect":"NoSchedule"}]},
+                 "status":{"allocatable":{"cpu":"4","memory":"8Gi","pods":"110"},
+                  "conditions":[{"type":"Ready","status":"%s"}]}}""".formatted(name, ready)));
+    }
+
+    private ObjectNode node(String name) {
+        return ADMIN.get(ResourceType.NODES, "", name).orElseThrow();
+    }
+
+    @Test
+    void aNodeIsInitializedFromItsInstance() throws Exception {
+        Instance instance = launch("init-" + id);
+        bareNode(instance.nodeName(), "True");
+
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+
+        ObjectNode node = node(instance.nodeName());
+        assertThat(node.path("spec").path("providerID").asText()).isEqualTo("kumo-local:///" + instance.nodeName());
+        assertThat(node.path("metadata").path("labels").path("node.kubernetes.io/instance-type").asText())
+                .isEqualTo("kumo.medium");
+        assertThat(node.path("metadata").path("labels").path("topology.kubernetes.io/zone").asText())
+                .isEqualTo(LocalInstances.ZONE);
+        assertThat(node.path("metadata").path("labels").path("kumo.dev/node-pool").asText()).isEqualTo("init-" + id);
+        assertThat(node.path("spec").path("taints")).isEmpty();
+        assertThat(node.path("status").path("addresses").toString())
+                .contains("{\"type\":\"InternalIP\",\"address\":\"172.31.0.")
+                .contains("{\"type\":\"Hostname\",\"address\":\"" + instance.nodeName() + "\"}");
+    }
+
+    @Test
+    void aNotReadyNodeWhoseInstanceIsGoneIsDeletedWithItsPods() throws Exception {
+        Instance instance = launch("gone-" + id);
+        bareNode(instance.nodeName(), "Unknown");
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+        FIXTURES.pod("ns-" + id, "stranded", instance.nodeName(), "100m", "");
+
+        instances.terminate(instance.providerId());
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+
+        assertThat(ADMIN.get(ResourceType.NODES, "", instance.nodeName())).isEmpty();
+        assertThat(ADMIN.get(ResourceType.PODS, "ns-" + id, "stranded")).isEmpty();
+        assertThat(ADMIN.list(ResourceType.EVENTS, "", "", "reason=DeletingNode").toString())
+                .contains("Deleting node " + instance.nodeName() + " because it does not exist in the cloud provider");
+    }
+
+    @Test
+    void aReadyNodeIsKeptEvenWhenItsInstanceIsGone() throws Exception {
+        Instance instance = launch("ready-" + id);
+        bareNode(instance.nodeName(), "True");
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+
+        instances.terminate(instance.providerId());
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+
+        assertThat(ADMIN.get(ResourceType.NODES, "", instance.nodeName())).isPresent();
+    }
+
+    @Test
+    void aNodeTheCloudNeverKnewIsLeftAlone() throws Exception {
+        bareNode("static-" + id, "Unknown");
+
+        controller.reconcile(ObjectKey.cluster("nodes", "static-" + id));
+
+        ObjectNode node = node("static-" + id);
+        assertThat(node.path("spec").path("providerID").asText("")).isEmpty();
+        assertThat(node.path("spec").path("taints")).hasSize(1);
+    }
+}
