@@ -26,6 +26,7 @@ import dev.kumo.node.cri.v1.StartContainerRequest;
 import dev.kumo.node.cri.v1.StatusRequest;
 import dev.kumo.node.cri.v1.StopContainerRequest;
 import dev.kumo.node.cri.v1.StopPodSandboxRequest;
+import dev.kumo.node.pods.ContainerStreams;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
@@ -84,6 +85,7 @@ public final class CriRuntime implements PodRuntime {
     private final ImagePuller images;
     private final BackOff crashBackOff = new BackOff();
     private final EnvSources envSources;
+    private final ContainerStreams streams;
 
     private CriRuntime(CriClient client, Options options, Clock clock, String version, EnvSources envSources) {
         this.client = client;
@@ -92,6 +94,7 @@ public final class CriRuntime implements PodRuntime {
         this.version = version;
         this.images = new ImagePuller(client, new BackOff(), clock);
         this.envSources = envSources;
+        this.streams = new CriStreams(client);
     }
 
     /**
@@ -461,6 +464,12 @@ public final class CriRuntime implements PodRuntime {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /** Logs, exec and port-forward of this runtime's containers (the kubelet endpoint serves them). */
+    @Override
+    public Optional<ContainerStreams> streams() {
+        return Optional.of(streams);
     }
 
     /** Disconnects; the pods keep running (an agent that starts again adopts them). */

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.kubelet.PodStreams;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,11 +50,15 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiResponse response = handle(event);
+        if (response instanceof ApiResponse.Upgrade) {
+            response = PodStreams.cannotUpgrade("API Gateway");
+        }
         long budget = context == null ? MAX_WATCH_MILLIS
                 : Math.min(MAX_WATCH_MILLIS, context.getRemainingTimeInMillis() - 1_000);
         byte[] body = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, budget);
+            case ApiResponse.Upgrade upgrade -> throw new IllegalStateException("answered above");
         };
         Map<String, String> headers = new HashMap<>(response.headers());
         headers.remove("Transfer-Encoding");
