@@ -135,7 +135,7 @@ public final class PodStreams {
             throw ApiException.internal("interrupted while connecting to node " + nodeName);
         }
         if (response.statusCode() != 200) {
-            try (InputStream body = response.body(); http) {
+            try (http; InputStream body = response.body()) {
                 throw nodeRefused(response.statusCode(), new String(body.readNBytes(64 * 1024),
                         StandardCharsets.UTF_8).strip());
             } catch (IOException e) {
@@ -143,7 +143,7 @@ public final class PodStreams {
             }
         }
         return new ApiResponse.Streaming(200, Map.of("Content-Type", "text/plain"), sink -> {
-            try (InputStream body = response.body(); http) {
+            try (http; InputStream body = response.body()) {
                 byte[] buffer = new byte[8192];
                 for (int read = body.read(buffer); read >= 0 && sink.isOpen(); read = body.read(buffer)) {
                     if (read > 0) {
