@@ -32,6 +32,8 @@ public final class CriLogReader {
     private static final Logger LOG = LoggerFactory.getLogger(CriLogReader.class);
     /** How often a followed file is looked at for new lines (the kubelet waits on inotify; polling is enough). */
     static final Duration FOLLOW_POLL = Duration.ofMillis(100);
+    /** Quiet polls between two questions to the runtime whether the container still runs (one second). */
+    private static final int POLLS_PER_RUNNING_CHECK = 10;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
@@ -99,6 +101,7 @@ public final class CriLogReader {
 
     private void follow(Lines lines, Joiner joiner, Output output) throws IOException, InterruptedException {
         boolean ended = false;
+        int quietPolls = -1;
         while (true) {
             boolean any = false;
             for (byte[] line = lines.next(ended); line != null; line = lines.next(ended)) {
@@ -119,10 +122,15 @@ public final class CriLogReader {
             if (!any) {
                 output.flush();
                 // Asked before the last read: lines written before the container ended are read by that read.
-                ended = !running.getAsBoolean();
+                // The runtime is asked at most once a second (a CRI call), the file every poll.
+                if (++quietPolls % POLLS_PER_RUNNING_CHECK == 0) {
+                    ended = !running.getAsBoolean();
+                }
                 if (!ended) {
                     Thread.sleep(FOLLOW_POLL);
                 }
+            } else {
+                quietPolls = -1; // new lines: the next quiet poll asks at once
             }
         }
     }

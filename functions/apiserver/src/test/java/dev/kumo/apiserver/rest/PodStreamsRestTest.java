@@ -92,8 +92,8 @@ class PodStreamsRestTest {
     @Test
     void logOptionsAreValidated() {
         assertThat(message("/api/v1/namespaces/default/pods/one/log?tailLines=-1&limitBytes=0", 422))
-                .isEqualTo("PodLogOptions \"one\" is invalid: [tailLines: Invalid value: -1: must be greater than or "
-                        + "equal to 0, limitBytes: Invalid value: 0: must be greater than 0]");
+                .isEqualTo("PodLogOptions \"one\" is invalid: tailLines: Invalid value: \"-1\": must be greater than or "
+                        + "equal to 0, limitBytes: Invalid value: \"0\": must be greater than 0");
         assertThat(message("/api/v1/namespaces/default/pods/one/log?sinceSeconds=5&sinceTime=2024-01-01T00:00:00Z",
                 422)).contains("at most one of `sinceTime` or `sinceSeconds` may be specified");
     }
