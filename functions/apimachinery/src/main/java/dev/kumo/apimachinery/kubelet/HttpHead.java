@@ -81,8 +81,16 @@ public record HttpHead(String method, String target, List<Map.Entry<String, Stri
 
     /** Every value of every query parameter, decoded. */
     public Map<String, List<String>> query() {
+        return parseQuery(rawQuery());
+    }
+
+    /** A raw query string's parameters, decoded, repeated ones kept apart in order. */
+    public static Map<String, List<String>> parseQuery(String raw) {
         Map<String, List<String>> query = new LinkedHashMap<>();
-        for (String pair : rawQuery().split("&")) {
+        if (raw == null) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
