@@ -16,14 +16,19 @@ import dev.kumo.node.pods.PodStatusBuilder;
 import dev.kumo.node.pods.PodSync;
 import dev.kumo.node.proxy.ProxyConfig;
 import dev.kumo.node.proxy.ServiceProxier;
+import dev.kumo.node.server.KubeletServer;
+import dev.kumo.apimachinery.kubelet.KubeletApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -40,6 +45,8 @@ public final class NodeAgent implements AutoCloseable {
     public static final Duration STATUS_REPORT_FREQUENCY = Duration.ofMinutes(1);
     private static final Duration JOIN_INITIAL_BACKOFF = Duration.ofMillis(100);
     private static final Duration JOIN_MAX_BACKOFF = Duration.ofSeconds(7);
+    /** Where the API serves its public signing keys (the kubelet endpoint checks the API server's tokens). */
+    private static final String JWKS_PATH = "/openid/v1/jwks";
 
     /** Makes the node's runtime once the pod CIDR is known (the registered Node's, which may predate the config). */
     public interface RuntimeFactory {
@@ -71,6 +78,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile boolean closed;
     private volatile DnsSettings dnsSettings;
     private volatile ClusterDns clusterDns;
+    private volatile InetSocketAddress kubeletListen;
+    private volatile KubeletServer kubeletServer;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -99,6 +108,20 @@ public final class NodeAgent implements AutoCloseable {
     /** The cluster DNS this agent serves, once started with {@link #serveClusterDns}. */
     public Optional<ClusterDns> clusterDns() {
         return Optional.ofNullable(clusterDns);
+    }
+
+    /**
+     * Makes the agent serve the kubelet endpoint (logs, exec, port-forward) on {@code listen} (port 0: any free
+     * one) once started, and report its port on the Node; call before {@link #start}. Off unless called.
+     */
+    public NodeAgent serveKubeletApi(InetSocketAddress listen) {
+        this.kubeletListen = listen;
+        return this;
+    }
+
+    /** The kubelet endpoint, once started with {@link #serveKubeletApi}. */
+    public Optional<KubeletServer> kubeletServer() {
+        return Optional.ofNullable(kubeletServer);
     }
 
     /** Whether the agent runs (started and not closed). */
@@ -130,6 +153,15 @@ public final class NodeAgent implements AutoCloseable {
         }
         Instant deadline = Instant.now().plus(timeout);
         Duration backoff = JOIN_INITIAL_BACKOFF;
+        if (kubeletListen != null && kubeletServer == null) {
+            try {
+                // bound before joining: the Node is registered with its port and certificate
+                kubeletServer = KubeletServer.bind(config.name(), kubeletListen, List.of(config.address()), clock);
+            } catch (IOException e) {
+                throw new UncheckedIOException("node " + config.name() + " cannot serve the kubelet endpoint on "
+                        + kubeletListen, e);
+            }
+        }
         Heartbeat heartbeat;
         while (true) {
             try {
@@ -154,6 +186,9 @@ public final class NodeAgent implements AutoCloseable {
                 throw new UncheckedIOException("node " + config.name() + " cannot serve cluster DNS on "
                         + dnsSettings.listen(), e);
             }
+        }
+        if (kubeletServer != null) {
+            kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime);
         }
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
         pods.start(podWorkers);
@@ -180,8 +215,11 @@ public final class NodeAgent implements AutoCloseable {
             runtime = runtimes.create(config.podCidr(), client);
         }
         NodeStatusReporter status = new NodeStatusReporter(client, config.name(),
-                new NodeStatusBuilder(config, systemInfo), () -> runtime.health(), clock, STATUS_REPORT_FREQUENCY);
-        ObjectNode node = new NodeRegistration(client, config).register(status.initialStatus());
+                new NodeStatusBuilder(config, systemInfo, kubeletServer == null ? 0 : kubeletServer.port()),
+                () -> runtime.health(), clock, STATUS_REPORT_FREQUENCY);
+        ObjectNode node = new NodeRegistration(client, config, kubeletServer == null ? Map.of()
+                : Map.of(KubeletApi.SERVING_CERTIFICATE_ANNOTATION, kubeletServer.certificateSha256()))
+                .register(status.initialStatus());
         nodeUid = Meta.uid(node);
         String podCidr = NodeRegistration.podCidr(node);
         if (!podCidr.isEmpty() && !podCidr.equals(config.podCidr())) {
@@ -224,6 +262,9 @@ public final class NodeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (kubeletServer != null) {
+            kubeletServer.close();
         }
         if (proxier != null) {
             proxier.close();

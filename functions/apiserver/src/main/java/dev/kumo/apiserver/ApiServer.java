@@ -26,6 +26,7 @@ import dev.kumo.apiserver.handlers.PatchApplier;
 import dev.kumo.apiserver.handlers.ResourceHandler;
 import dev.kumo.apiserver.handlers.Responses;
 import dev.kumo.apiserver.handlers.TokenRequests;
+import dev.kumo.apiserver.kubelet.PodStreams;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.http.Bodies;
@@ -87,6 +88,7 @@ public final class ApiServer {
     private final IssuerDiscovery issuerDiscovery;
     private final Impersonation impersonation;
     private final CreateOnlyHandler createOnly;
+    private final PodStreams podStreams;
     private final Clock clock;
     /**
      * What every namespace holds (the default ServiceAccount, ConfigMap kube-root-ca.crt), made right after a
@@ -150,6 +152,8 @@ public final class ApiServer {
         this.openApi = new OpenApiEndpoints(OpenApiDocuments.load(), clock);
         this.issuerDiscovery = security.tokens() == null ? null : new IssuerDiscovery(security.tokens());
         this.impersonation = new Impersonation(security.authorizer());
+        this.podStreams = new PodStreams(registry, resources.find("", "v1", "nodes").orElseThrow(),
+                security.tokens());
         this.createOnly = new CreateOnlyHandler(bodies, responses,
                 new AccessReviews(mapper, security.authorizer(), clock)::review);
     }
@@ -364,6 +368,10 @@ public final class ApiServer {
         ResourceDefinition def = resources.find(target.group(), target.version(), target.resource())
                 .orElseThrow(() -> ApiException.notFoundPath("the server could not find the requested resource ("
                         + target.resource() + (target.group().isEmpty() ? "" : "." + target.group()) + ")"));
+        if (def.group().isEmpty() && def.plural().equals("pods")
+                && PodStreams.SUBRESOURCES.contains(target.subresource()) && !target.name().isEmpty()) {
+            return podStreams.handle(request, target, def);
+        }
         responses.checkAcceptable(request);
         if (!def.stored()) {
             return createOnly.handle(request, target, def);

@@ -91,6 +91,9 @@ public final class ContainerdLauncher implements AutoCloseable {
                 [plugins."io.containerd.grpc.v1.cri"]
                   sandbox_image = "%2$s"
                   restrict_oom_score_adj = true
+                  # exec and port-forward: the streaming server on loopback, a free port each (the agent proxies)
+                  stream_server_address = "127.0.0.1"
+                  stream_server_port = "0"
                   [plugins."io.containerd.grpc.v1.cri".containerd]
                     snapshotter = "overlayfs"
                     default_runtime_name = "runc"

@@ -26,6 +26,7 @@ import dev.kumo.node.cri.v1.StartContainerRequest;
 import dev.kumo.node.cri.v1.StatusRequest;
 import dev.kumo.node.cri.v1.StopContainerRequest;
 import dev.kumo.node.cri.v1.StopPodSandboxRequest;
+import dev.kumo.node.pods.ContainerStreams;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
@@ -88,6 +89,7 @@ public final class CriRuntime implements PodRuntime {
     private final BackOff crashBackOff = new BackOff();
     private final EnvSources envSources;
     private final PodVolumes volumes;
+    private final ContainerStreams streams;
 
     private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api) {
         this.client = client;
@@ -97,6 +99,7 @@ public final class CriRuntime implements PodRuntime {
         this.images = new ImagePuller(client, new BackOff(), clock);
         this.envSources = api == null ? null : new EnvSources(api);
         this.volumes = new PodVolumes(options.stateDir().resolve("volumes"), api, clock);
+        this.streams = new CriStreams(client);
     }
 
     /**
@@ -497,6 +500,12 @@ public final class CriRuntime implements PodRuntime {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /** Logs, exec and port-forward of this runtime's containers (the kubelet endpoint serves them). */
+    @Override
+    public Optional<ContainerStreams> streams() {
+        return Optional.of(streams);
     }
 
     /** Disconnects; the pods keep running (an agent that starts again adopts them). */

@@ -26,10 +26,18 @@ public final class NodeStatusBuilder {
 
     private final NodeConfig config;
     private final NodeSystemInfo info;
+    private final int kubeletPort;
 
+    /** A node that serves no kubelet endpoint (port 0 says so rather than inviting connections). */
     public NodeStatusBuilder(NodeConfig config, NodeSystemInfo info) {
+        this(config, info, 0);
+    }
+
+    /** @param kubeletPort where the agent's kubelet endpoint listens ({@code daemonEndpoints.kubeletEndpoint}) */
+    public NodeStatusBuilder(NodeConfig config, NodeSystemInfo info, int kubeletPort) {
         this.config = config;
         this.info = info;
+        this.kubeletPort = kubeletPort;
     }
 
     /** The status at {@code now}, given the one last reported ({@code previous}, null or empty at first). */
@@ -52,8 +60,7 @@ public final class NodeStatusBuilder {
         ArrayNode addresses = status.putArray("addresses");
         addresses.addObject().put("type", "InternalIP").put("address", config.address());
         addresses.addObject().put("type", "Hostname").put("address", config.name());
-        // The agent serves no kubelet API yet (logs, exec): port 0 says so rather than inviting connections.
-        status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", 0);
+        status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", kubeletPort);
         status.putObject("nodeInfo")
                 .put("machineID", info.machineId())
                 .put("systemUUID", info.systemUuid())

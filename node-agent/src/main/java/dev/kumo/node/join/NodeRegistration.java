@@ -24,10 +24,17 @@ public final class NodeRegistration {
 
     private final KubeClient client;
     private final NodeConfig config;
+    private final Map<String, String> annotations;
 
     public NodeRegistration(KubeClient client, NodeConfig config) {
+        this(client, config, Map.of());
+    }
+
+    /** @param annotations set on the Node besides the attach/detach one (the kubelet endpoint's certificate) */
+    public NodeRegistration(KubeClient client, NodeConfig config, Map<String, String> annotations) {
         this.client = client;
         this.config = config;
+        this.annotations = Map.copyOf(annotations);
     }
 
     /** Creates or reconciles the Node; {@code status} is the first status (used only when creating). */
@@ -36,7 +43,8 @@ public final class NodeRegistration {
         ObjectNode metadata = node.putObject("metadata").put("name", config.name());
         ObjectNode labels = metadata.putObject("labels");
         labels().forEach(labels::put);
-        metadata.putObject("annotations").put(ATTACH_DETACH_ANNOTATION, "true");
+        ObjectNode annotationNode = metadata.putObject("annotations").put(ATTACH_DETACH_ANNOTATION, "true");
+        annotations.forEach(annotationNode::put);
         ObjectNode spec = node.putObject("spec").put("podCIDR", config.podCidr());
         spec.putArray("podCIDRs").add(config.podCidr());
         if (!config.taints().isEmpty()) {
@@ -72,6 +80,11 @@ public final class NodeRegistration {
                 .asText(null))) {
             patchMetadata(patch, "annotations").put(ATTACH_DETACH_ANNOTATION, "true");
         }
+        annotations.forEach((key, value) -> {
+            if (!value.equals(existing.path("metadata").path("annotations").path(key).asText(null))) {
+                patchMetadata(patch, "annotations").put(key, value);
+            }
+        });
         String podCidr = existing.path("spec").path("podCIDR").asText("");
         if (podCidr.isEmpty()) {
             ObjectNode spec = patch.putObject("spec").put("podCIDR", config.podCidr());

@@ -3,6 +3,7 @@ package dev.kumo.node.pods;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What runs a node's pods: the seam between the agent's pod sync (which talks to the API) and a container runtime
@@ -41,6 +42,14 @@ public interface PodRuntime extends AutoCloseable {
 
     /** Removes what is left of the pod (containers, sandbox, IP). Nothing happens for an unknown uid. */
     void remove(String podUid) throws Exception;
+
+    /**
+     * Logs, exec and port-forward of the runtime's containers; empty for a runtime that runs none (the simulated
+     * one), whose pods the kubelet endpoint then answers with 400.
+     */
+    default Optional<ContainerStreams> streams() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -92,9 +92,7 @@ class CriRuntimeTest {
             assertThat(container.path("state").path("running").hasNonNull("startedAt")).isTrue();
             assertThat(running.path("status").path("hostIP").asText()).isEqualTo("127.0.0.1");
 
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + podIp + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = get("http://" + podIp + ":8080/");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello from web\n");
 
@@ -131,9 +129,7 @@ class CriRuntimeTest {
 
             String podIp = await("env", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
                     .path("podIP").asText();
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + podIp + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = get("http://" + podIp + ":8080/");
             assertThat(response.body()).isEqualTo("hello blue s3cret blue\n");
 
             ObjectNode failing = await("no-config",
@@ -176,14 +172,10 @@ class CriRuntimeTest {
 
             String podIp = await("vol", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
                     .path("podIP").asText();
-            HttpClient http = HttpClient.newHttpClient();
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080/index.html"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body())
+            assertThat(get("http://" + podIp + ":8080/index.html").body())
                     .as("configMap and secret content, the namespace file, and no write to a configMap volume")
                     .isEqualTo("hello\ns3cret\ndefault");
-            String tokenLength = http.send(HttpRequest.newBuilder(URI.create("http://" + podIp
-                    + ":8080/token-length")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().trim();
+            String tokenLength = get("http://" + podIp + ":8080/token-length").body().trim();
             assertThat(Integer.parseInt(tokenLength)).as("a service-account token").isGreaterThan(100);
             assertThat(Files.readString(host.resolve("made/out"))).isEqualTo("from-the-pod\n");
 
@@ -280,6 +272,25 @@ class CriRuntimeTest {
                     .getContainersCount()).as("nothing started again").isEqualTo(1);
             admin.delete(ResourceType.PODS, "default", "kept", admin.mapper().createObjectNode());
             awaitGone("kept", Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * GET, retried while the connection is refused: without a readiness probe a pod is Ready once its container
+     * runs, which can be a moment before httpd listens.
+     */
+    private static HttpResponse<String> get(String url) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -57,10 +57,19 @@ final class CriTestNode implements AutoCloseable {
     }
 
     NodeAgent agent(ApiEndpoint api, String bootstrapToken, String name) throws InterruptedException {
+        return agent(api, bootstrapToken, name, false);
+    }
+
+    /** @param kubeletApi whether the agent serves its kubelet endpoint (logs, exec, port-forward) on loopback */
+    NodeAgent agent(ApiEndpoint api, String bootstrapToken, String name, boolean kubeletApi)
+            throws InterruptedException {
         NodeConfig config = NodeConfig.of(name, "127.0.0.1", podCidr, NodeCapacity.of("2", "4Gi", "20Gi"));
         NodeAgent agent = new NodeAgent(api, bootstrapToken, config,
                 runtime.factory(config, Clock.systemUTC()),
                 NodeSystemInfo.simulated(name, runtime.runtimeVersion()), Clock.systemUTC(), 16);
+        if (kubeletApi) {
+            agent.serveKubeletApi(new java.net.InetSocketAddress("127.0.0.1", 0));
+        }
         agent.start(Duration.ofSeconds(30));
         return agent;
     }

@@ -16,6 +16,7 @@ public final class NodeTestCluster implements AutoCloseable {
     private final String bootstrapToken = BootstrapTokens.create(cluster.admin(), Clock.systemUTC(),
             Duration.ofHours(1), "node agent tests").token();
     private final ApiEndpoint endpoint = ApiEndpoint.of(cluster.server(), null);
+    private dev.kumo.apiserver.front.ApiFront tlsFront;
 
     /**
      * The test API runs no control loops, so nothing publishes {@code kube-root-ca.crt}, which every pod's
@@ -36,6 +37,15 @@ public final class NodeTestCluster implements AutoCloseable {
         return cluster.admin();
     }
 
+    /** The API's URL (plain HTTP on loopback) and the admin's token, for kubectl and raw requests. */
+    public java.net.URI server() {
+        return cluster.server();
+    }
+
+    public String adminToken() {
+        return cluster.adminToken();
+    }
+
     public ApiEndpoint endpoint() {
         return endpoint;
     }
@@ -44,8 +54,29 @@ public final class NodeTestCluster implements AutoCloseable {
         return bootstrapToken;
     }
 
+    /**
+     * The same API over HTTPS (a certificate of its own, which clients must not verify), started on first use:
+     * kubectl sends no bearer token over plain HTTP.
+     */
+    public synchronized java.net.URI tlsServer() {
+        if (tlsFront == null) {
+            try {
+                tlsFront = new dev.kumo.apiserver.front.ApiFront(new java.net.InetSocketAddress("127.0.0.1", 0),
+                        dev.kumo.node.server.ServingCertificate.create("localhost", java.util.List.of("127.0.0.1"))
+                                .tls(), cluster.handler());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            tlsFront.start();
+        }
+        return java.net.URI.create("https://127.0.0.1:" + tlsFront.address().getPort());
+    }
+
     @Override
     public void close() {
+        if (tlsFront != null) {
+            tlsFront.close();
+        }
         cluster.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.kumo.apiserver.front;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpExchange;
+import dev.kumo.apimachinery.kubelet.HttpHead;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -31,7 +32,24 @@ final class PayloadFormat2 {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) ->
                 headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        String rawQuery = exchange.getRequestURI().getRawQuery();
+        return toEvent(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(), headers, exchange.getRequestBody().readAllBytes(),
+                exchange.getProtocol(), exchange.getRemoteAddress().getAddress().getHostAddress(), domainName);
+    }
+
+    /** A request the front read itself (an upgrade request; it has no body). */
+    static APIGatewayV2HTTPEvent toEvent(HttpHead head, String sourceIp, String domainName) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        head.headers().forEach(header -> headers.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(),
+                (a, b) -> a + "," + b));
+        String rawQuery = head.rawQuery();
+        return toEvent(head.method(), head.path(), rawQuery.isEmpty() ? null : rawQuery, headers, new byte[0],
+                "HTTP/1.1", sourceIp, domainName);
+    }
+
+    private static APIGatewayV2HTTPEvent toEvent(String method, String rawPath, String rawQuery,
+                                                 Map<String, String> headers, byte[] body, String protocol,
+                                                 String sourceIp, String domainName) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&")) {
@@ -43,13 +61,12 @@ final class PayloadFormat2 {
                 }
             }
         }
-        byte[] body = exchange.getRequestBody().readAllBytes();
         boolean text = isText(headers.get("content-type"));
         long now = System.currentTimeMillis();
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey("$default")
-                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawPath(rawPath)
                 .withRawQueryString(rawQuery == null ? "" : rawQuery)
                 .withHeaders(headers)
                 .withQueryStringParameters(parameters.isEmpty() ? null : parameters)
@@ -64,10 +81,10 @@ final class PayloadFormat2 {
                         .withTime(ZonedDateTime.now(ZoneOffset.UTC).format(REQUEST_TIME))
                         .withTimeEpoch(now)
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(exchange.getRequestMethod())
-                                .withPath(exchange.getRequestURI().getRawPath())
-                                .withProtocol(exchange.getProtocol())
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withMethod(method)
+                                .withPath(rawPath)
+                                .withProtocol(protocol)
+                                .withSourceIp(sourceIp)
                                 .withUserAgent(headers.getOrDefault("user-agent", ""))
                                 .build())
                         .build())

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * What the API answers: a complete body, or a stream (a watch) that the host either streams to the client (the
- * local front) or collects until its deadline (API Gateway, which ends requests after 30 s).
+ * local front) or collects until its deadline (API Gateway, which ends requests after 30 s), or an upgrade (exec,
+ * port-forward) that only a host owning the client's connection can carry out.
  */
-public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.Streaming {
+public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.Streaming, ApiResponse.Upgrade {
 
     int status();
 
@@ -24,6 +25,31 @@ public sealed interface ApiResponse permits ApiResponse.Complete, ApiResponse.St
         public Streaming {
             headers = Map.copyOf(headers);
         }
+    }
+
+    /**
+     * A connection upgrade: the host hands the client's connection, right after the request head, to
+     * {@link Tunnel#connect}, which writes the whole response itself (the far side's {@code 101 Switching
+     * Protocols} or its refusal) and then carries the upgraded protocol. A host that cannot (API Gateway) answers
+     * 400 instead.
+     */
+    record Upgrade(Tunnel tunnel) implements ApiResponse {
+        @Override
+        public int status() {
+            return 101;
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return Map.of();
+        }
+    }
+
+    /** Carries an upgraded connection; returns when it ended, the client's connection closed. */
+    @FunctionalInterface
+    interface Tunnel {
+        void connect(java.io.InputStream clientIn, OutputStream clientOut, java.io.Closeable client)
+                throws IOException;
     }
 
     /** Writes a streamed body. Each {@link Sink#send} is one line of a watch, flushed to the client at once. */

@@ -4,18 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.kumo.apimachinery.kubelet.HttpHead;
 import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
+import dev.kumo.apiserver.kubelet.PodStreams;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,11 +48,15 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiResponse response = handle(event);
+        if (response instanceof ApiResponse.Upgrade) {
+            response = PodStreams.cannotUpgrade("API Gateway");
+        }
         long budget = context == null ? MAX_WATCH_MILLIS
                 : Math.min(MAX_WATCH_MILLIS, context.getRemainingTimeInMillis() - 1_000);
         byte[] body = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, budget);
+            case ApiResponse.Upgrade upgrade -> throw new IllegalStateException("answered above");
         };
         Map<String, String> headers = new HashMap<>(response.headers());
         headers.remove("Transfer-Encoding");
@@ -102,20 +105,7 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** Parses the raw query string, keeping repeated parameters apart (the parsed map joins them with commas). */
     static Map<String, List<String>> parseQuery(String raw) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return query;
-        }
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return query;
+        return HttpHead.parseQuery(raw);
     }
 
     private static byte[] collect(ApiResponse.Streaming streaming, long budgetMillis) {

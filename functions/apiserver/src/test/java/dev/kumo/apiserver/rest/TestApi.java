@@ -191,6 +191,7 @@ final class TestApi {
         byte[] bytes = switch (response) {
             case ApiResponse.Complete complete -> complete.body();
             case ApiResponse.Streaming streaming -> collect(streaming, 1500);
+            case ApiResponse.Upgrade upgrade -> new byte[0]; // no connection to hand over in these tests
         };
         String text = new String(bytes, StandardCharsets.UTF_8);
         JsonNode json;

@@ -50,6 +50,7 @@ public final class TestCluster implements AutoCloseable {
     private final String schedulerToken = "sched-" + UUID.randomUUID();
     private final String cloudControllerToken = "ccm-" + UUID.randomUUID();
     private final ApiFront front;
+    private final ApiGatewayHandler handler;
     private final URI server;
     private final CallerBreakdown requests = new CallerBreakdown();
     private final StoreTables tables;
@@ -76,8 +77,8 @@ public final class TestCluster implements AutoCloseable {
                     security, "");
             api.measureRequests(requests);
             api.bootstrap();
-            front = new ApiFront(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
-                    new ApiGatewayHandler(api));
+            handler = new ApiGatewayHandler(api);
+            front = new ApiFront(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, handler);
             front.start();
             server = URI.create("http://127.0.0.1:" + front.address().getPort());
         } catch (IOException e) {
@@ -112,6 +113,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** The API's address (plain HTTP on loopback), for tools such as kubectl. */
+    /** The API's handler, for a test that serves it a second way (over TLS, for kubectl's exec and port-forward). */
+    public ApiGatewayHandler handler() {
+        return handler;
+    }
+
     public URI server() {
         return server;
     }

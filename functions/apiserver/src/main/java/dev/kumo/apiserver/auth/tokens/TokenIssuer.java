@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.kumo.apimachinery.kubelet.KubeletApi;
 import dev.kumo.apiserver.auth.UserInfo;
 
 import java.time.Clock;
@@ -61,6 +62,15 @@ public final class TokenIssuer {
     /** A node credential: subject {@code system:node:<name>}, for the API's own audiences. */
     public IssuedToken nodeToken(String nodeName, List<String> audiences, long seconds) {
         return sign(base(TokenSettings.NODE_ISSUER, UserInfo.NODE_USER_PREFIX + nodeName, audiences, seconds));
+    }
+
+    /**
+     * The API server's credential for one request to a node agent's kubelet endpoint ({@link KubeletApi}): its own
+     * issuer (no API verifier accepts it), for that node's audience and that request, valid for a minute.
+     */
+    public IssuedToken kubeletClientToken(String nodeName, String request) {
+        return sign(base(KubeletApi.ISSUER, KubeletApi.SUBJECT, List.of(KubeletApi.audience(nodeName)),
+                KubeletApi.TOKEN_SECONDS).claim(KubeletApi.REQUEST_CLAIM, request));
     }
 
     public JwtVerifier serviceAccountVerifier() {

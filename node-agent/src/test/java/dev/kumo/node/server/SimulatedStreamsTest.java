@@ -1,0 +1,100 @@
+package dev.kumo.node.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.node.NodeAgent;
+import dev.kumo.node.NodeCapacity;
+import dev.kumo.node.NodeConfig;
+import dev.kumo.node.NodeSystemInfo;
+import dev.kumo.node.RuntimeConfig;
+import dev.kumo.node.testing.NodeTestCluster;
+import dev.kumo.node.testing.PodWaits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+
+import static dev.kumo.controllers.testing.TestCluster.object;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Logs and exec of pods whose node runs no containers: a simulated node serving no kubelet endpoint, and one that
+ * serves it over the simulated runtime. Both answer 400 saying why, through the API; the second proves the API
+ * server reaches the endpoint (pinned certificate, its token accepted).
+ */
+class SimulatedStreamsTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static NodeTestCluster cluster;
+    private static NodeAgent silent;
+    private static NodeAgent serving;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new NodeTestCluster();
+        silent = agent("sim-silent", false);
+        serving = agent("sim-serving", true);
+        for (String node : new String[] {"sim-silent", "sim-serving"}) {
+            cluster.admin().create(ResourceType.PODS, "default", object("""
+                    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s"},
+                     "spec": {"nodeName": "%s", "containers": [{"name": "c", "image": "busybox"}]}}"""
+                    .formatted(node, node)));
+            PodWaits.await(cluster.admin(), node, pod -> "Running".equals(pod.path("status").path("phase")
+                    .asText()), Duration.ofSeconds(30));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (silent != null) {
+            silent.close();
+        }
+        if (serving != null) {
+            serving.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static NodeAgent agent(String name, boolean kubeletApi) throws InterruptedException {
+        NodeConfig config = NodeConfig.of(name, "127.0.0.1", name.equals("sim-silent") ? "10.244.1.0/24"
+                : "10.244.2.0/24", NodeCapacity.of("2", "4Gi", "20Gi"));
+        RuntimeConfig runtime = new RuntimeConfig.Simulated();
+        NodeAgent agent = new NodeAgent(cluster.endpoint(), cluster.bootstrapToken(), config,
+                runtime.factory(config, Clock.systemUTC()), NodeSystemInfo.simulated(name, runtime.runtimeVersion()),
+                Clock.systemUTC(), 4);
+        if (kubeletApi) {
+            agent.serveKubeletApi(new InetSocketAddress("127.0.0.1", 0));
+        }
+        agent.start(Duration.ofSeconds(30));
+        return agent;
+    }
+
+    @Test
+    void aNodeServingNoEndpointIsNamedInTheAnswer() throws Exception {
+        assertThat(message("/api/v1/namespaces/default/pods/sim-silent/log"))
+                .startsWith("node \"sim-silent\" serves no kubelet endpoint (its port is 0)");
+    }
+
+    @Test
+    void theSimulatedRuntimeSaysItRunsNoContainers() throws Exception {
+        assertThat(message("/api/v1/namespaces/default/pods/sim-serving/log"))
+                .isEqualTo("the simulated runtime runs no containers: no logs, exec or port-forward on node "
+                        + "sim-serving");
+    }
+
+    private static String message(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(cluster.server() + path)).header("Authorization", "Bearer " + cluster.adminToken())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        return MAPPER.readTree(response.body()).path("message").asText();
+    }
+}
