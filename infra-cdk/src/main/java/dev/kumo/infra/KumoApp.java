@@ -21,7 +21,12 @@ public final class KumoApp {
 
     public static void main(String[] args) {
         App app = new App();
-        DeploymentConfig config = DeploymentConfig.from(app, System.getenv());
+        wire(app, DeploymentConfig.from(app, System.getenv()));
+        app.synth();
+    }
+
+    /** Adds the cluster's stacks to {@code app}. */
+    static void wire(App app, DeploymentConfig config) {
         // Cost allocation: activate this tag in Billing to see what one cluster costs.
         Tags.of(app).add("kumo:cluster", config.cluster());
 
@@ -44,6 +49,5 @@ public final class KumoApp {
                 .apiserverJar(config.apiserverJar())
                 .controllersJar(config.controllersJar())
                 .build());
-        app.synth();
     }
 }

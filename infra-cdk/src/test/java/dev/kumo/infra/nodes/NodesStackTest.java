@@ -180,6 +180,31 @@ class NodesStackTest {
     }
 
     @Test
+    void theSettingsTheUserDataWritesAreTheOnesTheAgentReads() throws Exception {
+        String script = userData(template(false, NodeArchitecture.ARM64));
+        String heredoc = script.substring(script.indexOf("cat > /etc/kumo/node-agent.conf <<KUMO_EOF\n"));
+        heredoc = heredoc.substring(heredoc.indexOf('\n') + 1);
+        heredoc = heredoc.substring(0, heredoc.indexOf("KUMO_EOF\n"));
+        String filled = heredoc.replace("$server", "https://a1.execute-api.eu-west-1.amazonaws.com")
+                .replace("$name", "ip-10-0-1-5.eu-west-1.compute.internal").replace("$address", "10.0.1.5")
+                .replace("$pod_cidr", "100.65.5.0/24");
+        assertThat(filled).doesNotContain("$");
+        Path file = Files.createTempFile("node-agent", ".conf");
+        Files.writeString(file, filled);
+        dev.kumo.node.main.AgentSettings settings = dev.kumo.node.main.AgentSettings.read(file);
+        assertThat(settings.server()).hasToString("https://a1.execute-api.eu-west-1.amazonaws.com");
+        assertThat(settings.caFile()).isNull(); // API Gateway's certificate: the JVM's roots
+        assertThat(settings.bootstrapTokenFile()).isEqualTo(Path.of("/etc/kumo/bootstrap-token"));
+        assertThat(settings.nodeName()).isEqualTo("ip-10-0-1-5.eu-west-1.compute.internal");
+        assertThat(settings.address()).isEqualTo("10.0.1.5");
+        assertThat(settings.podCidr()).isEqualTo("100.65.5.0/24");
+        assertThat(settings.clusterCidr()).isEqualTo(NodeNetwork.CLUSTER_CIDR);
+        assertThat(settings.criSocket()).isEqualTo(Path.of("/run/containerd/containerd.sock"));
+        assertThat(settings.cniConfDir()).isEqualTo(Path.of("/etc/cni/net.d"));
+        assertThat(NodeUserData.dist(NodeUserData.CONTAINERD_FILE)).contains("conf_dir = \"" + settings.cniConfDir() + "\"");
+    }
+
+    @Test
     void podCidrsFollowFromTheNodeAddressWithoutOverlap() throws Exception {
         // The user data's arithmetic, run by bash on addresses across the node subnets' /18.
         String script = "for address in 10.0.0.4 10.0.15.255 10.0.16.5 10.0.63.254; do "
