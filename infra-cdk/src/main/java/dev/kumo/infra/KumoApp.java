@@ -26,7 +26,7 @@ public final class KumoApp {
     }
 
     /** Adds the cluster's stacks to {@code app}. */
-    static void wire(App app, DeploymentConfig config) {
+    public static void wire(App app, DeploymentConfig config) {
         // Cost allocation: activate this tag in Billing to see what one cluster costs.
         Tags.of(app).add("kumo:cluster", config.cluster());
 

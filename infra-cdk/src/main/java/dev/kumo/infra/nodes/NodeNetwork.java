@@ -50,9 +50,10 @@ public final class NodeNetwork extends Construct {
                 .vpcId(vpc.getRef()).internetGatewayId(igw.getRef()).build();
 
         CfnRouteTable publicRoutes = CfnRouteTable.Builder.create(this, "PublicRoutes").vpcId(vpc.getRef()).build();
-        CfnRoute.Builder.create(this, "PublicDefault").routeTableId(publicRoutes.getRef())
-                .destinationCidrBlock("0.0.0.0/0").gatewayId(igw.getRef()).build()
-                .addDependency(attachment);
+        CfnRoute publicDefault = CfnRoute.Builder.create(this, "PublicDefault").routeTableId(publicRoutes.getRef())
+                .destinationCidrBlock("0.0.0.0/0").gatewayId(igw.getRef()).build();
+        // A route to the gateway fails until the gateway is attached to the VPC.
+        publicDefault.getNode().addDependency(attachment);
         for (int zone = 0; zone < ZONES; zone++) {
             publicSubnets.add(subnet("Public" + zone, vpcCidr, zone, zone, true, publicRoutes).getRef());
         }

@@ -110,7 +110,7 @@ public final class NodesStack extends Stack {
     private SecurityGroup nodeSecurityGroup(NodesStackProps props) {
         SecurityGroup group = SecurityGroup.Builder.create(this, "Nodes")
                 .vpc(network.vpc())
-                .description("kumo " + cluster + " nodes: pod traffic, NodePorts, the agent's port; no SSH (use SSM)")
+                .description("kumo " + cluster + " nodes: pod traffic, NodePorts, the agent port; no SSH (use SSM)")
                 .allowAllOutbound(true)
                 .build();
         group.addIngressRule(group, Port.allTraffic(), "nodes to nodes");
@@ -120,8 +120,8 @@ public final class NodesStack extends Stack {
         Port nodePortsUdp = Port.udpRange(NODE_PORT_MIN, NODE_PORT_MAX);
         group.addIngressRule(Peer.ipv4(props.vpcCidr()), nodePortsTcp, "NodePorts from the VPC (load balancer health checks)");
         group.addIngressRule(Peer.ipv4(props.vpcCidr()), nodePortsUdp, "UDP NodePorts from the VPC");
-        group.addIngressRule(loadBalancers, nodePortsTcp, "NodePorts from the Services' load balancers");
-        group.addIngressRule(loadBalancers, nodePortsUdp, "UDP NodePorts from the Services' load balancers");
+        group.addIngressRule(loadBalancers, nodePortsTcp, "NodePorts from the Service load balancers");
+        group.addIngressRule(loadBalancers, nodePortsUdp, "UDP NodePorts from the Service load balancers");
         group.addIngressRule(Peer.ipv4(props.vpcCidr()), Port.tcp(AGENT_PORT), "the node agent from the VPC only");
         return group;
     }

@@ -87,7 +87,7 @@ class NodesStackTest {
     void securityGroupsOpenPodTrafficNodePortsAndTheAgentButNoSsh() {
         Template template = template(false, NodeArchitecture.ARM64);
         String nodes = template.findResources("AWS::EC2::SecurityGroup", Map.of("Properties",
-                Map.of("GroupDescription", "kumo prod nodes: pod traffic, NodePorts, the agent's port; no SSH (use SSM)")))
+                Map.of("GroupDescription", "kumo prod nodes: pod traffic, NodePorts, the agent port; no SSH (use SSM)")))
                 .keySet().iterator().next();
         String balancers = template.findResources("AWS::EC2::SecurityGroup").keySet().stream()
                 .filter(id -> !id.equals(nodes)).findFirst().orElseThrow();
