@@ -360,6 +360,53 @@ else
   lifecycle_tests
 fi
 
+# ---- AWS commands' usage, and the local backup/restore round trip (no Java, no AWS needed) --------
+echo "  -- deploy/kubeconfig/destroy usage, local backup and restore"
+fresh_env
+run kubeconfig;              check "kubeconfig without --aws: usage error" 2 'only --aws for now' 'Usage:'
+run kubeconfig --aws --bogus; check "kubeconfig: an unknown option is a usage error" 2 "unknown option '--bogus'"
+run node-token;              check "node-token without --aws: usage error" 2 'only --aws for now'
+run deploy --help;           check "deploy --help shows the AWS commands" 0 'deploy \[CDK_ARGS' 'kubeconfig --aws' 'destroy' 'restore --to'
+run restore;                 check "restore without --to: usage error" 2 'restore: --to TIME is required'
+run restore --to not-a-time; check "restore --to garbage: usage error" 2 "--to wants a time"
+run backup --bogus;          check "backup: an unknown option is a usage error" 2 "unknown option '--bogus'"
+run backup;                  check "backup without data says so" 1 'nothing to back up'
+
+mkdir -p "$HOME_DIR/dynamodb" "$HOME_DIR/pki"
+echo first >"$HOME_DIR/dynamodb/shared-local-instance.db"
+echo key-one >"$HOME_DIR/pki/sa.key"
+run backup; check "backup of a stopped cluster writes a snapshot" 0 "backed up dynamodb pki into $HOME_DIR/backups/kumo-[0-9]{8}T[0-9]{6}Z.tar.gz"
+first_time=$(sed -n 's/.*(or --to \([^)]*\)).*/\1/p' <<<"$OUT")
+sleep 1.1 # a second snapshot in another second
+echo second >"$HOME_DIR/dynamodb/shared-local-instance.db"
+echo key-two >"$HOME_DIR/pki/sa.key"
+run backup; check "a second backup" 0 'backed up'
+echo third >"$HOME_DIR/dynamodb/shared-local-instance.db"
+
+run restore --to "$first_time"
+check "restore --to the first backup's time" 0 'restored .*kumo-.*tar.gz' 'replaced-'
+if [[ $(cat "$HOME_DIR/dynamodb/shared-local-instance.db") == first && $(cat "$HOME_DIR/pki/sa.key") == key-one ]]; then
+  pass "the first snapshot's data and keys are back"
+else
+  fail "the first snapshot's data and keys are back" "found $(cat "$HOME_DIR/dynamodb/shared-local-instance.db")"
+fi
+if grep -rqx third "$HOME_DIR"/backups/replaced-*/dynamodb/ 2>/dev/null; then pass "what a restore replaced is kept"; else fail "what a restore replaced is kept" "no replaced-*/dynamodb with the data"; fi
+run restore --to latest
+if [[ $RC == 0 && $(cat "$HOME_DIR/dynamodb/shared-local-instance.db") == second ]]; then pass "restore --to latest takes the newest"; else fail "restore --to latest takes the newest" "rc $RC"; fi
+run restore --to 2001-01-01T00:00:00Z; check "restore before any backup fails" 1 'no backup in .* at or before'
+
+# A running cluster (a process whose command line names the cluster's main class) refuses both.
+bash -c 'sleep 300; :' dev.kumo.local.Main &
+fake_pid=$!
+STARTED_PIDS+=("$fake_pid")
+echo "$fake_pid" >"$HOME_DIR/kumo.pid"
+run backup;              check "backup refuses while the cluster runs" 1 "the cluster is running \(pid $fake_pid\)" 'down'
+run restore --to latest; check "restore refuses while the cluster runs" 1 "the cluster is running \(pid $fake_pid\)"
+if [[ $(cat "$HOME_DIR/dynamodb/shared-local-instance.db") == second ]]; then pass "a refused restore changes nothing"; else fail "a refused restore changes nothing" "data changed"; fi
+kill "$fake_pid" 2>/dev/null || true
+wait "$fake_pid" 2>/dev/null || true
+rm -f "$HOME_DIR/kumo.pid"
+
 # ---- lint ----------------------------------------------------------------------------------------
 echo "  -- shellcheck"
 if command -v shellcheck >/dev/null; then

@@ -2,6 +2,8 @@ package dev.kumo.infra;
 
 import dev.kumo.infra.controlplane.ControlPlaneStack;
 import dev.kumo.infra.controlplane.ControlPlaneStackProps;
+import dev.kumo.infra.nodes.NodesStack;
+import dev.kumo.infra.nodes.NodesStackProps;
 import dev.kumo.infra.state.StateStack;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
@@ -9,7 +11,8 @@ import software.amazon.awscdk.Tags;
 
 /**
  * The CDK app: one stack per deployable unit, wired together. The state stack holds what must outlive every
- * deployment (the store); the control plane stack holds compute that can be replaced at will.
+ * deployment (the store); the nodes stack the network and launch template nodes run from; the control plane stack
+ * holds compute that can be replaced at will.
  * {@code ./kumo synth} runs it; see {@link DeploymentConfig} for its context.
  */
 public final class KumoApp {
@@ -18,20 +21,33 @@ public final class KumoApp {
 
     public static void main(String[] args) {
         App app = new App();
-        DeploymentConfig config = DeploymentConfig.from(app, System.getenv());
+        wire(app, DeploymentConfig.from(app, System.getenv()));
+        app.synth();
+    }
+
+    /** Adds the cluster's stacks to {@code app}. */
+    public static void wire(App app, DeploymentConfig config) {
         // Cost allocation: activate this tag in Billing to see what one cluster costs.
         Tags.of(app).add("kumo:cluster", config.cluster());
 
         StateStack state = new StateStack(app, config.stackId("state"), StackProps.builder().env(config.env()).build());
+        // The nodes stack does not reference the control plane (nodes read the API's URL from SSM at boot), so that
+        // the control plane can take the nodes' launch template and subnets for the cloud provider's functions.
+        new NodesStack(app, config.stackId("nodes"), NodesStackProps.builder()
+                .env(config.env())
+                .cluster(config.cluster())
+                .nodeAgentJar(config.nodeAgentJar())
+                .architecture(config.nodeArchitecture())
+                .privateNodes(config.privateNodes())
+                .build());
         new ControlPlaneStack(app, config.stackId("control-plane"), ControlPlaneStackProps.builder()
                 .env(config.env())
-                .store(state.store())
+                .store(config.restored() == null ? state.store() : state.restoredStore(config.restored()))
                 .keys(state.keys())
                 .cluster(config.cluster())
                 .admins(config.admins())
                 .apiserverJar(config.apiserverJar())
                 .controllersJar(config.controllersJar())
                 .build());
-        app.synth();
     }
 }

@@ -25,7 +25,7 @@ class CdkCliSynthTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
 
     @Test
-    void theCliSynthesizesBothStacks(@TempDir Path dir) throws IOException, InterruptedException {
+    void theCliSynthesizesEveryStack(@TempDir Path dir) throws IOException, InterruptedException {
         Path cli = MODULE.resolve("node_modules/aws-cdk/bin/cdk");
         assertThat(cli).as("the CDK CLI: run 'npm ci' in infra-cdk (./kumo test does)").exists();
         Path jar = Templates.standInJar(dir);
@@ -38,6 +38,7 @@ class CdkCliSynthTest {
                 "--app", java + " @target/cdk-app.args",
                 "-c", DeploymentConfig.APISERVER_JAR + "=" + jar,
                 "-c", DeploymentConfig.CONTROLLERS_JAR + "=" + jar,
+                "-c", DeploymentConfig.NODE_AGENT_JAR + "=" + jar,
                 "--output", out.toString());
         ProcessBuilder process = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);
         process.environment().put("CDK_DISABLE_VERSION_CHECK", "true");
@@ -59,7 +60,8 @@ class CdkCliSynthTest {
         JsonNode manifest = json.readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest.path("artifacts").has("kumo-state")).isTrue();
         assertThat(manifest.path("artifacts").has("kumo-control-plane")).isTrue();
-        for (String stack : List.of("kumo-state", "kumo-control-plane")) {
+        assertThat(manifest.path("artifacts").has("kumo-nodes")).isTrue();
+        for (String stack : List.of("kumo-state", "kumo-nodes", "kumo-control-plane")) {
             JsonNode template = json.readTree(out.resolve(stack + ".template.json").toFile());
             assertThat(template.path("Resources").size()).as(stack).isPositive();
         }

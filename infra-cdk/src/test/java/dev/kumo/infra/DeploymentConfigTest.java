@@ -1,5 +1,6 @@
 package dev.kumo.infra;
 
+import dev.kumo.infra.nodes.NodeArchitecture;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 
@@ -21,6 +22,25 @@ class DeploymentConfigTest {
         assertThat(config.apiserverJar()).isEqualTo(Path.of("api.jar"));
         assertThat(config.controllersJar()).isEqualTo(Path.of("controllers.jar"));
         assertThat(config.stackId("state")).isEqualTo("kumo-state");
+        assertThat(config.nodeAgentJar()).isEqualTo(Path.of("agent.jar"));
+        assertThat(config.nodeArchitecture()).isEqualTo(NodeArchitecture.ARM64);
+        assertThat(config.privateNodes()).isFalse();
+    }
+
+    @Test
+    void nodesArchitectureAndPrivateSubnetsComeFromTheContext() {
+        DeploymentConfig config = DeploymentConfig.from(app(with(jars(), DeploymentConfig.NODE_ARCH, "x86_64",
+                DeploymentConfig.PRIVATE_NODES, "true")), NO_CREDENTIALS);
+        assertThat(config.nodeArchitecture()).isEqualTo(NodeArchitecture.X86_64);
+        assertThat(config.privateNodes()).isTrue();
+        assertThatThrownBy(() -> DeploymentConfig.from(app(with(jars(), DeploymentConfig.NODE_ARCH, "s390x")),
+                NO_CREDENTIALS)).hasMessageContaining("s390x");
+        assertThatThrownBy(() -> DeploymentConfig.from(app(with(jars(), DeploymentConfig.PRIVATE_NODES, "yes")),
+                NO_CREDENTIALS)).hasMessageContaining(DeploymentConfig.PRIVATE_NODES);
+        Map<String, String> noAgent = new HashMap<>(jars());
+        noAgent.remove(DeploymentConfig.NODE_AGENT_JAR);
+        assertThatThrownBy(() -> DeploymentConfig.from(app(noAgent), NO_CREDENTIALS))
+                .hasMessageContaining(DeploymentConfig.NODE_AGENT_JAR);
     }
 
     @Test
@@ -51,7 +71,8 @@ class DeploymentConfigTest {
     }
 
     private static Map<String, String> jars() {
-        return Map.of(DeploymentConfig.APISERVER_JAR, "api.jar", DeploymentConfig.CONTROLLERS_JAR, "controllers.jar");
+        return Map.of(DeploymentConfig.APISERVER_JAR, "api.jar", DeploymentConfig.CONTROLLERS_JAR, "controllers.jar",
+                DeploymentConfig.NODE_AGENT_JAR, "agent.jar");
     }
 
     private static Map<String, String> with(Map<String, String> context, String... keysAndValues) {

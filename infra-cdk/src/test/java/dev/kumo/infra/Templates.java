@@ -27,6 +27,13 @@ public final class Templates {
         }
     }
 
+    /** {@link #app()} with more context ({@code -c} options), as the CLI passes them. */
+    public static App app(Map<String, String> context) {
+        App app = app();
+        context.forEach((key, value) -> app.getNode().setContext(key, value));
+        return app;
+    }
+
     /** A few bytes where the Lambda jar would be: synth hashes and copies it, nothing reads it. */
     public static Path standInJar(Path dir) {
         try {

@@ -3,6 +3,7 @@ package dev.kumo.infra.controlplane;
 import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.infra.constructs.KumoFunction;
 import dev.kumo.infra.constructs.KumoFunctionProps;
+import dev.kumo.infra.nodes.NodesStack;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Duration;
@@ -14,6 +15,7 @@ import software.amazon.awscdk.services.apigatewayv2.CfnIntegration;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -29,6 +31,8 @@ import java.util.Map;
  */
 public final class ControlPlaneStack extends Stack {
     public static final String API_HANDLER = "dev.kumo.apiserver.lambda.ApiGatewayHandler::handleRequest";
+    /** The output holding the API's URL: a kubeconfig's server ({@code ./kumo kubeconfig --aws} reads it). */
+    public static final String OUTPUT_API_ENDPOINT = "ApiEndpoint";
     public static final String COMPACTION_HANDLER = "dev.kumo.apiserver.lambda.CompactionHandler::handleRequest";
     /** Read by apiserver's {@code AwsIamAuthenticator}: the cluster id IAM tokens must be signed for. */
     public static final String ENV_CLUSTER_NAME = "KUMO_CLUSTER_NAME";
@@ -71,7 +75,14 @@ public final class ControlPlaneStack extends Stack {
                 props.loopSupportMemoryMb(), props.loopMaxConcurrency(), props.logRetention()));
         // The admins, and each loop's role as its loop's user: the loops authenticate with IAM tokens.
         server.function().addEnvironment(ENV_IAM_MAPPINGS, IamMappings.json(this, props.admins(), loops.identities()));
-        CfnOutput.Builder.create(this, "ApiEndpoint")
+        // Nodes read the API's URL here at boot: a name, not a CloudFormation reference, so the nodes stack does not
+        // depend on this one.
+        StringParameter.Builder.create(this, "ApiEndpointParameter")
+                .parameterName(NodesStack.apiEndpointParameter(props.cluster()))
+                .description("kumo " + props.cluster() + ": the API server's URL, read by nodes at boot")
+                .stringValue(api.getApiEndpoint())
+                .build();
+        CfnOutput.Builder.create(this, OUTPUT_API_ENDPOINT)
                 .description("The Kubernetes API: the server of a kubeconfig's cluster")
                 .value(api.getApiEndpoint())
                 .build();

@@ -1,5 +1,6 @@
 package dev.kumo.infra.state;
 
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -8,7 +9,9 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableAttributes;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kms.KeySpec;
@@ -29,8 +32,15 @@ public final class StateStack extends Stack {
     /** Sort key of the log: the revision. */
     static final String REVISION = "rv";
 
+    /** Outputs {@code ./kumo backup --aws} and {@code ./kumo restore --aws} read: the tables and their key. */
+    public static final String OUTPUT_OBJECTS_TABLE = "ObjectsTable";
+    public static final String OUTPUT_LOG_TABLE = "LogTable";
+    public static final String OUTPUT_STORE_KEY = "StoreKeyArn";
+
     private final ClusterStore store;
     private final ClusterKeys keys;
+    private final Table objects;
+    private final Table log;
 
     public StateStack(Construct scope, String id, StackProps props) {
         super(scope, id, props);
@@ -40,13 +50,19 @@ public final class StateStack extends Stack {
                 .enableKeyRotation(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        Table objects = table("Objects", key, Attribute.builder().name(KEY).type(AttributeType.STRING).build())
+        this.objects = table("Objects", key, Attribute.builder().name(KEY).type(AttributeType.STRING).build())
                 .build();
         // The stream drives the control loops; new images carry everything a record maps to keys from.
-        Table log = table("Log", key, Attribute.builder().name(REVISION).type(AttributeType.NUMBER).build())
+        this.log = table("Log", key, Attribute.builder().name(REVISION).type(AttributeType.NUMBER).build())
                 .stream(StreamViewType.NEW_IMAGE)
                 .build();
         this.store = new ClusterStore(objects, log, key);
+        CfnOutput.Builder.create(this, OUTPUT_OBJECTS_TABLE).value(objects.getTableName())
+                .description("The objects table (point-in-time recovery: ./kumo restore --aws)").build();
+        CfnOutput.Builder.create(this, OUTPUT_LOG_TABLE).value(log.getTableName())
+                .description("The event log table (point-in-time recovery: ./kumo restore --aws)").build();
+        CfnOutput.Builder.create(this, OUTPUT_STORE_KEY).value(key.getKeyArn())
+                .description("The key of the tables, their stream and backups; restored tables use it too").build();
         this.keys = new ClusterKeys(
                 Key.Builder.create(this, "SecretsKey")
                         .description("Wraps the data keys of kumo's Secrets, encrypted at rest by the API server")
@@ -64,6 +80,24 @@ public final class StateStack extends Stack {
 
     public ClusterStore store() {
         return store;
+    }
+
+    /**
+     * A store over tables restored from this stack's ({@code ./kumo restore --aws}) under the same key. Keeps
+     * exporting what the control plane imported from the original tables: CloudFormation refuses to drop an export
+     * while a stack still imports it, and the state stack is updated before the control plane.
+     */
+    public ClusterStore restoredStore(RestoredTables restored) {
+        for (String kept : new String[] {objects.getTableName(), objects.getTableArn(), log.getTableName(),
+                log.getTableArn(), log.getTableStreamArn()}) {
+            exportValue(kept);
+        }
+        ITable restoredObjects = Table.fromTableAttributes(this, "RestoredObjects", TableAttributes.builder()
+                .tableName(restored.objectsTable()).encryptionKey(store.key()).build());
+        ITable restoredLog = Table.fromTableAttributes(this, "RestoredLog", TableAttributes.builder()
+                .tableName(restored.logTable()).tableStreamArn(restored.logStreamArn()).encryptionKey(store.key())
+                .build());
+        return new ClusterStore(restoredObjects, restoredLog, store.key());
     }
 
     public ClusterKeys keys() {
