@@ -36,6 +36,7 @@ public final class NodeNetwork extends Construct {
     private final IVpc vpcRef;
     private final List<String> publicSubnets = new ArrayList<>();
     private final List<String> nodeSubnets = new ArrayList<>();
+    private final List<String> nodeSubnetsByZone = new ArrayList<>();
     private final CfnRouteTable nodeRoutes;
 
     public NodeNetwork(Construct scope, String id, String vpcCidr, boolean privateNodes) {
@@ -54,8 +55,11 @@ public final class NodeNetwork extends Construct {
                 .destinationCidrBlock("0.0.0.0/0").gatewayId(igw.getRef()).build();
         // A route to the gateway fails until the gateway is attached to the VPC.
         publicDefault.getNode().addDependency(attachment);
+        List<CfnSubnet> publicSubnetResources = new ArrayList<>();
         for (int zone = 0; zone < ZONES; zone++) {
-            publicSubnets.add(subnet("Public" + zone, vpcCidr, zone, zone, true, publicRoutes).getRef());
+            CfnSubnet subnet = subnet("Public" + zone, vpcCidr, zone, zone, true, publicRoutes);
+            publicSubnetResources.add(subnet);
+            publicSubnets.add(subnet.getRef());
         }
 
         if (privateNodes) {
@@ -66,11 +70,11 @@ public final class NodeNetwork extends Construct {
             CfnRoute.Builder.create(this, "PrivateDefault").routeTableId(nodeRoutes.getRef())
                     .destinationCidrBlock("0.0.0.0/0").natGatewayId(nat.getRef()).build();
             for (int zone = 0; zone < ZONES; zone++) {
-                nodeSubnets.add(subnet("Private" + zone, vpcCidr, ZONES + zone, zone, false, nodeRoutes).getRef());
+                addNodeSubnet(subnet("Private" + zone, vpcCidr, ZONES + zone, zone, false, nodeRoutes));
             }
         } else {
             this.nodeRoutes = publicRoutes;
-            nodeSubnets.addAll(publicSubnets);
+            publicSubnetResources.forEach(this::addNodeSubnet);
         }
         this.vpcRef = Vpc.fromVpcAttributes(this, "Ref", VpcAttributes.builder()
                 .vpcId(vpc.getRef())
@@ -108,6 +112,16 @@ public final class NodeNetwork extends Construct {
     /** Where nodes are launched: the public subnets, or the private ones with {@code privateNodes}. */
     public List<String> nodeSubnets() {
         return List.copyOf(nodeSubnets);
+    }
+
+    /** The node subnets as {@code zone=subnet} (what the aws cloud provider's {@code KUMO_NODE_SUBNETS} reads). */
+    public List<String> nodeSubnetsByZone() {
+        return List.copyOf(nodeSubnetsByZone);
+    }
+
+    private void addNodeSubnet(CfnSubnet subnet) {
+        nodeSubnets.add(subnet.getRef());
+        nodeSubnetsByZone.add(Fn.join("=", List.of(subnet.getAttrAvailabilityZone(), subnet.getRef())));
     }
 
     /** Where internet-facing load balancers go: the public subnets. */

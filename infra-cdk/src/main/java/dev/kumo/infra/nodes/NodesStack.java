@@ -186,7 +186,7 @@ public final class NodesStack extends Stack {
         Map<String, String> environment = new TreeMap<>();
         environment.put(ENV_CLUSTER, cluster);
         environment.put(ENV_LAUNCH_TEMPLATE_ID, launchTemplate.getLaunchTemplateId());
-        environment.put(ENV_NODE_SUBNETS, Fn.join(",", network.nodeSubnets()));
+        environment.put(ENV_NODE_SUBNETS, Fn.join(",", network.nodeSubnetsByZone()));
         environment.put(ENV_LB_SUBNETS, Fn.join(",", network.loadBalancerSubnets()));
         environment.put(ENV_ROUTE_TABLE_ID, network.nodeRouteTableId());
         return environment;

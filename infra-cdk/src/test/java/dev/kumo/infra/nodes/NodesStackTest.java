@@ -225,6 +225,10 @@ class NodesStackTest {
         assertThat(environment).containsOnlyKeys(NodesStack.ENV_CLUSTER, NodesStack.ENV_LAUNCH_TEMPLATE_ID,
                 NodesStack.ENV_NODE_SUBNETS, NodesStack.ENV_LB_SUBNETS, NodesStack.ENV_ROUTE_TABLE_ID);
         assertThat(environment.get(NodesStack.ENV_CLUSTER)).isEqualTo("prod");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                stack.resolve(environment.get(NodesStack.ENV_NODE_SUBNETS))).toString())
+                .as("zone=subnet pairs, as the aws provider's AwsCloudConfig reads them")
+                .contains("{\"Fn::Join\":[\"=\",[{\"Fn::GetAtt\":[").contains("\"AvailabilityZone\"]}");
         assertThat(template.findOutputs("*").keySet()).contains(NodesStack.OUTPUT_VPC, NodesStack.OUTPUT_LAUNCH_TEMPLATE,
                 NodesStack.OUTPUT_NODE_SUBNETS, NodesStack.OUTPUT_LB_SUBNETS, NodesStack.OUTPUT_ROUTE_TABLE,
                 NodesStack.OUTPUT_NODE_SECURITY_GROUP, NodesStack.OUTPUT_LB_SECURITY_GROUP,
