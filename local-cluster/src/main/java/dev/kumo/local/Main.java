@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./kumo up}: starts the embedded local cluster and runs until SIGTERM.
  * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443),
- * {@code --nodes N} (simulated nodes, 1 by default; 0 for none).
+ * {@code --nodes N} (1 by default; 0 for none), {@code --runtime cri|simulated|auto} (the nodes' runtime, auto by
+ * default: cri where this host can run it, see {@link NodeRuntimeChoice}).
  */
 public final class Main {
     private Main() {
@@ -18,12 +19,14 @@ public final class Main {
         boolean ephemeral = false;
         String listen = "127.0.0.1:6443";
         int nodes = 1;
+        String runtime = NodeRuntimeChoice.AUTO;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(value(args, ++i, "--home"));
                 case "--ephemeral" -> ephemeral = true;
                 case "--listen" -> listen = value(args, ++i, "--listen");
                 case "--nodes" -> nodes = count(value(args, ++i, "--nodes"));
+                case "--runtime" -> runtime = value(args, ++i, "--runtime");
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -38,7 +41,7 @@ public final class Main {
                 Integer.parseInt(listen.substring(colon + 1)));
         long start = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
-                address, true, nodes), step -> System.out.println("kumo: " + step));
+                address, true, nodes, runtime, NodeNetwork.LOCAL), step -> System.out.println("kumo: " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kumo: stopping");
@@ -72,7 +75,7 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("kumo: " + problem);
-        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N]");
+        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N] [--runtime cri|simulated|auto]");
         System.exit(2);
     }
 }

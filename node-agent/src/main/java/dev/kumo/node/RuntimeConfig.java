@@ -17,7 +17,8 @@ import java.time.Clock;
 /**
  * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes) or {@code cri}
  * (containerd through its CRI socket, with the CNI configuration directory containerd reads, the agent's state
- * directory and the name of the node's pod bridge).
+ * directory, the name of the node's pod bridge, the cluster DNS address given to pods ("" for none) and whether the
+ * pod bridge masquerades what leaves the pod CIDR).
  */
 public sealed interface RuntimeConfig {
     /** containerd's socket where a distribution's containerd listens. */
@@ -49,7 +50,13 @@ public sealed interface RuntimeConfig {
         }
     }
 
-    record Cri(Path socket, Path cniConfDir, Path stateDir, String bridge) implements RuntimeConfig {
+    record Cri(Path socket, Path cniConfDir, Path stateDir, String bridge, String clusterDns, boolean ipMasq)
+            implements RuntimeConfig {
+        /** A node alone: no cluster DNS for its pods, their traffic leaving the pod CIDR masqueraded. */
+        public Cri(Path socket, Path cniConfDir, Path stateDir, String bridge) {
+            this(socket, cniConfDir, stateDir, bridge, "", true);
+        }
+
         @Override
         public String name() {
             return "cri";
@@ -66,7 +73,7 @@ public sealed interface RuntimeConfig {
         @Override
         public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
             CriRuntime.Options options = new CriRuntime.Options(socket, cniConfDir, stateDir, bridge, node.address(),
-                    Quantity.parse(node.capacity().memory()).value());
+                    Quantity.parse(node.capacity().memory()).value(), clusterDns, ipMasq);
             return new NodeAgent.RuntimeFactory() {
                 @Override
                 public PodRuntime create(String podCidr) {
