@@ -58,6 +58,7 @@ final class CriNodes implements AutoCloseable {
     private final NodeNetwork network;
     private final List<Node> nodes = new ArrayList<>();
     private ClusterDnsAddon dns;
+    private boolean claimed;
 
     private CriNodes(Path dir, NodeNetwork network) {
         this.dir = dir;
@@ -82,6 +83,8 @@ final class CriNodes implements AutoCloseable {
                           Consumer<String> progress) throws Exception {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(SOCKETS_FILE));
+        network.claim(dir.getParent());
+        claimed = true;
         removeLeftovers(progress);
         network.create(count);
         progress.accept("node network: bridge " + network.bridge() + " " + network.hostAddress() + "/24; node i in"
@@ -239,8 +242,12 @@ final class CriNodes implements AutoCloseable {
         if (dns != null) {
             dns.close();
         }
+        if (!claimed) {
+            return; // another cluster's network: not ours to remove
+        }
         try {
             network.remove();
+            network.release();
         } catch (IOException e) {
             LOG.atError().setCause(e).addKeyValue("bridge", network.bridge()).log("could not remove the node network");
         } catch (InterruptedException e) {

@@ -20,6 +20,7 @@ public final class Main {
         String listen = "127.0.0.1:6443";
         int nodes = 1;
         String runtime = NodeRuntimeChoice.AUTO;
+        NodeNetwork network = NodeNetwork.LOCAL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(value(args, ++i, "--home"));
@@ -27,6 +28,8 @@ public final class Main {
                 case "--listen" -> listen = value(args, ++i, "--listen");
                 case "--nodes" -> nodes = count(value(args, ++i, "--nodes"));
                 case "--runtime" -> runtime = value(args, ++i, "--runtime");
+                // tests run real nodes beside a ./kumo up: other interface names and addresses
+                case "--node-network" -> network = NodeNetwork.parse(value(args, ++i, "--node-network"));
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -41,7 +44,7 @@ public final class Main {
                 Integer.parseInt(listen.substring(colon + 1)));
         long start = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
-                address, true, nodes, runtime, NodeNetwork.LOCAL), step -> System.out.println("kumo: " + step));
+                address, true, nodes, runtime, network), step -> System.out.println("kumo: " + step));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kumo: stopping");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,12 +33,30 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     /** At most this many nodes: a /24 node network, one /24 of the /16 per node. */
     public static final int MAX_NODES = 250;
     private static final Path NETNS_DIR = Path.of("/run/netns");
+    /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
+    private static final Path OWNERS_DIR = Path.of("/run/kumo");
 
     public NodeNetwork {
         if (tag.length() > 6 || !tag.matches("[a-z][a-z0-9]*")) {
             throw new IllegalArgumentException("a node network tag is 1-6 lower-case letters or digits (interface"
                     + " names have at most 15 characters), not '" + tag + "'");
         }
+    }
+
+    /** {@code tag:nodeNet:podNet}, e.g. {@code kumoe:10.251.0:10.245}. */
+    public static NodeNetwork parse(String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 3 || !parts[1].matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+                || !parts[2].matches("\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("a node network is TAG:A.B.C:D.E (e.g. kumo:10.250.0:10.244), not '"
+                    + text + "'");
+        }
+        return new NodeNetwork(parts[0], parts[1], parts[2]);
+    }
+
+    @Override
+    public String toString() {
+        return tag + ":" + nodeNet + ":" + podNet;
     }
 
     public String bridge() {
@@ -66,6 +85,35 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
 
     private String hostVeth(int node) {
         return tag + "-v" + node;
+    }
+
+    /**
+     * Marks this network as the one of the cluster in {@code home} (this process). Refused while another live
+     * process holds it: making the network removes what is there, which would cut that cluster's nodes off.
+     */
+    public void claim(Path home) throws IOException {
+        Files.createDirectories(OWNERS_DIR);
+        Path owner = OWNERS_DIR.resolve(tag + ".owner");
+        long self = ProcessHandle.current().pid();
+        if (Files.exists(owner)) {
+            String[] held = Files.readString(owner).strip().split(" ", 2);
+            long pid = Long.parseLong(held[0]);
+            if (pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IllegalStateException("the node network '" + tag + "' (bridge " + bridge() + ") belongs to"
+                        + " the cluster of pid " + pid + (held.length > 1 ? " (home " + held[1] + ")" : "")
+                        + ": stop it first");
+            }
+        }
+        Files.writeString(owner, self + " " + home.toAbsolutePath() + "\n");
+    }
+
+    /** Gives up the claim of {@link #claim}, if this process holds it. */
+    public void release() throws IOException {
+        Path owner = OWNERS_DIR.resolve(tag + ".owner");
+        if (Files.exists(owner) && Files.readString(owner).strip().split(" ", 2)[0]
+                .equals(Long.toString(ProcessHandle.current().pid()))) {
+            Files.delete(owner);
+        }
     }
 
     /** Makes the bridge and {@code count} node namespaces with their routes (after removing any left over). */
@@ -129,7 +177,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
         }
         try (Stream<Path> entries = Files.list(NETNS_DIR)) {
             return entries.map(path -> path.getFileName().toString())
-                    .filter(name -> name.matches(java.util.regex.Pattern.quote(tag) + "-node-[0-9]+")).sorted()
+                    .filter(name -> name.matches(Pattern.quote(tag) + "-node-[0-9]+")).sorted()
                     .toList();
         }
     }

@@ -51,7 +51,7 @@ public record NodeRuntimeChoice(String runtime, String reason) {
     }
 
     /** What this host lacks for real nodes; empty when nothing. */
-    static List<String> missingForCri() throws IOException {
+    public static List<String> missingForCri() throws IOException {
         List<String> missing = new ArrayList<>();
         if (!isRoot()) {
             missing.add("root (network namespaces, containerd and runc need it)");
