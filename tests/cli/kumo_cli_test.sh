@@ -182,8 +182,8 @@ run up --listen 127.0.0.1:99999; check "up --listen with a port out of range: ex
 run up --nodes;          check "up --nodes without a value: exit 2" 2 'needs a number'
 run up --nodes two;      check "up --nodes that is not a number: exit 2" 2 "wants a number from 0 to 5000, not 'two'"
 run up --nodes=-1;       check "up --nodes below 0: exit 2" 2 "wants a number from 0 to 5000"
-run up --runtime;        check "up --runtime without a value: exit 2" 2 'needs cri, simulated or auto'
-run up --runtime docker; check "up --runtime unknown: exit 2" 2 "wants cri, simulated or auto, not 'docker'"
+run up --runtime;        check "up --runtime without a value: exit 2" 2 'needs cri, process, simulated or auto'
+run up --runtime docker; check "up --runtime unknown: exit 2" 2 "wants cri, process, simulated or auto, not 'docker'"
 run image;               check "image without a subcommand: exit 2" 2 "the subcommand is 'load ARCHIVE.tar'"
 run image load;          check "image load without an archive: exit 2" 2 'takes one archive'
 run down extra;          check "down with an argument: exit 2" 2 'takes no arguments'

@@ -5,7 +5,6 @@ import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.NodeAgent;
 import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.NodeConfig;
-import dev.kumo.node.NodeSystemInfo;
 import dev.kumo.node.RuntimeConfig;
 import dev.kumo.node.cri.ContainerdLauncher;
 import dev.kumo.node.image.BusyboxImages;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,8 +93,8 @@ final class CriNodes implements AutoCloseable {
                 + ClusterDnsAddon.CLUSTER_DNS_IP + " served on " + network.hostAddress() + ":53");
         Path archive = dir.resolve("busybox-images.tar");
         BusyboxImages.write(BusyboxImages.DEBIAN_BUSYBOX, archive);
-        NodeCapacity capacity = hostCapacity(dir);
-        String osImage = osImage();
+        NodeCapacity capacity = HostNodeInfo.capacity(dir);
+        String osImage = HostNodeInfo.osImage();
         // nodes start side by side: containerd's start and the image import take seconds each
         try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Node>> started = new ArrayList<>();
@@ -144,7 +142,7 @@ final class CriNodes implements AutoCloseable {
             NodeConfig config = NodeConfig.of(name, network.address(index), network.podCidr(index), capacity);
             Clock clock = Clock.systemUTC();
             NodeAgent agent = new NodeAgent(api, bootstrapToken, config, runtime.factory(config, clock),
-                    systemInfo(name, runtime.runtimeVersion(), osImage), clock, POD_WORKERS)
+                    HostNodeInfo.systemInfo(name, runtime.runtimeVersion(), osImage), clock, POD_WORKERS)
                     .withServiceProxy(ProxyConfig.of(name, List.of(network.address(index)), network.clusterCidr(),
                             netns));
             try {
@@ -175,38 +173,6 @@ final class CriNodes implements AutoCloseable {
             progress.accept("removed what an earlier run left: " + killed + " containerd processes, "
                     + String.join(", ", removed));
         }
-    }
-
-    /** Every node reports the host's CPUs and memory, as kind's nodes do: they share one machine. */
-    private static NodeCapacity hostCapacity(Path dir) throws IOException {
-        long memoryKi = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal:")) {
-                memoryKi = Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        long storage = Files.getFileStore(dir).getTotalSpace();
-        return NodeCapacity.of(Integer.toString(Runtime.getRuntime().availableProcessors()), memoryKi + "Ki",
-                Long.toString(storage));
-    }
-
-    private static String osImage() throws IOException {
-        Path osRelease = Path.of("/etc/os-release");
-        if (Files.exists(osRelease)) {
-            for (String line : Files.readAllLines(osRelease)) {
-                if (line.startsWith("PRETTY_NAME=")) {
-                    return line.substring("PRETTY_NAME=".length()).replace("\"", "");
-                }
-            }
-        }
-        return "Linux";
-    }
-
-    /** Stable identifiers per node name (as a machine's are), a boot id per start, this host's kernel. */
-    private static NodeSystemInfo systemInfo(String name, String runtimeVersion, String osImage) {
-        UUID machine = UUID.nameUUIDFromBytes(("kumo-local-node/" + name).getBytes(StandardCharsets.UTF_8));
-        return new NodeSystemInfo(machine.toString().replace("-", ""), machine.toString(),
-                UUID.randomUUID().toString(), System.getProperty("os.version", ""), osImage, runtimeVersion);
     }
 
     private void writeSockets() throws IOException {

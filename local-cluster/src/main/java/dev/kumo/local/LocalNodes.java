@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * The nodes of the local cluster, {@code kumo-node-1..N}, joined through a bootstrap token made for them
  * (kube-system/bootstrap-token-&lt;id&gt;, deleted again when the cluster stops): either simulated node agents in
- * the cluster's JVM, which run no processes (their pods are reported Running and Ready at once), or real nodes
- * ({@link CriNodes}: containerd, each in a network namespace of its own).
+ * the cluster's JVM, which run no processes (their pods are reported Running and Ready at once), real nodes
+ * ({@link CriNodes}: containerd, each in a network namespace of its own), or {@link ProcessNodes} (containers'
+ * commands as plain processes).
  */
 final class LocalNodes implements AutoCloseable {
     static final String NAME_PREFIX = "kumo-node-";
@@ -29,38 +30,49 @@ final class LocalNodes implements AutoCloseable {
     private final String tokenSecret;
     private final SimulatedNodes simulated;
     private final CriNodes cri;
+    private final ProcessNodes process;
 
-    private LocalNodes(KubeClient admin, String tokenSecret, SimulatedNodes simulated, CriNodes cri) {
+    private LocalNodes(KubeClient admin, String tokenSecret, SimulatedNodes simulated, CriNodes cri,
+                       ProcessNodes process) {
         this.admin = admin;
         this.tokenSecret = tokenSecret;
         this.simulated = simulated;
         this.cri = cri;
+        this.process = process;
     }
 
     /**
-     * Starts {@code count} nodes with {@code runtime} ({@link NodeRuntimeChoice#CRI} or
-     * {@link NodeRuntimeChoice#SIMULATED}); real nodes keep their state under {@code home} and use {@code network}.
+     * Starts {@code count} nodes with {@code runtime} ({@link NodeRuntimeChoice#CRI},
+     * {@link NodeRuntimeChoice#PROCESS} or {@link NodeRuntimeChoice#SIMULATED}); real nodes keep their state under
+     * {@code home}, and cri ones use {@code network}.
      */
     static LocalNodes start(String server, String caCertificatePem, String adminToken, int count, String runtime,
                             Path home, NodeNetwork network, Consumer<String> progress) throws Exception {
         ApiEndpoint api = ApiEndpoint.of(URI.create(server), caCertificatePem);
         KubeClient admin = api.client(() -> adminToken, "kumo-local-cluster");
-        boolean real = runtime.equals(NodeRuntimeChoice.CRI);
         BootstrapTokens.Token token = BootstrapTokens.create(admin, Clock.systemUTC(), TOKEN_TTL,
-                "kumo local cluster: " + (real ? "cri" : "simulated") + " nodes");
+                "kumo local cluster: " + runtime + " nodes");
         String names = NAME_PREFIX + "1" + (count > 1 ? ".." + NAME_PREFIX + count : "");
+        String some = count + " " + runtime + " node" + (count == 1 ? "" : "s") + " (" + names + ")";
         try {
-            if (real) {
-                progress.accept("starting " + count + " cri node" + (count == 1 ? "" : "s") + " (" + names + "): "
-                        + "containerd in a network namespace per node, pod CIDRs routed between them");
+            if (runtime.equals(NodeRuntimeChoice.CRI)) {
+                progress.accept("starting " + some + ": containerd in a network namespace per node, pod CIDRs routed"
+                        + " between them");
                 return new LocalNodes(admin, token.secretName(), null, CriNodes.start(api, admin, token.token(),
-                        count, NAME_PREFIX, home, network, progress));
+                        count, NAME_PREFIX, home, network, progress), null);
             }
-            progress.accept("starting " + count + " simulated node" + (count == 1 ? "" : "s") + " (" + names
-                    + "): no containers run, pods are reported Running and Ready at once");
+            if (runtime.equals(NodeRuntimeChoice.PROCESS)) {
+                progress.accept("starting " + some + ": containers' commands run as plain processes of this host."
+                        + " No images (a container needs a command; the host's programs run), no isolation, no"
+                        + " cgroups (limits not enforced), one shared network (pod IP " + ProcessNodes.ADDRESS
+                        + ", ports collide), no Service routing or cluster DNS");
+                return new LocalNodes(admin, token.secretName(), null, null,
+                        ProcessNodes.start(api, token.token(), count, NAME_PREFIX, home));
+            }
+            progress.accept("starting " + some + ": no containers run, pods are reported Running and Ready at once");
             SimulatedNodes nodes = SimulatedNodes.start(api, token.token(),
                     SimulatedNodes.Options.of(count, NAME_PREFIX, CAPACITY), Clock.systemUTC());
-            return new LocalNodes(admin, token.secretName(), nodes, null);
+            return new LocalNodes(admin, token.secretName(), nodes, null, null);
         } catch (Exception e) {
             admin.delete(ResourceType.SECRETS, "kube-system", token.secretName(), null, null);
             throw e;
@@ -71,8 +83,10 @@ final class LocalNodes implements AutoCloseable {
     void stop(String name) {
         if (simulated != null) {
             simulated.stop(name);
-        } else {
+        } else if (cri != null) {
             cri.stop(name);
+        } else {
+            process.stop(name);
         }
     }
 
@@ -80,8 +94,10 @@ final class LocalNodes implements AutoCloseable {
     public void close() {
         if (simulated != null) {
             simulated.close();
-        } else {
+        } else if (cri != null) {
             cri.close();
+        } else {
+            process.close();
         }
         admin.delete(ResourceType.SECRETS, "kube-system", tokenSecret, null, null);
     }

@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./kumo up}: starts the embedded local cluster and runs until SIGTERM.
  * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443),
- * {@code --nodes N} (1 by default; 0 for none), {@code --runtime cri|simulated|auto} (the nodes' runtime, auto by
- * default: cri where this host can run it, see {@link NodeRuntimeChoice}).
+ * {@code --nodes N} (1 by default; 0 for none), {@code --runtime cri|process|simulated|auto} (the nodes' runtime,
+ * auto by default: cri where this host can run it, else process; see {@link NodeRuntimeChoice}).
  */
 public final class Main {
     private Main() {
@@ -78,7 +78,8 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("kumo: " + problem);
-        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N] [--runtime cri|simulated|auto]");
+        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N]"
+                + " [--runtime cri|process|simulated|auto]");
         System.exit(2);
     }
 }

@@ -11,26 +11,29 @@ import java.util.List;
 
 /**
  * Which runtime the local cluster's nodes get, and why: {@code cri} (containerd, each node in a network namespace of
- * its own) needs root and the host programs below; {@code simulated} needs nothing. {@code auto} takes cri where it
- * can and says what is missing where it cannot.
+ * its own) needs root and the host programs below; {@code process} (containers' commands as plain processes) and
+ * {@code simulated} (no processes) need nothing. {@code auto} takes cri where it can, else process, and says what is
+ * missing.
  *
- * @param runtime {@code cri} or {@code simulated}
+ * @param runtime {@code cri}, {@code process} or {@code simulated}
  * @param reason  why, in words for the user
  */
 public record NodeRuntimeChoice(String runtime, String reason) {
     public static final String CRI = "cri";
     public static final String SIMULATED = "simulated";
+    public static final String PROCESS = "process";
     public static final String AUTO = "auto";
     /** Debian's busybox-static leaves this; a dynamically linked busybox would not run inside an image. */
     private static final Path BUSYBOX_STATIC_DOC = Path.of("/usr/share/doc/busybox-static");
 
     /**
-     * Decides for {@code requested} ({@code auto}, {@code cri} or {@code simulated}); {@code cri} asked for where it
-     * cannot run is an error that names what is missing.
+     * Decides for {@code requested} ({@code auto}, {@code cri}, {@code process} or {@code simulated});
+     * {@code cri} asked for where it cannot run is an error that names what is missing.
      */
     public static NodeRuntimeChoice decide(String requested) throws IOException {
         return switch (requested) {
             case SIMULATED -> new NodeRuntimeChoice(SIMULATED, "asked for");
+            case PROCESS -> new NodeRuntimeChoice(PROCESS, "asked for");
             case CRI -> {
                 List<String> missing = missingForCri();
                 if (!missing.isEmpty()) {
@@ -43,9 +46,9 @@ public record NodeRuntimeChoice(String runtime, String reason) {
                 yield missing.isEmpty()
                         ? new NodeRuntimeChoice(CRI, "root, containerd, runc, the CNI plugins and busybox-static are"
                         + " here")
-                        : new NodeRuntimeChoice(SIMULATED, "cri needs " + String.join(", ", missing));
+                        : new NodeRuntimeChoice(PROCESS, "cri needs " + String.join(", ", missing));
             }
-            default -> throw new IllegalArgumentException("a node runtime is cri, simulated or auto, not '"
+            default -> throw new IllegalArgumentException("a node runtime is cri, process, simulated or auto, not '"
                     + requested + "'");
         };
     }

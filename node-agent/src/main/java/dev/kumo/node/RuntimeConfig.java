@@ -7,6 +7,7 @@ import dev.kumo.node.cri.CriRuntime;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.network.PodIpAllocator;
 import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.process.ProcessRuntime;
 import dev.kumo.node.simulated.SimulatedRuntime;
 
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes) or {@code cri}
+ * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes), {@code process} (plain
+ * processes of the host) or {@code cri}
  * (containerd through its CRI socket, with the CNI configuration directory containerd reads, the agent's state
  * directory, the name of the node's pod bridge, the cluster DNS address given to pods ("" for none) and whether the
  * pod bridge masquerades what leaves the pod CIDR).
@@ -47,6 +49,27 @@ public sealed interface RuntimeConfig {
         @Override
         public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
             return podCidr -> new SimulatedRuntime(new PodIpAllocator(Ipv4Cidr.parse(podCidr)), clock);
+        }
+    }
+
+    /**
+     * Containers' commands as plain processes of the host (no images, no isolation, no cgroups, the host's network):
+     * for machines without containerd or root. Pods' scratch directories and logs under {@code stateDir}.
+     */
+    record Process(Path stateDir) implements RuntimeConfig {
+        @Override
+        public String name() {
+            return "process";
+        }
+
+        @Override
+        public String runtimeVersion() {
+            return ProcessRuntime.VERSION;
+        }
+
+        @Override
+        public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
+            return podCidr -> new ProcessRuntime(node.address(), stateDir, clock);
         }
     }
 
