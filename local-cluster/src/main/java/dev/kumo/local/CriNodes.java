@@ -107,9 +107,7 @@ final class CriNodes implements AutoCloseable {
             for (Future<Node> node : started) {
                 try {
                     Node up = node.get();
-                    synchronized (nodes) {
-                        nodes.add(up);
-                    }
+                    nodes.add(up);
                     progress.accept("node " + up.name() + " ready: containerd pid " + up.containerd().pid() + " in "
                             + up.netns() + ", images " + BusyboxImages.BUSYBOX + " and "
                             + BusyboxImages.PAUSE);

@@ -136,8 +136,11 @@ final class ProcessContainer {
     RuntimeContainer report(boolean completedIsReady) {
         RuntimeContainer current;
         if (!waitingReason.isEmpty() || process == null) {
-            current = RuntimeContainer.waiting(name, image, waitingReason.isEmpty() ? "ContainerCreating"
-                    : waitingReason, waitingMessage, Math.max(restartCount, 0));
+            RuntimeContainer waiting = RuntimeContainer.waiting(name, image, waitingReason.isEmpty()
+                    ? "ContainerCreating" : waitingReason, waitingMessage, Math.max(restartCount, 0));
+            // waiting to run again: lastState is the run that just ended
+            RuntimeContainer previous = process != null && exited() ? report() : lastTermination;
+            return previous == null ? waiting : waiting.withLastTermination(previous);
         } else if (exited()) {
             current = RuntimeContainer.terminated(name, image, "", id(), restartCount, startedAt, finishedAt,
                     exitCode, completedIsReady && exitCode == 0);

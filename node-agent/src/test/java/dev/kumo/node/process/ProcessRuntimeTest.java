@@ -63,16 +63,18 @@ class ProcessRuntimeTest {
     }
 
     @Test
-    void anEndedContainerIsRestartedOnceAtOnceThenBacksOff() throws Exception {
+    void anEndedContainerIsRestartedAtOnceThenBacksOffShowingTheRunThatEnded() throws Exception {
         ProcessRuntime runtime = runtime();
         ObjectNode pod = pod("""
-                "containers": [{"name": "crash", "image": "ignored", "command": ["sh", "-c", "exit 3"]}]""");
+                "containers": [{"name": "crash", "image": "ignored",
+                  "command": ["sh", "-c",
+                    "n=$(cat runs 2>/dev/null || echo 0); echo $((n + 1)) > runs; exit $((n + 3))"]}]""");
         RuntimePod backingOff = await(runtime, pod, p -> "CrashLoopBackOff".equals(p.containers().get(0).reason()));
         RuntimeContainer crash = backingOff.containers().get(0);
         assertThat(crash.state()).isEqualTo(RuntimeContainer.State.WAITING);
         assertThat(crash.restartCount()).isEqualTo(1);
         assertThat(crash.message()).startsWith("back-off 10s restarting failed container=crash pod=web_default(");
-        assertThat(crash.lastTermination().exitCode()).isEqualTo(3);
+        assertThat(crash.lastTermination().exitCode()).as("the second run's").isEqualTo(4);
         assertThat(crash.lastTermination().reason()).isEqualTo("Error");
     }
 
