@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.cri.BackOff;
+import dev.kumo.node.cri.EnvExpansion;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
@@ -180,9 +181,6 @@ public final class ProcessRuntime implements PodRuntime {
         }
 
         private void start(ProcessContainer process, ObjectNode pod, JsonNode container) throws IOException {
-            List<String> command = new ArrayList<>();
-            container.path("command").forEach(part -> command.add(part.asText()));
-            container.path("args").forEach(part -> command.add(part.asText()));
             String name = container.path("name").asText();
             if (container.path("command").isEmpty()) {
                 process.waiting("CreateContainerConfigError", "the process runtime runs no images: container "
@@ -196,6 +194,10 @@ public final class ProcessRuntime implements PodRuntime {
                 process.waiting("CreateContainerConfigError", e.getMessage());
                 return;
             }
+            // $(VAR) in command and args is the container's env, as the kubelet expands it
+            List<String> command = new ArrayList<>();
+            container.path("command").forEach(part -> command.add(EnvExpansion.expand(part.asText(), env)));
+            container.path("args").forEach(part -> command.add(EnvExpansion.expand(part.asText(), env)));
             Path workingDir = dir.resolve("root");
             Files.createDirectories(workingDir);
             String requested = container.path("workingDir").asText("");

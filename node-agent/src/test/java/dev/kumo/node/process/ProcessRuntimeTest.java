@@ -44,7 +44,7 @@ class ProcessRuntimeTest {
         ObjectNode pod = pod("""
                 "initContainers": [{"name": "first", "image": "ignored", "command": ["sh", "-c", "echo ok > marker"]}],
                 "containers": [{"name": "app", "image": "ignored",
-                  "command": ["sh", "-c"], "args": ["cat marker; echo \\"$GREETING $POD $HOME.\\"; exec sleep 60"],
+                  "command": ["sh", "-c"], "args": ["cat marker; echo \\"$GREETING $(POD) $HOME.\\"; exec sleep 60"],
                   "env": [{"name": "NAME", "value": "kumo"}, {"name": "GREETING", "value": "hello $(NAME)"},
                           {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]""");
         RuntimePod running = await(runtime, pod, p -> !p.containers().isEmpty()
@@ -58,7 +58,7 @@ class ProcessRuntimeTest {
         assertThat(running.containers().get(0).containerId()).startsWith("process://");
         Path log = podDir(pod).resolve("app").resolve("0.log");
         String output = awaitFile(log, "hello");
-        assertThat(output).as("the init container's file, the expanded env, no agent variable")
+        assertThat(output).as("the init container's file, the env ($(POD) expanded in args), no agent variable")
                 .isEqualTo("ok\nhello kumo web .\n");
     }
 
