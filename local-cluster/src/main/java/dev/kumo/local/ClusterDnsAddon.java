@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The real nodes' cluster DNS, as kubeadm's CoreDNS addon is laid out: the Service {@code kube-system/kube-dns} on
@@ -64,18 +65,23 @@ final class ClusterDnsAddon implements AutoCloseable {
         ObjectNode spec = service.putObject("spec").put("clusterIP", CLUSTER_DNS_IP).put("type", "ClusterIP");
         ports(spec.putArray("ports"), true);
         service.put("apiVersion", "v1").put("kind", "Service");
-        try {
-            admin.create(ResourceType.SERVICES, NAMESPACE, service);
-        } catch (ApiError e) {
-            if (e.code() != 409) {
-                throw e;
+        // read first: a second create fails on its cluster IP (422, already allocated) before its name
+        Optional<ObjectNode> existing = admin.get(ResourceType.SERVICES, NAMESPACE, SERVICE);
+        if (existing.isEmpty()) {
+            try {
+                admin.create(ResourceType.SERVICES, NAMESPACE, service);
+                return;
+            } catch (ApiError e) {
+                if (e.code() != 409) {
+                    throw e;
+                }
+                existing = admin.get(ResourceType.SERVICES, NAMESPACE, SERVICE);
             }
-            String ip = admin.get(ResourceType.SERVICES, NAMESPACE, SERVICE).orElseThrow()
-                    .path("spec").path("clusterIP").asText();
-            if (!ip.equals(CLUSTER_DNS_IP)) {
-                throw new IllegalStateException(NAMESPACE + "/" + SERVICE + " exists with cluster IP " + ip + ", not "
-                        + CLUSTER_DNS_IP + " which the nodes give their pods; delete it and start again");
-            }
+        }
+        String ip = existing.orElseThrow().path("spec").path("clusterIP").asText();
+        if (!ip.equals(CLUSTER_DNS_IP)) {
+            throw new IllegalStateException(NAMESPACE + "/" + SERVICE + " exists with cluster IP " + ip + ", not "
+                    + CLUSTER_DNS_IP + " which the nodes give their pods; delete it and start again");
         }
     }
 

@@ -43,8 +43,17 @@ public final class Main {
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon).replaceAll("[\\[\\]]", ""),
                 Integer.parseInt(listen.substring(colon + 1)));
         long start = System.nanoTime();
-        LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
-                address, true, nodes, runtime, network), step -> System.out.println("kumo: " + step));
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral, address, true,
+                    nodes, runtime, network), step -> System.out.println("kumo: " + step));
+        } catch (Exception e) {
+            // exit rather than return: DynamoDB Local leaves a thread that would keep the JVM alive
+            e.printStackTrace();
+            System.err.println("kumo: error: the cluster did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kumo: stopping");
