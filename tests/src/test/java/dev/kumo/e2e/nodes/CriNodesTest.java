@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
  * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
- * {@code ./kumo image load} of an archive built here makes an image a pod then runs; {@code ./kumo down} leaves no
- * namespace, bridge, route or process behind.
+ * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
+ * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
+ * {@code ./kumo down} leaves no namespace, bridge, route, mount or process behind.
  *
  * <p>kubectl logs is not served yet, so the pods' output is read from the node's log files, where the kubelet's
  * would be. The cluster uses its own node network ({@value #NETWORK}) so that it can run beside a {@code ./kumo up}.
@@ -61,6 +62,7 @@ class CriNodesTest {
     private static final Path KUMO = Path.of("..", "kumo").toAbsolutePath().normalize();
 
     private static Path home;
+    private static int port;
     private static Process cluster;
     private static Kubectl kubectl;
 
@@ -75,11 +77,19 @@ class CriNodesTest {
             Assumptions.abort(message);
         }
         home = Files.createTempDirectory("kumo-cri-e2e-");
-        int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Path log = home.resolve("cluster.log");
+        launch("cluster.log");
+        kubectl = Kubectl.of("1.32", home.resolve("kubeconfig"), home);
+        Assumptions.assumeTrue(kubectl.installed(), "no kubectl.1.32 in " + Kubectl.DIRECTORY);
+        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
+        printMemory();
+    }
+
+    /** Starts the cluster's Main as ./kumo up does and waits for "API ready"; its output goes to {@code logName}. */
+    private static void launch(String logName) throws Exception {
+        Path log = home.resolve(logName);
         long started = System.nanoTime();
         // the surefire class path holds local-cluster and everything it needs
         cluster = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
@@ -96,16 +106,16 @@ class CriNodesTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("kumo up --nodes 2 --runtime cri: Ready in %.1f s (API ready once both nodes joined)%n",
                 seconds);
-        kubectl = Kubectl.of("1.32", home.resolve("kubeconfig"), home);
-        Assumptions.assumeTrue(kubectl.installed(), "no kubectl.1.32 in " + Kubectl.DIRECTORY);
-        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
-        printMemory();
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null && cluster.isAlive()) {
-            cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // SIGTERM first: the cluster removes its nodes' network and containerds itself
+            cluster.destroy();
+            if (!cluster.waitFor(60, TimeUnit.SECONDS)) {
+                cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         }
         if (home != null) {
             new ProcessBuilder("rm", "-rf", "--one-file-system", home.toString()).inheritIO().start().waitFor();
@@ -231,6 +241,31 @@ class CriNodesTest {
 
     @Test
     @Order(3)
+    void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
+        cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
+                .contains(NODES.namespace(1), NODES.namespace(2));
+        List<ProcessHandle> left = processesNamingHome();
+        assertThat(left).as("its containerds and shims run on").isNotEmpty();
+
+        launch("cluster-after-kill.log");
+        assertThat(read(home.resolve("cluster-after-kill.log")))
+                .contains("kumo: removed what an earlier run left: ", NODES.namespace(1), NODES.namespace(2));
+        assertThat(left).as("the old containerds and shims").noneMatch(ProcessHandle::isAlive);
+        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: after-kill, namespace: default}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: kumo-node-2}
+                  containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
+                """, "apply", "-f", "-").ok();
+        await(PODS, "a pod Running and Ready on the new network", () -> readyPods("").containsKey("after-kill"));
+    }
+
+    @Test
+    @Order(4)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -241,17 +276,20 @@ class CriNodesTest {
         assertThat(run("ip", "netns", "list")).doesNotContain(NODES.namespace(1), NODES.namespace(2));
         assertThat(run("ip", "-o", "link", "show")).doesNotContain(NODES.bridge(), "kumoe-v1", "kumoe-v2");
         assertThat(run("ip", "route", "show")).doesNotContain(NODES.podNet() + ".");
-        List<String> left = new ArrayList<>();
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            all.forEach(p -> p.info().arguments().ifPresent(args -> {
-                if (String.join(" ", args).contains(home.toString())) {
-                    left.add(p.pid() + " " + p.info().command().orElse("?"));
-                }
-            }));
-        }
-        assertThat(left).as("processes naming the cluster's home (containerd, shims)").isEmpty();
+        assertThat(processesNamingHome()).as("processes naming the cluster's home (containerd, shims)").isEmpty();
         assertThat(run("findmnt", "-rn", "-o", "TARGET")).doesNotContain(home.toString());
         assertThat(Path.of("/run/kumo/kumoe.owner")).doesNotExist();
+    }
+
+    /** containerds and shims of this test's nodes (their command lines name the home). */
+    private static List<ProcessHandle> processesNamingHome() {
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args))
+                            .filter(line -> line.contains(home.toString()) && !line.contains("dev.kumo.local.Main"))
+                            .isPresent())
+                    .toList();
+        }
     }
 
     /** The kumo script on this test's cluster (its KUMO_HOME). */
