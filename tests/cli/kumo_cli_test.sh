@@ -112,7 +112,7 @@ write_fake_cluster() {
   cat >"$TMP/fake-cluster.sh" <<'EOF'
 #!/usr/bin/env bash
 set -euo pipefail
-home="" listen="" ephemeral=false nodes=unset main=""
+home="" listen="" ephemeral=false nodes=unset runtime=unset main=""
 while (($#)); do
   case $1 in
     -cp) shift ;;
@@ -120,12 +120,13 @@ while (($#)); do
     --listen) listen=$2; shift ;;
     --ephemeral) ephemeral=true ;;
     --nodes) nodes=$2; shift ;;
+    --runtime) runtime=$2; shift ;;
     dev.kumo.local.*) main=$1 ;;
   esac
   shift
 done
 [[ $main == dev.kumo.local.Main ]] || { echo "fake cluster: no main class given" >&2; exit 2; }
-echo "kumo: starting fake cluster (ephemeral=$ephemeral, nodes=$nodes)"
+echo "kumo: starting fake cluster (ephemeral=$ephemeral, nodes=$nodes, runtime=$runtime)"
 echo "some library noise"
 if [[ ${FAKE_MODE:-} == fail ]]; then echo "kumo: error: fake failure"; exit 1; fi
 mkdir -p "$home/pki"
@@ -181,6 +182,10 @@ run up --listen 127.0.0.1:99999; check "up --listen with a port out of range: ex
 run up --nodes;          check "up --nodes without a value: exit 2" 2 'needs a number'
 run up --nodes two;      check "up --nodes that is not a number: exit 2" 2 "wants a number from 0 to 5000, not 'two'"
 run up --nodes=-1;       check "up --nodes below 0: exit 2" 2 "wants a number from 0 to 5000"
+run up --runtime;        check "up --runtime without a value: exit 2" 2 'needs cri, process, simulated or auto'
+run up --runtime docker; check "up --runtime unknown: exit 2" 2 "wants cri, process, simulated or auto, not 'docker'"
+run image;               check "image without a subcommand: exit 2" 2 "the subcommand is 'load ARCHIVE.tar'"
+run image load;          check "image load without an archive: exit 2" 2 'takes one archive'
 run down extra;          check "down with an argument: exit 2" 2 'takes no arguments'
 run status extra;        check "status with an argument: exit 2" 2 'takes no arguments'
 run logs -x;             check "logs with an unknown option: exit 2" 2 "unknown option '-x'"
@@ -260,7 +265,7 @@ lifecycle_tests() {
   EXTRA_ENV=(KUMO_NO_BUILD=1 FAKE_PKI="$TMP/pki" FAKE_PIDS="$TMP/server.pids")
 
   run up -d --listen "127.0.0.1:$port"
-  check "up -d: ready, prints progress and the kubeconfig" 0 'kumo: starting fake cluster.*nodes=1\)' \
+  check "up -d: ready, prints progress and the kubeconfig" 0 'kumo: starting fake cluster.*nodes=1, runtime=auto\)' \
     "kumo: API ready at https://127.0.0.1:$port" "export KUBECONFIG=$HOME_DIR/kubeconfig; kubectl get namespaces"
   if grep -q 'some library noise' <<<"$OUT"; then fail "up -d shows only kumo: lines" "noise shown"; else pass "up -d shows only kumo: lines"; fi
   pid=$(cat "$HOME_DIR/kumo.pid" 2>/dev/null || echo none)
@@ -290,10 +295,15 @@ lifecycle_tests() {
   run status; check "status shows ephemeral data" 0 'data: +ephemeral'
   run down;   check "down (ephemeral)" 0 'stopped the cluster'
 
-  # --nodes is passed on, and the nodes are said to be simulated.
+  # --nodes and --runtime are passed on (auto by default) and shown.
   run up -d --nodes 3 --listen "127.0.0.1:$port"
-  check "up -d --nodes 3" 0 'nodes=3\)' '3 simulated nodes'
+  check "up -d --nodes 3" 0 'nodes=3, runtime=auto\)' '3 nodes \(runtime auto\)'
+  run image load "$TMP/fake-cluster.sh"
+  check "image load on a cluster without cri nodes: exit 1" 1 'has no cri nodes'
   run down;   check "down (3 nodes)" 0 'stopped the cluster'
+  run up -d --nodes 1 --runtime simulated --listen "127.0.0.1:$port"
+  check "up -d --runtime simulated" 0 'nodes=1, runtime=simulated\)' '1 node \(runtime simulated\)'
+  run down;   check "down (simulated)" 0 'stopped the cluster'
 
   # A cluster that dies before it is ready: exit 1 with the log's tail, no pid file left.
   EXTRA_ENV+=(FAKE_MODE=fail)

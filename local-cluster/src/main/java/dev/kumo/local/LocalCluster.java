@@ -47,12 +47,20 @@ public final class LocalCluster implements AutoCloseable {
      *
      * @param controlLoops run the control loops (off for the API benchmark, whose per-request capacity figures
      *                     would otherwise include the loops' reactions to its objects)
-     * @param nodes        how many simulated nodes join it (0: none)
+     * @param nodes        how many nodes join it (0: none)
+     * @param runtime      the nodes' runtime: {@code cri}, {@code simulated} or {@code auto} ({@link NodeRuntimeChoice})
+     * @param nodeNetwork  the network of cri nodes
      */
-    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes) {
+    public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes,
+                           String runtime, NodeNetwork nodeNetwork) {
         /** With the control loops and no nodes. */
         public Settings(Path home, boolean ephemeral, InetSocketAddress listen) {
             this(home, ephemeral, listen, true, 0);
+        }
+
+        /** With {@code nodes} simulated nodes. */
+        public Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes) {
+            this(home, ephemeral, listen, controlLoops, nodes, NodeRuntimeChoice.SIMULATED, NodeNetwork.LOCAL);
         }
     }
 
@@ -190,8 +198,10 @@ public final class LocalCluster implements AutoCloseable {
             started.push(instanceAgents);
         }
         if (settings.nodes() > 0) {
+            NodeRuntimeChoice runtime = NodeRuntimeChoice.decide(settings.runtime());
+            progress.accept("node runtime: " + runtime.runtime() + " (" + runtime.reason() + ")");
             nodes = LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
-                    progress);
+                    runtime.runtime(), settings.home(), settings.nodeNetwork(), progress);
             started.push(nodes);
         }
     }
@@ -244,12 +254,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Stops one simulated node ({@code kumo-node-<i>}): it goes silent while its Node and pods stay, so node
+     * Stops one node's agent ({@code kumo-node-<i>}): it goes silent while its Node and pods stay, so node
      * lifecycle sees a node that stopped heartbeating.
      */
     public void stopNode(String name) {
         if (nodes == null) {
-            throw new IllegalStateException("this cluster was started without simulated nodes");
+            throw new IllegalStateException("this cluster was started without nodes");
         }
         nodes.stop(name);
     }

@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./kumo up}: starts the embedded local cluster and runs until SIGTERM.
  * Arguments: {@code --home DIR} (required), {@code --ephemeral}, {@code --listen HOST:PORT} (127.0.0.1:6443),
- * {@code --nodes N} (simulated nodes, 1 by default; 0 for none).
+ * {@code --nodes N} (1 by default; 0 for none), {@code --runtime cri|process|simulated|auto} (the nodes' runtime,
+ * auto by default: cri where this host can run it, else process; see {@link NodeRuntimeChoice}).
  */
 public final class Main {
     private Main() {
@@ -18,12 +19,17 @@ public final class Main {
         boolean ephemeral = false;
         String listen = "127.0.0.1:6443";
         int nodes = 1;
+        String runtime = NodeRuntimeChoice.AUTO;
+        NodeNetwork network = NodeNetwork.LOCAL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(value(args, ++i, "--home"));
                 case "--ephemeral" -> ephemeral = true;
                 case "--listen" -> listen = value(args, ++i, "--listen");
                 case "--nodes" -> nodes = count(value(args, ++i, "--nodes"));
+                case "--runtime" -> runtime = value(args, ++i, "--runtime");
+                // tests run real nodes beside a ./kumo up: other interface names and addresses
+                case "--node-network" -> network = NodeNetwork.parse(value(args, ++i, "--node-network"));
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -37,8 +43,17 @@ public final class Main {
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon).replaceAll("[\\[\\]]", ""),
                 Integer.parseInt(listen.substring(colon + 1)));
         long start = System.nanoTime();
-        LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral,
-                address, true, nodes), step -> System.out.println("kumo: " + step));
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.start(new LocalCluster.Settings(home.toAbsolutePath(), ephemeral, address, true,
+                    nodes, runtime, network), step -> System.out.println("kumo: " + step));
+        } catch (Exception e) {
+            // exit rather than return: DynamoDB Local leaves a thread that would keep the JVM alive
+            e.printStackTrace();
+            System.err.println("kumo: error: the cluster did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("kumo: stopping");
@@ -72,7 +87,8 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("kumo: " + problem);
-        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N]");
+        System.err.println("usage: Main --home DIR [--ephemeral] [--listen HOST:PORT] [--nodes N]"
+                + " [--runtime cri|process|simulated|auto]");
         System.exit(2);
     }
 }

@@ -7,6 +7,7 @@ import dev.kumo.node.cri.CriRuntime;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.network.PodIpAllocator;
 import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.process.ProcessRuntime;
 import dev.kumo.node.simulated.SimulatedRuntime;
 
 import java.io.IOException;
@@ -15,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes) or {@code cri}
+ * Which runtime runs a node's pods: {@code simulated} (no processes; for simulated nodes), {@code process} (plain
+ * processes of the host) or {@code cri}
  * (containerd through its CRI socket, with the CNI configuration directory containerd reads, the agent's state
- * directory and the name of the node's pod bridge).
+ * directory, the name of the node's pod bridge, the cluster DNS address given to pods ("" for none) and whether the
+ * pod bridge masquerades what leaves the pod CIDR).
  */
 public sealed interface RuntimeConfig {
     /** containerd's socket where a distribution's containerd listens. */
@@ -49,7 +52,34 @@ public sealed interface RuntimeConfig {
         }
     }
 
-    record Cri(Path socket, Path cniConfDir, Path stateDir, String bridge) implements RuntimeConfig {
+    /**
+     * Containers' commands as plain processes of the host (no images, no isolation, no cgroups, the host's network):
+     * for machines without containerd or root. Pods' scratch directories and logs under {@code stateDir}.
+     */
+    record Process(Path stateDir) implements RuntimeConfig {
+        @Override
+        public String name() {
+            return "process";
+        }
+
+        @Override
+        public String runtimeVersion() {
+            return ProcessRuntime.VERSION;
+        }
+
+        @Override
+        public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
+            return podCidr -> new ProcessRuntime(node.address(), stateDir, clock);
+        }
+    }
+
+    record Cri(Path socket, Path cniConfDir, Path stateDir, String bridge, String clusterDns, boolean ipMasq)
+            implements RuntimeConfig {
+        /** A node alone: no cluster DNS for its pods, their traffic leaving the pod CIDR masqueraded. */
+        public Cri(Path socket, Path cniConfDir, Path stateDir, String bridge) {
+            this(socket, cniConfDir, stateDir, bridge, "", true);
+        }
+
         @Override
         public String name() {
             return "cri";
@@ -66,7 +96,7 @@ public sealed interface RuntimeConfig {
         @Override
         public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
             CriRuntime.Options options = new CriRuntime.Options(socket, cniConfDir, stateDir, bridge, node.address(),
-                    Quantity.parse(node.capacity().memory()).value());
+                    Quantity.parse(node.capacity().memory()).value(), clusterDns, ipMasq);
             return new NodeAgent.RuntimeFactory() {
                 @Override
                 public PodRuntime create(String podCidr) {

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a delay that starts at 10 s and doubles up to 5 minutes with each try that fails again within it, and starts over
  * once a key has had no trouble for twice the maximum.
  */
-final class BackOff {
-    static final Duration INITIAL = Duration.ofSeconds(10);
-    static final Duration MAX = Duration.ofMinutes(5);
+public final class BackOff {
+    public static final Duration INITIAL = Duration.ofSeconds(10);
+    public static final Duration MAX = Duration.ofMinutes(5);
 
     private record Entry(Duration delay, Instant lastUpdate) {
     }
@@ -20,7 +20,7 @@ final class BackOff {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** Whether {@code key} is still backing off from what happened at {@code since}. */
-    boolean inBackOffSince(String key, Instant since, Instant now) {
+    public boolean inBackOffSince(String key, Instant since, Instant now) {
         Entry entry = entries.get(key);
         if (entry == null || hasExpired(entry, now)) {
             return false;
@@ -38,7 +38,7 @@ final class BackOff {
     }
 
     /** Records a try at {@code now}: the key's next delay is the initial one, or twice the last. */
-    void next(String key, Instant now) {
+    public void next(String key, Instant now) {
         entries.compute(key, (k, entry) -> {
             if (entry == null || hasExpired(entry, now)) {
                 return new Entry(INITIAL, now);
@@ -49,7 +49,7 @@ final class BackOff {
     }
 
     /** The key's current delay (zero when it has none). */
-    Duration delay(String key) {
+    public Duration delay(String key) {
         Entry entry = entries.get(key);
         return entry == null ? Duration.ZERO : entry.delay();
     }
@@ -59,7 +59,7 @@ final class BackOff {
     }
 
     /** Drops every key that starts with {@code prefix} (a pod's, once it is gone). */
-    void forgetPrefix(String prefix) {
+    public void forgetPrefix(String prefix) {
         entries.keySet().removeIf(key -> key.startsWith(prefix));
     }
 

@@ -9,11 +9,18 @@ import java.nio.file.StandardCopyOption;
 /**
  * The node's pod network as a CNI configuration list for containerd's CRI: a Linux bridge whose address is the
  * pod CIDR's gateway (so the host reaches every pod directly), host-local addresses from the pod CIDR (kept under
- * the agent's own state directory), masquerading for traffic leaving the pod CIDR, hairpin mode so that a pod
- * reaches itself through a service, and portmap for hostPort. containerd brings each sandbox's loopback up itself
+ * the agent's own state directory), masquerading for traffic leaving the pod CIDR unless the node's network routes
+ * pod CIDRs between nodes ({@code ipMasq} false: pods then reach pods of other nodes with their own addresses, as
+ * Kubernetes' network model asks), hairpin mode so that a pod reaches itself through a service, and portmap for
+ * hostPort. containerd brings each sandbox's loopback up itself
  * with the {@code loopback} plugin of the same directory.
  */
-public record CniConfig(String networkName, String bridge, String podCidr, Path ipamDataDir) {
+public record CniConfig(String networkName, String bridge, String podCidr, Path ipamDataDir, boolean ipMasq) {
+
+    /** Masquerading what leaves the pod CIDR: a node whose pod CIDR nobody else routes. */
+    public CniConfig(String networkName, String bridge, String podCidr, Path ipamDataDir) {
+        this(networkName, bridge, podCidr, ipamDataDir, true);
+    }
 
     /** The conflist's JSON. */
     public String json() {
@@ -26,7 +33,7 @@ public record CniConfig(String networkName, String bridge, String podCidr, Path 
                       "type": "bridge",
                       "bridge": "%s",
                       "isGateway": true,
-                      "ipMasq": true,
+                      "ipMasq": %s,
                       "hairpinMode": true,
                       "ipam": {
                         "type": "host-local",
@@ -41,7 +48,7 @@ public record CniConfig(String networkName, String bridge, String podCidr, Path 
                     }
                   ]
                 }
-                """.formatted(networkName, bridge, podCidr, ipamDataDir);
+                """.formatted(networkName, bridge, ipMasq, podCidr, ipamDataDir);
     }
 
     /**

@@ -28,6 +28,10 @@ import java.util.stream.Stream;
  * {@link #start} returns once the CRI answers; {@link #close} removes every pod sandbox it holds (which ends their
  * containers and shims), stops containerd, and kills any shim of it still alive, so that nothing outlives it, also
  * when a test fails. A shutdown hook does the same if the JVM exits without closing it.
+ *
+ * <p>Given a network namespace, containerd runs in it through {@code nsenter --net} (the network namespace only:
+ * its mounts, the containers' root file systems and the sandboxes' namespace files, stay in the host's mount
+ * namespace, where the host can see and clean them up), so the CNI plugins it runs put the pod bridge there.
  */
 public final class ContainerdLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerdLauncher.class);
@@ -52,20 +56,31 @@ public final class ContainerdLauncher implements AutoCloseable {
      * until its CRI answers Version.
      */
     public static ContainerdLauncher start(Path dir, String sandboxImage) throws IOException, InterruptedException {
+        return start(dir, sandboxImage, "");
+    }
+
+    /** The same, in the network namespace {@code netns} ("" for the host's), a name under /run/netns. */
+    public static ContainerdLauncher start(Path dir, String sandboxImage, String netns)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path absolute = dir.toAbsolutePath();
         Files.createDirectories(absolute.resolve("net.d"));
         Path config = absolute.resolve("config.toml");
         Files.writeString(config, config(absolute, sandboxImage), StandardCharsets.UTF_8);
         Path log = absolute.resolve("containerd.log");
-        Process process = new ProcessBuilder("containerd", "--config", config.toString())
+        List<String> command = new ArrayList<>();
+        if (!netns.isEmpty()) {
+            command.addAll(List.of("nsenter", "--net=/run/netns/" + netns));
+        }
+        command.addAll(List.of("containerd", "--config", config.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         ContainerdLauncher launcher = new ContainerdLauncher(absolute, process);
         Runtime.getRuntime().addShutdownHook(launcher.shutdownHook);
         LOG.atInfo().addKeyValue("pid", process.pid()).addKeyValue("socket", launcher.socket())
-                .addKeyValue("log", log).log("started containerd");
+                .addKeyValue("netns", netns).addKeyValue("log", log).log("started containerd");
         try {
             launcher.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -173,12 +188,18 @@ public final class ContainerdLauncher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        killShims();
+        killShims(socket().toString());
         LOG.atInfo().addKeyValue("pid", process.pid()).addKeyValue("log", log()).log("stopped containerd");
     }
 
-    /** Stops and removes every pod sandbox: their containers end and their shims exit. */
-    private void removeSandboxes() {
+    /**
+     * Stops and removes every pod sandbox: their containers end and their shims exit. Also what a containerd started
+     * on the state of one that was killed needs before use, when its sandboxes' network is gone.
+     *
+     * @return how many it removed
+     */
+    public int removeSandboxes() {
+        int removed = 0;
         try (CriClient client = new CriClient(socket())) {
             for (PodSandbox sandbox : client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
                     .getItemsList()) {
@@ -186,16 +207,46 @@ public final class ContainerdLauncher implements AutoCloseable {
                         .setPodSandboxId(sandbox.getId()).build());
                 client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
                         .setPodSandboxId(sandbox.getId()).build());
+                removed++;
             }
         } catch (StatusRuntimeException e) {
             LOG.atWarn().addKeyValue("socket", socket()).setCause(e)
-                    .log("could not remove the pod sandboxes before stopping containerd");
+                    .log("could not remove the pod sandboxes of containerd");
         }
+        return removed;
+    }
+
+    /**
+     * Kills what a containerd living in {@code dir} left running when its owner died without closing it (SIGKILL):
+     * the containerd (its command line names the config in {@code dir}) and its shims with their containers. A new
+     * containerd on the same root would otherwise wait for the old one's lock.
+     *
+     * @return how many processes it killed
+     */
+    public static int killLeftovers(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        String config = absolute.resolve("config.toml").toString();
+        List<ProcessHandle> daemons = new ArrayList<>();
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            all.forEach(p -> {
+                String line = commandLine(p.pid());
+                if (line.startsWith("containerd ") && line.contains(config)) {
+                    daemons.add(p);
+                }
+            });
+        }
+        for (ProcessHandle daemon : daemons) {
+            daemon.destroyForcibly();
+            daemon.onExit().orTimeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> daemon)
+                    .join();
+            LOG.atWarn().addKeyValue("pid", daemon.pid()).addKeyValue("config", config)
+                    .log("killed a containerd left behind");
+        }
+        return daemons.size() + killShims(absolute.resolve("containerd.sock").toString());
     }
 
     /** Shims of this containerd that are still alive (they name its socket on their command line): killed. */
-    private void killShims() {
-        String address = socket().toString();
+    private static int killShims(String address) {
         List<ProcessHandle> shims = new ArrayList<>();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             all.forEach(p -> {
@@ -212,6 +263,7 @@ public final class ContainerdLauncher implements AutoCloseable {
             LOG.atWarn().addKeyValue("pid", shim.pid()).addKeyValue("socket", address)
                     .log("killed a containerd shim left behind");
         }
+        return shims.size();
     }
 
     private static String commandLine(long pid) {

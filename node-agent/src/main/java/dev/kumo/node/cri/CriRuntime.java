@@ -75,10 +75,17 @@ public final class CriRuntime implements PodRuntime {
     /**
      * Where and how the node runs its pods: containerd's socket, the CNI configuration directory containerd reads,
      * the agent's state directory (pod logs under {@code pods/}, IP allocations under {@code cni/}), the bridge's
-     * name, the node's address and memory.
+     * name, the node's address and memory, the cluster DNS address pods of dnsPolicy ClusterFirst get (the kubelet's
+     * {@code --cluster-dns}; "" for none: they get the host's resolvers), and whether the pod bridge masquerades
+     * what leaves the pod CIDR (not where pod CIDRs are routed between nodes).
      */
     public record Options(Path socket, Path cniConfDir, Path stateDir, String bridge, String hostIp,
-                          long nodeMemoryBytes) {
+                          long nodeMemoryBytes, String clusterDns, boolean ipMasq) {
+        /** No cluster DNS; masquerading. */
+        public Options(Path socket, Path cniConfDir, Path stateDir, String bridge, String hostIp,
+                       long nodeMemoryBytes) {
+            this(socket, cniConfDir, stateDir, bridge, hostIp, nodeMemoryBytes, "", true);
+        }
     }
 
     private final CriClient client;
@@ -109,8 +116,8 @@ public final class CriRuntime implements PodRuntime {
      */
     public static CriRuntime start(Options options, String podCidr, Clock clock, KubeClient api)
             throws IOException {
-        new CniConfig("kumo-" + options.bridge(), options.bridge(), podCidr, options.stateDir().resolve("cni"))
-                .write(options.cniConfDir());
+        new CniConfig("kumo-" + options.bridge(), options.bridge(), podCidr, options.stateDir().resolve("cni"),
+                options.ipMasq()).write(options.cniConfDir());
         Files.createDirectories(logRoot(options));
         CriClient client = new CriClient(options.socket());
         try {
@@ -339,7 +346,7 @@ public final class CriRuntime implements PodRuntime {
         List<PodSandbox> sandboxes = sandboxes(Meta.uid(pod));
         Optional<PodSandbox> newest = sandboxes.stream().max(Comparator.comparingLong(PodSandbox::getCreatedAt));
         if (newest.isPresent() && newest.get().getState() == PodSandboxState.SANDBOX_READY) {
-            PodSandboxConfig config = SandboxConfigs.of(pod, newest.get().getMetadata().getAttempt(),
+            PodSandboxConfig config = SandboxConfigs.of(pod, newest.get().getMetadata().getAttempt(), options.clusterDns(),
                     logRoot(options));
             return describe(newest.get().getId(), config);
         }
@@ -349,7 +356,7 @@ public final class CriRuntime implements PodRuntime {
                     .log("the pod's sandbox is not ready: making a new one");
             stopSandbox(dead.getId());
         });
-        PodSandboxConfig config = SandboxConfigs.of(pod, attempt, logRoot(options));
+        PodSandboxConfig config = SandboxConfigs.of(pod, attempt, options.clusterDns(), logRoot(options));
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
         } catch (IOException e) {

@@ -7,11 +7,11 @@ import java.util.Map;
  * values, command and args: {@code $(NAME)} becomes the variable's value when it is defined and stays as written
  * otherwise; {@code $$} becomes {@code $}, so {@code $$(NAME)} is the literal {@code $(NAME)}.
  */
-final class EnvExpansion {
+public final class EnvExpansion {
     private EnvExpansion() {
     }
 
-    static String expand(String input, Map<String, String> variables) {
+    public static String expand(String input, Map<String, String> variables) {
         StringBuilder out = new StringBuilder(input.length());
         int i = 0;
         while (i < input.length()) {

@@ -31,6 +31,11 @@ final class SandboxConfigs {
     }
 
     static PodSandboxConfig of(ObjectNode pod, int attempt, Path logRoot) {
+        return of(pod, attempt, "", logRoot);
+    }
+
+    /** {@code clusterDns}: the address pods of dnsPolicy ClusterFirst resolve with ("" for none). */
+    static PodSandboxConfig of(ObjectNode pod, int attempt, String clusterDns, Path logRoot) {
         JsonNode spec = pod.path("spec");
         PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(Meta.name(pod)).setUid(Meta.uid(pod))
@@ -45,7 +50,7 @@ final class SandboxConfigs {
         if (!hostNetwork) {
             config.setHostname(hostname(pod));
         }
-        config.setDnsConfig(SandboxDns.of(pod, HOST_RESOLV_CONF));
+        config.setDnsConfig(SandboxDns.of(pod, clusterDns, HOST_RESOLV_CONF));
         for (String list : new String[] {"initContainers", "containers"}) {
             for (JsonNode container : spec.path(list)) {
                 for (JsonNode port : container.path("ports")) {

@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A pod's resolver configuration as the kubelet forms it ({@link PodDns}) in CRI's words, for its sandbox. The
- * node serves no cluster DNS to pods yet, so ClusterFirst falls back to the host's configuration, with the warning
- * the kubelet logs then.
+ * A pod's resolver configuration as the kubelet forms it ({@link PodDns}) in CRI's words, for its sandbox. Without a
+ * cluster DNS address (the kubelet's {@code --cluster-dns}), ClusterFirst falls back to the host's configuration,
+ * with the warning the kubelet logs then.
  */
 final class SandboxDns {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxDns.class);
@@ -23,8 +23,12 @@ final class SandboxDns {
     }
 
     static DNSConfig of(JsonNode pod, Path hostResolvConf) {
+        return of(pod, "", hostResolvConf);
+    }
+
+    static DNSConfig of(JsonNode pod, String clusterDns, Path hostResolvConf) {
         ResolvConf host = Files.exists(hostResolvConf) ? ResolvConf.read(hostResolvConf) : null;
-        PodDns.Config formed = PodDns.resolvConf(pod, "", DnsSettings.DEFAULT_ZONE, host);
+        PodDns.Config formed = PodDns.resolvConf(pod, clusterDns, DnsSettings.DEFAULT_ZONE, host);
         for (PodDns.Warning warning : formed.warnings()) {
             LOG.atDebug().addKeyValue("pod", pod.path("metadata").path("namespace").asText() + "/"
                     + pod.path("metadata").path("name").asText()).addKeyValue("reason", warning.reason())

@@ -35,6 +35,16 @@ public final class BusyboxImages {
                 .write(archive);
     }
 
+    /**
+     * Writes an OCI archive with one image named {@code reference}: the same busybox root file system, running
+     * {@code sh} (an image to load into nodes under a name of one's own, as {@code ./kumo image load} does).
+     */
+    public static void write(Path busybox, Path archive, String reference) throws IOException, InterruptedException {
+        new OciArchive(NodeConfig.hostArchitecture())
+                .add(new OciArchive.Image(reference, layer(busybox), List.of(), List.of("sh")))
+                .write(archive);
+    }
+
     /** The root file system: busybox, its applets as links to it, /etc/passwd and /etc/group, empty directories. */
     static byte[] layer(Path busybox) throws IOException, InterruptedException {
         if (!Files.isRegularFile(busybox)) {

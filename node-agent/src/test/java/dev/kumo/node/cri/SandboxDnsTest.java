@@ -29,6 +29,14 @@ class SandboxDnsTest {
         assertThat(clusterFirst.getSearchesList()).containsExactly("corp.example");
         assertThat(clusterFirst.getOptionsList()).containsExactly("ndots:2");
 
+        DNSConfig withClusterDns = SandboxDns.of(object("""
+                {"metadata": {"name": "p", "namespace": "ns"}, "spec": {"dnsPolicy": "ClusterFirst"}}"""),
+                "10.96.0.10", resolvConf);
+        assertThat(withClusterDns.getServersList()).as("the kubelet's --cluster-dns").containsExactly("10.96.0.10");
+        assertThat(withClusterDns.getSearchesList())
+                .containsExactly("ns.svc.cluster.local", "svc.cluster.local", "cluster.local", "corp.example");
+        assertThat(withClusterDns.getOptionsList()).containsExactly("ndots:5");
+
         DNSConfig merged = SandboxDns.of(object("""
                 {"metadata": {"name": "p", "namespace": "ns"}, "spec": {"dnsPolicy": "Default",
                  "dnsConfig": {"nameservers": ["192.0.2.99"], "options": [{"name": "ndots", "value": "5"}]}}}"""),

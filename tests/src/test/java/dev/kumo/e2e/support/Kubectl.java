@@ -42,6 +42,11 @@ public final class Kubectl {
         this.cacheDirectory = workDirectory.resolve("kubectl-" + version + "-cache");
     }
 
+    /** kubectl of {@code version} for a cluster outside this JVM (its kubeconfig), working in {@code workDirectory}. */
+    public static Kubectl of(String version, Path kubeconfig, Path workDirectory) {
+        return new Kubectl(version, kubeconfig, workDirectory);
+    }
+
     public String version() {
         return version;
     }

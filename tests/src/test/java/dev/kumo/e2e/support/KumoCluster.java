@@ -1,6 +1,8 @@
 package dev.kumo.e2e.support;
 
 import dev.kumo.local.LocalCluster;
+import dev.kumo.local.NodeNetwork;
+import dev.kumo.local.NodeRuntimeChoice;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
@@ -43,10 +45,16 @@ public final class KumoCluster implements ExtensionContext.Store.CloseableResour
 
     /** The same with {@code nodes} simulated nodes ({@code kumo-node-1..N}) joined. */
     public static KumoCluster start(int nodes) throws Exception {
+        return start(nodes, NodeRuntimeChoice.SIMULATED);
+    }
+
+    /** The same with {@code nodes} nodes of {@code runtime} (simulated or process). */
+    public static KumoCluster start(int nodes, String runtime) throws Exception {
         Path home = Files.createTempDirectory("kumo-e2e-");
         long started = System.nanoTime();
         LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(home, true,
-                new InetSocketAddress("127.0.0.1", 0), true, nodes), step -> System.out.println("kumo: " + step));
+                new InetSocketAddress("127.0.0.1", 0), true, nodes, runtime, NodeNetwork.LOCAL),
+                step -> System.out.println("kumo: " + step));
         System.out.printf("kumo: cluster up at %s in %.1f s%n", cluster.server(), (System.nanoTime() - started) / 1e9);
         KumoCluster kumo = new KumoCluster(cluster, home);
         kumo.api.get("/readyz").expect(200);

@@ -1,0 +1,200 @@
+package dev.kumo.local;
+
+import dev.kumo.node.proxy.HostCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The network of the local cluster's real nodes, made with {@code ip} on this host: a bridge on the host
+ * ({@code <tag>-nodes}, {@code <net>.1/24}) and, for node i (from 1), a network namespace {@code <tag>-node-i} joined
+ * to it by a veth pair ({@code <tag>-v<i>} on the bridge, {@code eth0} inside with {@code <net>.(i+1)/24}, the node's
+ * InternalIP, default route via the host). Pod CIDR i ({@code <pods>.(i-1).0/24}) is routed to node i's address by
+ * the host and by every other node, straight over the shared bridge, so that traffic between pods of two nodes is
+ * routed, not translated. Deleting a namespace takes its veth pair, the pod bridge and the nftables inside with it;
+ * deleting the host bridge takes the host's routes to the pod CIDRs.
+ *
+ * @param tag     prefix of every name this network makes (the local cluster's is {@code kumo}; tests use another
+ *                tag and other addresses so that they can run beside it)
+ * @param nodeNet the first three octets of the node network ({@code 10.250.0})
+ * @param podNet  the first two octets of the cluster CIDR ({@code 10.244}; a /16 cut into one /24 per node)
+ */
+public record NodeNetwork(String tag, String nodeNet, String podNet) {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeNetwork.class);
+    /** The network of {@code ./kumo up}. */
+    public static final NodeNetwork LOCAL = new NodeNetwork("kumo", "10.250.0", "10.244");
+    /** At most this many nodes: a /24 node network, one /24 of the /16 per node. */
+    public static final int MAX_NODES = 250;
+    private static final Path NETNS_DIR = Path.of("/run/netns");
+    /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
+    private static final Path OWNERS_DIR = Path.of("/run/kumo");
+
+    public NodeNetwork {
+        if (tag.length() > 6 || !tag.matches("[a-z][a-z0-9]*")) {
+            throw new IllegalArgumentException("a node network tag is 1-6 lower-case letters or digits (interface"
+                    + " names have at most 15 characters), not '" + tag + "'");
+        }
+    }
+
+    /** {@code tag:nodeNet:podNet}, e.g. {@code kumoe:10.251.0:10.245}. */
+    public static NodeNetwork parse(String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 3 || !parts[1].matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+                || !parts[2].matches("\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("a node network is TAG:A.B.C:D.E (e.g. kumo:10.250.0:10.244), not '"
+                    + text + "'");
+        }
+        return new NodeNetwork(parts[0], parts[1], parts[2]);
+    }
+
+    @Override
+    public String toString() {
+        return tag + ":" + nodeNet + ":" + podNet;
+    }
+
+    public String bridge() {
+        return tag + "-nodes";
+    }
+
+    public String hostAddress() {
+        return nodeNet + ".1";
+    }
+
+    public String namespace(int node) {
+        return tag + "-node-" + node;
+    }
+
+    public String address(int node) {
+        return nodeNet + "." + (node + 1);
+    }
+
+    public String podCidr(int node) {
+        return podNet + "." + (node - 1) + ".0/24";
+    }
+
+    public String clusterCidr() {
+        return podNet + ".0.0/16";
+    }
+
+    private String hostVeth(int node) {
+        return tag + "-v" + node;
+    }
+
+    /**
+     * Marks this network as the one of the cluster in {@code home} (this process). Refused while another live
+     * process holds it: making the network removes what is there, which would cut that cluster's nodes off.
+     */
+    public void claim(Path home) throws IOException {
+        Files.createDirectories(OWNERS_DIR);
+        Path owner = OWNERS_DIR.resolve(tag + ".owner");
+        long self = ProcessHandle.current().pid();
+        if (Files.exists(owner)) {
+            String[] held = Files.readString(owner).strip().split(" ", 2);
+            long pid = Long.parseLong(held[0]);
+            if (pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IllegalStateException("the node network '" + tag + "' (bridge " + bridge() + ") belongs to"
+                        + " the cluster of pid " + pid + (held.length > 1 ? " (home " + held[1] + ")" : "")
+                        + ": stop it first");
+            }
+        }
+        Files.writeString(owner, self + " " + home.toAbsolutePath() + "\n");
+    }
+
+    /** Gives up the claim of {@link #claim}, if this process holds it. */
+    public void release() throws IOException {
+        Path owner = OWNERS_DIR.resolve(tag + ".owner");
+        if (Files.exists(owner) && Files.readString(owner).strip().split(" ", 2)[0]
+                .equals(Long.toString(ProcessHandle.current().pid()))) {
+            Files.delete(owner);
+        }
+    }
+
+    /** Makes the bridge and {@code count} node namespaces with their routes (after removing any left over). */
+    public void create(int count) throws IOException, InterruptedException {
+        if (count < 1 || count > MAX_NODES) {
+            throw new IllegalArgumentException("a node network holds 1 to " + MAX_NODES + " nodes, not " + count);
+        }
+        remove();
+        ip("link", "add", bridge(), "type", "bridge");
+        ip("addr", "add", hostAddress() + "/24", "dev", bridge());
+        ip("link", "set", bridge(), "up");
+        for (int i = 1; i <= count; i++) {
+            String ns = namespace(i);
+            ip("netns", "add", ns);
+            ip("link", "add", hostVeth(i), "type", "veth", "peer", "name", "eth0", "netns", ns);
+            ip("link", "set", hostVeth(i), "master", bridge(), "up");
+            ip("-n", ns, "link", "set", "lo", "up");
+            ip("-n", ns, "addr", "add", address(i) + "/24", "dev", "eth0");
+            ip("-n", ns, "link", "set", "eth0", "up");
+            ip("-n", ns, "route", "add", "default", "via", hostAddress());
+            ip("route", "add", podCidr(i), "via", address(i), "dev", bridge());
+            for (int j = 1; j <= count; j++) {
+                if (j != i) {
+                    ip("-n", ns, "route", "add", podCidr(j), "via", address(j), "dev", "eth0");
+                }
+            }
+            // the node routes its pods' traffic (the service proxy sets it too, but pods may start first)
+            run(new HostCommand(ns), List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+        }
+        LOG.atInfo().addKeyValue("bridge", bridge()).addKeyValue("nodes", count)
+                .addKeyValue("clusterCidr", clusterCidr()).log("node network created");
+    }
+
+    /**
+     * Removes every namespace of this tag ({@code <tag>-node-*}) and the bridge, whatever an earlier run left; what
+     * is not there is no error.
+     *
+     * @return the names it removed
+     */
+    public List<String> remove() throws IOException, InterruptedException {
+        List<String> removed = new ArrayList<>();
+        for (String ns : leftoverNamespaces()) {
+            run(new HostCommand(""), List.of("ip", "netns", "delete", ns));
+            removed.add(ns);
+        }
+        HostCommand.Result bridgeGone = new HostCommand("").run(List.of("ip", "link", "delete", bridge()), "");
+        if (bridgeGone.succeeded()) {
+            removed.add(bridge());
+        } else if (!bridgeGone.output().contains("Cannot find device")) {
+            throw new IOException("ip link delete " + bridge() + " failed: " + bridgeGone.output());
+        }
+        if (!removed.isEmpty()) {
+            LOG.atInfo().addKeyValue("removed", removed).log("node network removed");
+        }
+        return removed;
+    }
+
+    private List<String> leftoverNamespaces() throws IOException {
+        if (!Files.isDirectory(NETNS_DIR)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(NETNS_DIR)) {
+            return entries.map(path -> path.getFileName().toString())
+                    .filter(name -> name.matches(Pattern.quote(tag) + "-node-[0-9]+")).sorted()
+                    .toList();
+        }
+    }
+
+    private static void ip(String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add("ip");
+        argv.addAll(List.of(args));
+        run(new HostCommand(""), argv);
+    }
+
+    private static void run(HostCommand where, List<String> argv) throws IOException, InterruptedException {
+        HostCommand.Result result = where.run(argv, "");
+        if (!result.succeeded()) {
+            throw new IOException(String.join(" ", argv)
+                    + (where.networkNamespace().isEmpty() ? "" : " (in " + where.networkNamespace() + ")")
+                    + " failed with " + result.exitCode() + ": " + result.output());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.kumo.node.process;
+
+import dev.kumo.node.pods.RuntimeContainer;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One container of the {@code process} runtime: its current run (a process of this host, its output in
+ * {@code <dir>/<restartCount>.log}), how often it was restarted, how its previous run ended, or why it waits.
+ * Calls never overlap (the pod sync works on one pod at a time).
+ */
+final class ProcessContainer {
+    private final String name;
+    private final String image;
+    private final Path dir;
+    private final Clock clock;
+    private Process process;
+    private int restartCount = -1;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private int exitCode;
+    private String waitingReason = "";
+    private String waitingMessage = "";
+    private RuntimeContainer lastTermination;
+
+    ProcessContainer(String name, String image, Path dir, Clock clock) {
+        this.name = name;
+        this.image = image;
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    boolean started() {
+        return process != null;
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Whether its run ended (noticed now if it just did). */
+    boolean exited() {
+        if (process == null || process.isAlive()) {
+            return false;
+        }
+        if (finishedAt == null) {
+            finishedAt = clock.instant();
+            exitCode = process.exitValue();
+        }
+        return true;
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
+    Instant finishedAt() {
+        return finishedAt;
+    }
+
+    /** Runs {@code command} with exactly {@code env} in {@code workingDir}: the first run, or the next one. */
+    void start(List<String> command, Map<String, String> env, Path workingDir) throws IOException {
+        if (process != null) {
+            exited();
+            lastTermination = report();
+        }
+        restartCount++;
+        Files.createDirectories(dir);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(restartCount + ".log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            // as containerd reports a command it cannot run: the container ends at once with 128
+            waitFailed(e);
+            return;
+        }
+        startedAt = clock.instant();
+        finishedAt = null;
+        exitCode = 0;
+        waitingReason = "";
+        waitingMessage = "";
+    }
+
+    /** The previous run (if any) stays what it was; the restart did not happen. */
+    private void waitFailed(IOException e) {
+        restartCount--;
+        waitingReason = "RunContainerError";
+        waitingMessage = "cannot run the command: " + e.getMessage();
+    }
+
+    /** Reports {@code reason} (CreateContainerConfigError, CrashLoopBackOff) until it runs again. */
+    void waiting(String reason, String message) {
+        waitingReason = reason;
+        waitingMessage = message;
+    }
+
+    /** SIGTERM to the process and its descendants (a shell's children too). */
+    void terminate() {
+        if (running()) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+    }
+
+    /** Waits for it to end until {@code deadline}, then SIGKILL to whatever of it is left. */
+    void awaitOrKill(Instant deadline) throws InterruptedException {
+        if (!running()) {
+            exited();
+            return;
+        }
+        long millis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+        if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        exited();
+    }
+
+    /**
+     * How the pod status shows it; {@code completedIsReady}: an init container that succeeded counts as ready (the
+     * kubelet's word for it).
+     */
+    RuntimeContainer report(boolean completedIsReady) {
+        RuntimeContainer current;
+        if (!waitingReason.isEmpty() || process == null) {
+            RuntimeContainer waiting = RuntimeContainer.waiting(name, image, waitingReason.isEmpty()
+                    ? "ContainerCreating" : waitingReason, waitingMessage, Math.max(restartCount, 0));
+            // waiting to run again: lastState is the run that just ended
+            RuntimeContainer previous = process != null && exited() ? report() : lastTermination;
+            return previous == null ? waiting : waiting.withLastTermination(previous);
+        } else if (exited()) {
+            current = RuntimeContainer.terminated(name, image, "", id(), restartCount, startedAt, finishedAt,
+                    exitCode, completedIsReady && exitCode == 0);
+        } else {
+            current = RuntimeContainer.running(name, image, "", id(), restartCount, startedAt, true);
+        }
+        return lastTermination == null ? current : current.withLastTermination(lastTermination);
+    }
+
+    private RuntimeContainer report() {
+        return RuntimeContainer.terminated(name, image, "", id(), restartCount, startedAt, finishedAt, exitCode,
+                false);
+    }
+
+    private String id() {
+        return "process://" + process.pid();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.kumo.node.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.cri.BackOff;
+import dev.kumo.node.cri.EnvExpansion;
+import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.pods.RuntimeContainer;
+import dev.kumo.node.pods.RuntimeHealth;
+import dev.kumo.node.pods.RuntimePod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The {@code process} runtime, for a machine without containerd or root: each container's {@code command} and
+ * {@code args} run as a plain process of the host, init containers first, in order, then the containers, restarted
+ * as the pod's restart policy says after the kubelet's crash-loop back-off (10 s doubling to 5 min).
+ *
+ * <p>What it cannot do, by design: <b>no images</b> (the image is neither pulled nor used: a container needs a
+ * command, and it runs the host's programs — one without a command waits with CreateContainerConfigError); <b>no
+ * isolation</b> (no namespaces: processes share the host's file system, process table and user; each pod starts in a
+ * scratch directory of its own); <b>no cgroups</b> (requests and limits are not enforced); <b>a shared network</b>
+ * (a pod's IP is the node's address, and two pods that listen on one port collide). Not done either: volumes,
+ * probes (running means ready), {@code envFrom} and {@code valueFrom} other than pod fields, adopting processes after
+ * an agent restart (they are the agent's children: {@link #close} stops them).
+ */
+public final class ProcessRuntime implements PodRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+    public static final String VERSION = "process://0.1.0";
+    /** The kubelet never gives a container less than this to stop. */
+    static final Duration MINIMUM_GRACE_PERIOD = Duration.ofSeconds(2);
+    private static final String INIT = "init/";
+    private static final String MAIN = "main/";
+
+    private final String hostIp;
+    private final Path podsDir;
+    private final Clock clock;
+    private final BackOff crashBackOff = new BackOff();
+    private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+
+    /** Pods' scratch directories and logs go under {@code stateDir/pods}; every pod gets {@code hostIp}. */
+    public ProcessRuntime(String hostIp, Path stateDir, Clock clock) {
+        this.hostIp = hostIp;
+        this.podsDir = stateDir.resolve("pods");
+        this.clock = clock;
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public RuntimeHealth health() {
+        return RuntimeHealth.READY;
+    }
+
+    @Override
+    public Duration resyncInterval() {
+        return Duration.ofSeconds(1); // an ended process is noticed at the next look
+    }
+
+    @Override
+    public RuntimePod sync(ObjectNode pod) throws IOException {
+        Pod running = pods.computeIfAbsent(Meta.uid(pod), uid -> new Pod(podDir(pod)));
+        return running.sync(pod);
+    }
+
+    @Override
+    public RuntimePod kill(ObjectNode pod, Duration gracePeriod) throws InterruptedException {
+        Pod running = pods.get(Meta.uid(pod));
+        if (running == null) {
+            return new RuntimePod(false, List.of(), List.of(), List.of());
+        }
+        return running.kill(gracePeriod);
+    }
+
+    @Override
+    public void remove(String podUid) throws InterruptedException, IOException {
+        Pod running = pods.remove(podUid);
+        crashBackOff.forgetPrefix(podUid + "/");
+        if (running != null) {
+            running.kill(Duration.ZERO);
+            deleteTree(running.dir);
+        }
+    }
+
+    /** Stops every process (SIGTERM, SIGKILL after 2 s): they would otherwise outlive the agent unwatched. */
+    @Override
+    public void close() {
+        for (Pod pod : pods.values()) {
+            try {
+                pod.kill(MINIMUM_GRACE_PERIOD);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Path podDir(ObjectNode pod) {
+        return podsDir.resolve(Meta.namespace(pod) + "_" + Meta.name(pod) + "_" + Meta.uid(pod));
+    }
+
+    /** One pod's containers. Calls for one pod never overlap. */
+    private final class Pod {
+        private final Path dir;
+        private final Map<String, ProcessContainer> containers = new LinkedHashMap<>();
+        private boolean stopped;
+
+        Pod(Path dir) {
+            this.dir = dir;
+        }
+
+        RuntimePod sync(ObjectNode pod) throws IOException {
+            JsonNode spec = pod.path("spec");
+            String policy = spec.path("restartPolicy").asText("Always");
+            Instant now = clock.instant();
+            List<RuntimeContainer> init = new ArrayList<>();
+            boolean initialized = true;
+            for (JsonNode container : spec.path("initContainers")) {
+                ProcessContainer process = container(INIT, pod, container);
+                if (!stopped) {
+                    if (!process.started()) {
+                        start(process, pod, container);
+                    } else if (process.exited() && process.exitCode() != 0 && !policy.equals("Never")) {
+                        restart(process, pod, container, now);
+                    }
+                }
+                init.add(process.report(true));
+                if (!process.exited() || process.exitCode() != 0) {
+                    initialized = false;
+                    break; // the next one starts once this one succeeded
+                }
+            }
+            List<RuntimeContainer> regular = new ArrayList<>();
+            if (initialized) {
+                for (JsonNode container : spec.path("containers")) {
+                    ProcessContainer process = container(MAIN, pod, container);
+                    if (!stopped) {
+                        if (!process.started()) {
+                            start(process, pod, container);
+                        } else if (process.exited() && (policy.equals("Always")
+                                || policy.equals("OnFailure") && process.exitCode() != 0)) {
+                            restart(process, pod, container, now);
+                        }
+                    }
+                    regular.add(process.report(false));
+                }
+            }
+            return new RuntimePod(!stopped, List.of(hostIp), init, regular);
+        }
+
+        /** The kubelet's doBackOff: a container that ended within its back-off waits in CrashLoopBackOff. */
+        private void restart(ProcessContainer process, ObjectNode pod, JsonNode container, Instant now)
+                throws IOException {
+            String key = Meta.uid(pod) + "/" + container.path("name").asText();
+            if (crashBackOff.inBackOffSince(key, process.finishedAt(), now)) {
+                process.waiting("CrashLoopBackOff", "back-off " + crashBackOff.delay(key).toSeconds()
+                        + "s restarting failed container=" + container.path("name").asText() + " pod="
+                        + Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")");
+                return;
+            }
+            crashBackOff.next(key, now);
+            start(process, pod, container);
+        }
+
+        private void start(ProcessContainer process, ObjectNode pod, JsonNode container) throws IOException {
+            String name = container.path("name").asText();
+            if (container.path("command").isEmpty()) {
+                process.waiting("CreateContainerConfigError", "the process runtime runs no images: container "
+                        + name + " needs a command");
+                return;
+            }
+            Map<String, String> env;
+            try {
+                env = ProcessEnv.of(pod, container, hostIp);
+            } catch (IllegalArgumentException e) {
+                process.waiting("CreateContainerConfigError", e.getMessage());
+                return;
+            }
+            // $(VAR) in command and args is the container's env, as the kubelet expands it
+            List<String> command = new ArrayList<>();
+            container.path("command").forEach(part -> command.add(EnvExpansion.expand(part.asText(), env)));
+            container.path("args").forEach(part -> command.add(EnvExpansion.expand(part.asText(), env)));
+            Path workingDir = dir.resolve("root");
+            Files.createDirectories(workingDir);
+            String requested = container.path("workingDir").asText("");
+            if (!requested.isEmpty()) {
+                workingDir = Path.of(requested);
+            }
+            process.start(command, env, workingDir);
+            LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
+                    .addKeyValue("command", command).log("started a container as a process");
+        }
+
+        private ProcessContainer container(String list, ObjectNode pod, JsonNode container) {
+            String name = container.path("name").asText();
+            return containers.computeIfAbsent(list + name, key -> new ProcessContainer(name,
+                    container.path("image").asText(""), dir.resolve(name), clock));
+        }
+
+        /** SIGTERM to all, then SIGKILL to what still runs after the grace period (at least 2 s unless zero). */
+        RuntimePod kill(Duration gracePeriod) throws InterruptedException {
+            stopped = true;
+            Duration grace = gracePeriod.isZero() || gracePeriod.compareTo(MINIMUM_GRACE_PERIOD) >= 0 ? gracePeriod
+                    : MINIMUM_GRACE_PERIOD;
+            containers.values().forEach(ProcessContainer::terminate);
+            Instant deadline = clock.instant().plus(grace);
+            List<RuntimeContainer> init = new ArrayList<>();
+            List<RuntimeContainer> regular = new ArrayList<>();
+            for (Map.Entry<String, ProcessContainer> entry : containers.entrySet()) {
+                entry.getValue().awaitOrKill(deadline);
+                boolean isInit = entry.getKey().startsWith(INIT);
+                (isInit ? init : regular).add(entry.getValue().report(isInit));
+            }
+            return new RuntimePod(false, List.of(hostIp), init, regular);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package dev.kumo.e2e.nodes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kumo.e2e.support.Kubectl;
+import dev.kumo.local.NodeNetwork;
+import dev.kumo.local.NodeRuntimeChoice;
+import dev.kumo.node.image.BusyboxImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./kumo up --runtime cri --nodes 2} for real: the local cluster's Main as a process of its own (as the kumo
+ * script runs it), two nodes with containerd in network namespaces of their own, driven by the real kubectl. A
+ * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
+ * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
+ * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
+ * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
+ * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
+ * {@code ./kumo down} leaves no namespace, bridge, route, mount or process behind.
+ *
+ * <p>kubectl logs is not served yet, so the pods' output is read from the node's log files, where the kubelet's
+ * would be. The cluster uses its own node network ({@value #NETWORK}) so that it can run beside a {@code ./kumo up}.
+ */
+@Tag("containerd")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CriNodesTest {
+    private static final String NETWORK = "kumoe:10.251.0:10.245";
+    private static final NodeNetwork NODES = NodeNetwork.parse(NETWORK);
+    private static final Duration START = Duration.ofMinutes(4);
+    private static final Duration PODS = Duration.ofMinutes(3);
+    private static final int REQUESTS = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path KUMO = Path.of("..", "kumo").toAbsolutePath().normalize();
+
+    private static Path home;
+    private static int port;
+    private static Process cluster;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        List<String> missing = NodeRuntimeChoice.missingForCri();
+        if (!missing.isEmpty()) {
+            String message = "cri nodes need: " + String.join(", ", missing);
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail(message);
+            }
+            Assumptions.abort(message);
+        }
+        home = Files.createTempDirectory("kumo-cri-e2e-");
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        launch("cluster.log");
+        kubectl = Kubectl.of("1.32", home.resolve("kubeconfig"), home);
+        Assumptions.assumeTrue(kubectl.installed(), "no kubectl.1.32 in " + Kubectl.DIRECTORY);
+        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
+        printMemory();
+    }
+
+    /** Starts the cluster's Main as ./kumo up does and waits for "API ready"; its output goes to {@code logName}. */
+    private static void launch(String logName) throws Exception {
+        Path log = home.resolve(logName);
+        long started = System.nanoTime();
+        // the surefire class path holds local-cluster and everything it needs
+        cluster = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.kumo.local.Main", "--home", home.toString(), "--listen", "127.0.0.1:" + port, "--ephemeral",
+                "--nodes", "2", "--runtime", "cri", "--node-network", NETWORK)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // what ./kumo up records, so that ./kumo image load and down find this cluster
+        Files.writeString(home.resolve("kumo.pid"), cluster.pid() + "\n");
+        await(START, "the cluster to say 'API ready' in " + log, () -> {
+            assertThat(cluster.isAlive()).as("the cluster runs; its log:\n%s", read(log)).isTrue();
+            return read(log).contains("kumo: API ready");
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("kumo up --nodes 2 --runtime cri: Ready in %.1f s (API ready once both nodes joined)%n",
+                seconds);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null && cluster.isAlive()) {
+            // SIGTERM first: the cluster removes its nodes' network and containerds itself
+            cluster.destroy();
+            if (!cluster.waitFor(60, TimeUnit.SECONDS)) {
+                cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        if (home != null) {
+            new ProcessBuilder("rm", "-rf", "--one-file-system", home.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void podsReachPodsOfBothNodesThroughDnsAndTheClusterIpAndTheNodePortAnswersFromTheHost() throws Exception {
+        kubectl.runWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default}
+                spec:
+                  replicas: 4
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      topologySpreadConstraints:
+                      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
+                         labelSelector: {matchLabels: {app: web}}}
+                      containers:
+                      - name: httpd
+                        image: kumo.local/busybox:latest
+                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
+                        ports: [{containerPort: 80}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: default}
+                spec:
+                  type: NodePort
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: 80}]
+                """, "apply", "-f", "-").ok();
+        Map<String, String> webNodes = await(PODS, "4 web pods Running and Ready", () -> {
+            Map<String, String> ready = readyPods("app=web");
+            return ready.size() == 4 ? ready : null;
+        });
+        assertThat(webNodes.values()).as("spread over both nodes: %s", webNodes)
+                .containsOnly("kumo-node-1", "kumo-node-2").hasSize(4);
+
+        // busybox-static's wget crashes with -T: no timeout option
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: client, namespace: default}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: kumo-node-1}
+                  containers:
+                  - name: c
+                    image: kumo.local/busybox:latest
+                    command: ["sh", "-c", "for i in $(seq %d); do wget -qO- http://web.default.svc.cluster.local || echo FAILED; done; sleep 3600"]
+                """.formatted(REQUESTS), "apply", "-f", "-").ok();
+        JsonNode client = await(PODS, "the client pod Running", () -> {
+            JsonNode pod = JSON.readTree(kubectl.run("get", "pod", "client", "-o", "json").ok().out());
+            return pod.path("status").path("phase").asText().equals("Running") ? pod : null;
+        });
+        String clientIp = client.path("status").path("podIP").asText();
+        assertThat(clientIp).as("node 1's pod CIDR").startsWith(NODES.podNet() + ".0.");
+        List<String> answers = await(PODS, REQUESTS + " answers in the client's log", () -> {
+            List<String> lines = containerLog("kumo-node-1", "client", "c");
+            return lines.size() >= REQUESTS ? lines : null;
+        });
+        assertThat(answers).as("every request answered").doesNotContain("FAILED").hasSize(REQUESTS);
+        assertThat(answers).as("pods of both nodes answered; pods by node: %s", webNodes)
+                .allMatch(webNodes::containsKey)
+                .anyMatch(pod -> webNodes.get(pod).equals("kumo-node-1"))
+                .anyMatch(pod -> webNodes.get(pod).equals("kumo-node-2"));
+
+        String remote = answers.stream().filter(pod -> webNodes.get(pod).equals("kumo-node-2")).findFirst()
+                .orElseThrow();
+        assertThat(String.join("\n", containerLog("kumo-node-2", remote, "httpd")))
+                .as("a pod on node 2 saw the client's own address: routed between the nodes, not translated")
+                .containsPattern("(^|\\[|:)" + Pattern.quote(clientIp) + "\\]?:[0-9]+: url:/");
+
+        int nodePort = JSON.readTree(kubectl.run("get", "service", "web", "-o", "json").ok().out())
+                .path("spec").path("ports").get(0).path("nodePort").asInt();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int node = 1; node <= 2; node++) {
+            URI uri = URI.create("http://" + NODES.address(node) + ":" + nodePort + "/");
+            String body = await(Duration.ofSeconds(60), "the NodePort at " + uri, () -> {
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode() == 200 ? response.body().strip() : null;
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            assertThat(webNodes).as("NodePort %s answered by a web pod", uri).containsKey(body);
+        }
+        printMemory();
+    }
+
+    @Test
+    @Order(2)
+    void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
+        String image = "kumo.local/e2e-loaded:v1";
+        Path archive = home.resolve("loaded.tar");
+        BusyboxImages.write(BusyboxImages.DEBIAN_BUSYBOX, archive, image);
+        Process load = kumo("image", "load", archive.toString());
+        String output = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(load.waitFor()).as("./kumo image load said:\n%s", output).isZero();
+        assertThat(output).contains("node kumo-node-1: imported", "node kumo-node-2: imported",
+                "imported into 2 nodes");
+
+        for (int node = 1; node <= 2; node++) {
+            kubectl.runWithInput("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: loaded-%1$d, namespace: default}
+                    spec:
+                      nodeSelector: {kubernetes.io/hostname: kumo-node-%1$d}
+                      containers:
+                      - {name: c, image: "%2$s", imagePullPolicy: Never, command: ["sleep", "3600"]}
+                    """.formatted(node, image), "apply", "-f", "-").ok();
+        }
+        await(PODS, "both loaded-image pods Running and Ready",
+                () -> readyPods("").keySet().containsAll(List.of("loaded-1", "loaded-2")));
+    }
+
+    @Test
+    @Order(3)
+    void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
+        cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
+                .contains(NODES.namespace(1), NODES.namespace(2));
+        List<ProcessHandle> left = processesNamingHome();
+        assertThat(left).as("its containerds and shims run on").isNotEmpty();
+
+        launch("cluster-after-kill.log");
+        assertThat(read(home.resolve("cluster-after-kill.log")))
+                .contains("kumo: removed what an earlier run left: ", NODES.namespace(1), NODES.namespace(2));
+        assertThat(left).as("the old containerds and shims").noneMatch(ProcessHandle::isAlive);
+        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: after-kill, namespace: default}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: kumo-node-2}
+                  containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
+                """, "apply", "-f", "-").ok();
+        await(PODS, "a pod Running and Ready on the new network", () -> readyPods("").containsKey("after-kill"));
+    }
+
+    @Test
+    @Order(4)
+    void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
+        Process down = kumo("down");
+        String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(down.waitFor()).as("./kumo down said:\n%s", output).isZero();
+        assertThat(output).as("stopped by SIGTERM, not killed").contains("stopped the cluster");
+        assertThat(cluster.waitFor(30, TimeUnit.SECONDS)).as("the cluster process ended").isTrue();
+
+        assertThat(run("ip", "netns", "list")).doesNotContain(NODES.namespace(1), NODES.namespace(2));
+        assertThat(run("ip", "-o", "link", "show")).doesNotContain(NODES.bridge(), "kumoe-v1", "kumoe-v2");
+        assertThat(run("ip", "route", "show")).doesNotContain(NODES.podNet() + ".");
+        assertThat(processesNamingHome()).as("processes naming the cluster's home (containerd, shims)").isEmpty();
+        assertThat(run("findmnt", "-rn", "-o", "TARGET")).doesNotContain(home.toString());
+        assertThat(Path.of("/run/kumo/kumoe.owner")).doesNotExist();
+    }
+
+    /** containerds and shims of this test's nodes (their command lines name the home). */
+    private static List<ProcessHandle> processesNamingHome() {
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args))
+                            .filter(line -> line.contains(home.toString()) && !line.contains("dev.kumo.local.Main"))
+                            .isPresent())
+                    .toList();
+        }
+    }
+
+    /** The kumo script on this test's cluster (its KUMO_HOME). */
+    private static Process kumo(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(KUMO.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("KUMO_HOME", home.toString());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return process;
+    }
+
+    /** Pods Running and Ready (by name) with their nodes, in namespace default, matching {@code selector}. */
+    private static Map<String, String> readyPods(String selector) {
+        List<String> args = new ArrayList<>(List.of("get", "pods", "-o", "json"));
+        if (!selector.isEmpty()) {
+            args.addAll(List.of("-l", selector));
+        }
+        Map<String, String> ready = new HashMap<>();
+        try {
+            for (JsonNode pod : JSON.readTree(kubectl.run(args.toArray(String[]::new)).ok().out()).path("items")) {
+                boolean isReady = false;
+                for (JsonNode condition : pod.path("status").path("conditions")) {
+                    isReady |= condition.path("type").asText().equals("Ready")
+                            && condition.path("status").asText().equals("True");
+                }
+                if (isReady && pod.path("status").path("phase").asText().equals("Running")) {
+                    ready.put(pod.path("metadata").path("name").asText(), pod.path("spec").path("nodeName").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return ready;
+    }
+
+    /** The lines a container wrote, from the node's log file (CRI format: time, stream, tag, line). */
+    private static List<String> containerLog(String node, String pod, String container) throws IOException {
+        Path pods = home.resolve("nodes").resolve(node).resolve("agent").resolve("pods");
+        Optional<Path> dir;
+        try (Stream<Path> dirs = Files.list(pods)) {
+            dir = dirs.filter(path -> path.getFileName().toString().startsWith("default_" + pod + "_")).findFirst();
+        }
+        if (dir.isEmpty() || !Files.isDirectory(dir.get().resolve(container))) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(dir.get().resolve(container))) {
+            for (Path log : logs.sorted().toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    String[] fields = line.split(" ", 4);
+                    if (fields.length == 4) {
+                        lines.add(fields[3]);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static void printMemory() throws IOException {
+        long clusterKiB = rssKiB(cluster.pid());
+        long containerdKiB = 0;
+        long shimKiB = 0;
+        int shims = 0;
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            for (ProcessHandle p : all.toList()) {
+                String line = p.info().commandLine().orElse("");
+                if (line.contains(home.toString()) && line.contains("config.toml")) {
+                    containerdKiB += rssKiB(p.pid());
+                } else if (line.contains("containerd-shim") && line.contains(home.toString())) {
+                    shimKiB += rssKiB(p.pid());
+                    shims++;
+                }
+            }
+        }
+        System.out.printf("memory (RSS): cluster JVM %d MiB with 2 cri nodes; containerd %d MiB for 2 nodes; "
+                + "%d shims %d MiB%n", clusterKiB / 1024, containerdKiB / 1024, shims, shimKiB / 1024);
+    }
+
+    private static long rssKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Asks {@code probe} once a second until it gives a non-null, non-false value, or fails after {@code timeout}. */
+    private static <T> T await(Duration timeout, String what, ThrowingSupplier<T> probe) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T value = probe.get();
+            if (value != null && !Boolean.FALSE.equals(value)) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+}
