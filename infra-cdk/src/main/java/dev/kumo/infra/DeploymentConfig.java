@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param env          account and region, or null when neither is known (an environment-agnostic template)
  * @param apiserverJar the Lambda jar of {@code functions/apiserver}
  * @param controllersJar the Lambda jar of {@code functions/controllers} (the control loops, fan-out, timer, tick)
+ * @param cloudControllerJar the Lambda jar of {@code cloud-controller} (the cloud loops and the fan-out)
  * @param admins       IAM role or user ARNs that administer the cluster ({@value #ADMINS}, comma-separated)
  * @param nodeAgentJar the node agent's runnable jar ({@code node-agent/target/node-agent-*-agent.jar})
  * @param nodeArchitecture the nodes' CPU architecture ({@value #NODE_ARCH}: {@code arm64}, the default, or
@@ -30,10 +31,11 @@ import java.util.regex.Pattern;
  */
 public record DeploymentConfig(String cluster, Environment env, Path apiserverJar, Path controllersJar,
                                List<String> admins, Path nodeAgentJar, NodeArchitecture nodeArchitecture,
-                               boolean privateNodes, RestoredTables restored) {
+                               boolean privateNodes, RestoredTables restored, Path cloudControllerJar) {
     public static final String CLUSTER = "kumo:cluster";
     public static final String APISERVER_JAR = "kumo:apiserverJar";
     public static final String CONTROLLERS_JAR = "kumo:controllersJar";
+    public static final String CLOUD_CONTROLLER_JAR = "kumo:cloudControllerJar";
     public static final String ACCOUNT = "kumo:account";
     public static final String REGION = "kumo:region";
     public static final String ADMINS = "kumo:admins";
@@ -70,7 +72,8 @@ public record DeploymentConfig(String cluster, Environment env, Path apiserverJa
             throw new IllegalArgumentException(PRIVATE_NODES + " is true or false, not '" + privateNodes + "'");
         }
         return new DeploymentConfig(cluster, env, apiserverJar, controllersJar, admins, nodeAgentJar, architecture,
-                Boolean.parseBoolean(privateNodes), restored(app));
+                Boolean.parseBoolean(privateNodes), restored(app),
+                jar(app, CLOUD_CONTROLLER_JAR, "cloud-controller/target/cloud-controller-*-lambda.jar"));
     }
 
     /** The id (and CloudFormation name) of one of the cluster's stacks. */

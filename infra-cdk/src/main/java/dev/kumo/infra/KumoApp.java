@@ -1,5 +1,6 @@
 package dev.kumo.infra;
 
+import dev.kumo.infra.controlplane.CloudControllerProps;
 import dev.kumo.infra.controlplane.ControlPlaneStack;
 import dev.kumo.infra.controlplane.ControlPlaneStackProps;
 import dev.kumo.infra.nodes.NodesStack;
@@ -8,6 +9,7 @@ import dev.kumo.infra.state.StateStack;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.lambda.Code;
 
 /**
  * The CDK app: one stack per deployable unit, wired together. The state stack holds what must outlive every
@@ -33,7 +35,7 @@ public final class KumoApp {
         StateStack state = new StateStack(app, config.stackId("state"), StackProps.builder().env(config.env()).build());
         // The nodes stack does not reference the control plane (nodes read the API's URL from SSM at boot), so that
         // the control plane can take the nodes' launch template and subnets for the cloud provider's functions.
-        new NodesStack(app, config.stackId("nodes"), NodesStackProps.builder()
+        NodesStack nodes = new NodesStack(app, config.stackId("nodes"), NodesStackProps.builder()
                 .env(config.env())
                 .cluster(config.cluster())
                 .nodeAgentJar(config.nodeAgentJar())
@@ -48,6 +50,8 @@ public final class KumoApp {
                 .admins(config.admins())
                 .apiserverJar(config.apiserverJar())
                 .controllersJar(config.controllersJar())
+                .cloud(new CloudControllerProps(Code.fromAsset(config.cloudControllerJar().toString()),
+                        nodes.cloudProviderEnvironment(), nodes.cloudControllerStatements()))
                 .build());
     }
 }

@@ -38,6 +38,7 @@ class CdkCliSynthTest {
                 "--app", java + " @target/cdk-app.args",
                 "-c", DeploymentConfig.APISERVER_JAR + "=" + jar,
                 "-c", DeploymentConfig.CONTROLLERS_JAR + "=" + jar,
+                "-c", DeploymentConfig.CLOUD_CONTROLLER_JAR + "=" + jar,
                 "-c", DeploymentConfig.NODE_AGENT_JAR + "=" + jar,
                 "--output", out.toString());
         ProcessBuilder process = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);

@@ -72,7 +72,7 @@ class DeploymentConfigTest {
 
     private static Map<String, String> jars() {
         return Map.of(DeploymentConfig.APISERVER_JAR, "api.jar", DeploymentConfig.CONTROLLERS_JAR, "controllers.jar",
-                DeploymentConfig.NODE_AGENT_JAR, "agent.jar");
+                DeploymentConfig.CLOUD_CONTROLLER_JAR, "cloud.jar", DeploymentConfig.NODE_AGENT_JAR, "agent.jar");
     }
 
     private static Map<String, String> with(Map<String, String> context, String... keysAndValues) {

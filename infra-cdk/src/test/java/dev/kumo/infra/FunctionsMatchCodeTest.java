@@ -3,6 +3,8 @@ package dev.kumo.infra;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.kumo.apimachinery.store.encryption.StorageEncryption;
+import dev.kumo.cloud.CloudSettings;
+import dev.kumo.controllers.lambda.LoopCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
@@ -43,10 +45,13 @@ class FunctionsMatchCodeTest {
     void everyFunctionsHandlerAndEnvironmentMatchTheCode(@TempDir Path dir) {
         App app = Templates.app();
         Path jar = Templates.standInJar(dir);
+        Path cloudJar = Templates.otherStandInJar(dir); // its own asset: which functions run it shows in the template
         KumoApp.wire(app, DeploymentConfig.from(Templates.app(Map.of(
                 DeploymentConfig.APISERVER_JAR, jar.toString(),
                 DeploymentConfig.CONTROLLERS_JAR, jar.toString(),
+                DeploymentConfig.CLOUD_CONTROLLER_JAR, cloudJar.toString(),
                 DeploymentConfig.NODE_AGENT_JAR, jar.toString())), Map.of()));
+        String cloudKey = cloudJarKey(app);
         Map<Path, Set<String>> constantsByModule = new HashMap<>();
         List<String> checked = new ArrayList<>();
         for (Stack stack : app.getNode().getChildren().stream().filter(Stack.class::isInstance).map(Stack.class::cast).toList()) {
@@ -56,7 +61,11 @@ class FunctionsMatchCodeTest {
                 String handler = (String) properties.get("Handler");
                 Class<?> type = handlerClass(stack.getStackName() + "/" + id, handler);
                 Set<String> names = new HashSet<>();
-                for (Path module : List.of(location(type), location(StorageEncryption.class))) {
+                List<Path> modules = new ArrayList<>(List.of(location(type), location(StorageEncryption.class)));
+                if (cloudKey.equals(s3Key(properties))) {
+                    modules.add(location(CloudSettings.class)); // the cloud controller's jar carries it too
+                }
+                for (Path module : modules) {
                     names.addAll(constantsByModule.computeIfAbsent(module, FunctionsMatchCodeTest::stringConstants));
                 }
                 Map<?, ?> environment = properties.get("Environment") instanceof Map<?, ?> e
@@ -80,6 +89,23 @@ class FunctionsMatchCodeTest {
                 .hasMessageContaining("no class");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> handlerClass("x", "java.lang.String::length"))
                 .hasMessageContaining("RequestHandler");
+    }
+
+    /** The S3 key of the cloud controller's jar: the code of the loops that run as its user. */
+    private static String cloudJarKey(App app) {
+        for (Stack stack : app.getNode().getChildren().stream().filter(Stack.class::isInstance).map(Stack.class::cast).toList()) {
+            for (Map<String, Object> resource : Template.fromStack(stack).findResources("AWS::Lambda::Function").values()) {
+                Map<?, ?> properties = (Map<?, ?>) resource.get("Properties");
+                if (String.valueOf(properties.get("Description")).endsWith(LoopCatalog.CLOUD_CONTROLLER_USER)) {
+                    return s3Key(properties);
+                }
+            }
+        }
+        throw new AssertionError("no function runs as " + LoopCatalog.CLOUD_CONTROLLER_USER);
+    }
+
+    private static String s3Key(Map<?, ?> properties) {
+        return String.valueOf(((Map<?, ?>) properties.get("Code")).get("S3Key"));
     }
 
     /** The class of {@code Class::method}, checked as Lambda's Java runtime loads it. */

@@ -43,6 +43,15 @@ public final class Templates {
         }
     }
 
+    /** A second stand-in with other bytes, so that CDK makes it an asset of its own. */
+    public static Path otherStandInJar(Path dir) {
+        try {
+            return Files.write(dir.resolve("cloud-controller-stand-in.jar"), new byte[] {'P', 'K', 3, 4, 0});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The one resource of the type whose properties include {@code properties}: its logical id and body. */
     public static Map.Entry<String, Map<String, Object>> only(Template template, String type, Map<String, ?> properties) {
         Map<String, Map<String, Object>> found = template.findResources(type, Map.of("Properties", properties));

@@ -1,5 +1,6 @@
 package dev.kumo.infra.bench;
 
+import dev.kumo.cloud.CloudSettings;
 import dev.kumo.infra.DeploymentConfig;
 import dev.kumo.apimachinery.aws.AwsClients;
 import dev.kumo.apimachinery.store.dynamodb.StoreTables;
@@ -41,12 +42,13 @@ public final class LambdaInitBenchmark {
         }
         Path apiJar = Path.of(options.get("--apiserver-jar"));
         Path loopsJar = Path.of(options.get("--controllers-jar"));
+        Path cloudJar = Path.of(options.get("--cloud-controller-jar"));
         Path agentJar = Path.of(options.get("--agent-jar"));
         int runs = Integer.parseInt(options.get("--runs"));
         int cpus = Integer.parseInt(options.get("--cpus"));
 
         System.out.println("Lambda jars:");
-        for (Path jar : List.of(apiJar, loopsJar)) {
+        for (Path jar : List.of(apiJar, loopsJar, cloudJar)) {
             System.out.printf("  %-60s %6.1f MB%n", jar.getFileName(), Files.size(jar) / 1048576.0);
         }
         System.out.printf("  %-60s %6.1f MB (node agent, not a Lambda)%n", agentJar.getFileName(),
@@ -54,6 +56,7 @@ public final class LambdaInitBenchmark {
 
         App app = new App();
         Map.of(DeploymentConfig.APISERVER_JAR, apiJar.toString(), DeploymentConfig.CONTROLLERS_JAR, loopsJar.toString(),
+                DeploymentConfig.CLOUD_CONTROLLER_JAR, cloudJar.toString(),
                 DeploymentConfig.NODE_AGENT_JAR, agentJar.toString()).forEach(app.getNode()::setContext);
         KumoApp.wire(app, DeploymentConfig.from(app, Map.of()));
         CloudAssembly assembly = app.synth();
@@ -72,14 +75,14 @@ public final class LambdaInitBenchmark {
         try (LocalAws kms = LocalAws.start(ClusterKeys.ENV_SECRETS_KEY, ClusterKeys.ENV_TOKEN_SIGNING_KEY,
                 AwsClients.ENV_KMS_ENDPOINT, AwsClients.ENV_DYNAMODB_ENDPOINT, Map.of(
                         StoreTables.ENV_OBJECTS_TABLE, "kumo-bench-objects", StoreTables.ENV_LOG_TABLE, "kumo-bench-log"))) {
-            measureAll(templates, values, kms, apiJar, loopsJar, runs, cpus, work);
+            measureAll(templates, values, kms, apiJar, loopsJar, cloudJar, runs, cpus, work);
         }
         System.out.println("  (init: the handler's constructor, what Lambda's init phase runs; 1st call: one invocation"
                 + " after it, with no AWS call; heap and classes after both; *: KMS and DynamoDB answered by moto on loopback)");
     }
 
     private static void measureAll(Map<String, Map<String, Object>> templates, DeployedValues values, LocalAws kms,
-                                   Path apiJar, Path loopsJar, int runs, int cpus, Path work)
+                                   Path apiJar, Path loopsJar, Path cloudJar, int runs, int cpus, Path work)
             throws IOException, InterruptedException {
         Map<String, Boolean> seen = new TreeMap<>();
         for (Map.Entry<String, Map<String, Object>> template : templates.entrySet()) {
@@ -99,9 +102,12 @@ public final class LambdaInitBenchmark {
                 env.put("AWS_REGION", DeployedValues.REGION);
                 String loop = env.getOrDefault("KUMO_LOOP", "");
                 String label = className.substring(className.lastIndexOf('.') + 1) + (loop.isEmpty() ? "" : " (" + loop + ")");
+                boolean cloud = env.containsKey(CloudSettings.ENV_PROVIDER) || className.endsWith(".FanOutHandler");
                 boolean controller = !loop.isEmpty() && !loop.equals("scheduler");
-                if (seen.putIfAbsent(controller ? "controller" : label, true) != null) {
-                    continue; // one controller loop stands for all: same class, same init
+                String kind = controller ? (env.containsKey(CloudSettings.ENV_PROVIDER) ? "cloud controller"
+                        : "controller") : label;
+                if (seen.putIfAbsent(kind, true) != null) {
+                    continue; // one controller loop stands for all of its jar: same class, same init
                 }
                 if (env.containsKey(ClusterKeys.ENV_TOKEN_SIGNING_KEY)) {
                     if (kms == null) {
@@ -112,7 +118,7 @@ public final class LambdaInitBenchmark {
                     env.putAll(kms.environment());
                     label += " *";
                 }
-                Path jar = className.startsWith("dev.kumo.apiserver.") ? apiJar : loopsJar;
+                Path jar = className.startsWith("dev.kumo.apiserver.") ? apiJar : cloud ? cloudJar : loopsJar;
                 measure(label, className, env, jar, event(className), runs, cpus, work);
             }
         }

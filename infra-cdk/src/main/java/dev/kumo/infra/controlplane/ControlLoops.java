@@ -5,6 +5,7 @@ import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.controllers.lambda.ApiConnection;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
+import dev.kumo.cloud.CloudSettings;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
@@ -40,7 +41,9 @@ import java.util.StringJoiner;
  * {@link ControlLoop} (FIFO queue, dead-letter queue, reconciler) for every entry of {@link LoopCatalog}; the
  * fan-out, the one reader of the event log's stream, which turns committed changes into keys on those queues; the
  * standard timer queue whose function forwards delayed keys (requeue-after) when they are due; and the minute tick
- * that asks every loop to resync. Every function runs a handler of {@code functions/controllers}' Lambda jar.
+ * that asks every loop to resync. Every function runs a handler of {@code functions/controllers}' Lambda jar; the
+ * cloud controller's loops and the fan-out run them from {@code cloud-controller}'s, which adds the cloud loops and
+ * the EC2 and ELBv2 clients (the other loops stay on the leaner jar).
  *
  * <p>The loops never touch the store: they call the API with IAM tokens signed by their own roles, which
  * {@link #identities()} names so that the API maps each to its loop's user.
@@ -91,19 +94,33 @@ public final class ControlLoops extends Construct {
         // as the API function says.
         connection.put(RootCaBundle.ENV_FROM_JVM, ControlPlaneStack.AMAZON_ROOT_CA);
         for (LoopCatalog.Entry entry : LoopCatalog.entries()) {
+            boolean cloudLoop = entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER);
+            if (cloudLoop && props.cloud() == null) {
+                continue;
+            }
+            Map<String, String> environment = connection;
+            if (cloudLoop) {
+                environment = new HashMap<>(connection);
+                environment.putAll(props.cloud().environment());
+                environment.put(CloudSettings.ENV_PROVIDER, CloudSettings.AWS);
+            }
             ControlLoop loop = new ControlLoop(this, "Loop-" + entry.name(), ControlLoopProps.builder()
                     .loop(entry.name())
                     .timer(timer)
                     .maxReceiveCount(MAX_RECEIVES)
                     .maxConcurrency(props.loopMaxConcurrency())
-                    .reconciler(functionProps(props, ControlLoopHandler.class)
+                    .reconciler(functionProps(props, ControlLoopHandler.class, cloudLoop)
                             .description("kumo control loop " + entry.name() + ", as " + entry.user())
                             .memoryMb(entry.name().equals(SchedulerLoop.NAME) ? props.schedulerMemoryMb()
                                     : props.loopMemoryMb())
                             .timeout(LOOP_TIMEOUT)
-                            .environment(connection)
+                            .environment(environment)
                             .build())
                     .build());
+            if (cloudLoop) {
+                IRole role = loop.reconciler().function().getRole();
+                props.cloud().statements().forEach(statement -> role.addToPrincipalPolicy(statement));
+            }
             loops.put(entry.name(), loop);
             identities.add(new Identity(loop.reconciler().function().getRole(), entry.user()));
         }
@@ -118,7 +135,7 @@ public final class ControlLoops extends Construct {
 
     /** Forwards delayed keys to their loops' queues when due, or back onto the timer queue for the rest. */
     private void timer(ControlLoopsProps props, Map<String, String> queues) {
-        KumoFunction function = new KumoFunction(this, "TimerFunction", functionProps(props, TimerHandler.class)
+        KumoFunction function = new KumoFunction(this, "TimerFunction", functionProps(props, TimerHandler.class, false)
                 .description("kumo timer: forwards delayed keys (requeue-after) to their loops when due")
                 .memoryMb(props.supportMemoryMb())
                 .timeout(SUPPORT_TIMEOUT)
@@ -134,7 +151,7 @@ public final class ControlLoops extends Construct {
 
     /** One run at a time: two ticks in one minute would enqueue the same resync requests (deduplicated anyway). */
     private void tick(ControlLoopsProps props, Map<String, String> queues) {
-        KumoFunction function = new KumoFunction(this, "ResyncTick", functionProps(props, ResyncTickHandler.class)
+        KumoFunction function = new KumoFunction(this, "ResyncTick", functionProps(props, ResyncTickHandler.class, false)
                 .description("kumo resync tick: asks every control loop to resync, once a minute")
                 .memoryMb(props.supportMemoryMb())
                 .timeout(SUPPORT_TIMEOUT)
@@ -155,7 +172,9 @@ public final class ControlLoops extends Construct {
         environment.put(SqsKeyQueues.ENV_LOOP_QUEUES, loopQueueList());
         // Changes to these resources are sent as keys only: the fan-out holds no key to read their values.
         environment.put(StorageEncryption.ENV_RESOURCES, props.encryptedResources());
-        KumoFunction function = new KumoFunction(this, "FanOut", functionProps(props, FanOutHandler.class)
+        // The cloud jar when the cloud loops run: the fan-out runs every loop's key mapper, theirs included.
+        KumoFunction function = new KumoFunction(this, "FanOut", functionProps(props, FanOutHandler.class,
+                props.cloud() != null)
                 .description("kumo fan-out: the event log's stream into keys on the control loops' queues")
                 .memoryMb(props.supportMemoryMb())
                 .timeout(SUPPORT_TIMEOUT)
@@ -187,10 +206,12 @@ public final class ControlLoops extends Construct {
         return function;
     }
 
-    private static KumoFunctionProps.Builder functionProps(ControlLoopsProps props, Class<?> handler) {
+    /** A function of the controllers' jar, or of the cloud controller's ({@code cloudJar}: a superset). */
+    private static KumoFunctionProps.Builder functionProps(ControlLoopsProps props, Class<?> handler,
+                                                           boolean cloudJar) {
         return KumoFunctionProps.builder()
                 .handler(handler.getName() + "::handleRequest")
-                .code(props.code())
+                .code(cloudJar ? props.cloud().code() : props.code())
                 .logRetention(props.logRetention());
     }
 

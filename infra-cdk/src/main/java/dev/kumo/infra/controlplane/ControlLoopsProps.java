@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param supportMemoryMb     the fan-out's, the timer's and the tick's
  * @param loopMaxConcurrency  at most this many invocations of one loop at once (2 to 1,000)
  * @param logRetention        of every function's log group
+ * @param cloud               the cloud controller's jar, settings and permissions; null: its loops are left out
  */
 public record ControlLoopsProps(Code code, ClusterStore store, String apiUrl, String cluster,
                                 String encryptedResources, int loopMemoryMb, int schedulerMemoryMb,
-                                int supportMemoryMb, int loopMaxConcurrency, RetentionDays logRetention) {
+                                int supportMemoryMb, int loopMaxConcurrency, RetentionDays logRetention,
+                                CloudControllerProps cloud) {
 
     public ControlLoopsProps {
         Objects.requireNonNull(code, "code");

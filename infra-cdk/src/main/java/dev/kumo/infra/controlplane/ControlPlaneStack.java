@@ -72,7 +72,7 @@ public final class ControlPlaneStack extends Stack {
         this.loops = new ControlLoops(this, "ControlLoops", new ControlLoopsProps(
                 Code.fromAsset(props.controllersJar().toString()), props.store(), api.getApiEndpoint(),
                 props.cluster(), ENCRYPTED_RESOURCES, props.loopMemoryMb(), props.schedulerMemoryMb(),
-                props.loopSupportMemoryMb(), props.loopMaxConcurrency(), props.logRetention()));
+                props.loopSupportMemoryMb(), props.loopMaxConcurrency(), props.logRetention(), props.cloud()));
         // The admins, and each loop's role as its loop's user: the loops authenticate with IAM tokens.
         server.function().addEnvironment(ENV_IAM_MAPPINGS, IamMappings.json(this, props.admins(), loops.identities()));
         // Nodes read the API's URL here at boot: a name, not a CloudFormation reference, so the nodes stack does not

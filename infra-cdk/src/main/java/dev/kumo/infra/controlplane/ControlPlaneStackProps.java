@@ -29,12 +29,15 @@ import java.util.Objects;
  * @param loopSupportMemoryMb the memory of the loops' fan-out, timer and tick functions
  * @param loopMaxConcurrency  at most this many invocations of one loop at once
  * @param logRetention        of every function's log group
+ * @param cloud               the cloud controller's jar, settings and permissions (from the nodes stack); null
+ *                            leaves its loops out (a control plane without nodes)
  */
 public record ControlPlaneStackProps(Environment env, ClusterStore store, ClusterKeys keys, String cluster,
                                      List<String> admins, Path apiserverJar, Path controllersJar,
                                      int apiMemoryMb, int compactionMemoryMb, Duration compactionRetention,
                                      int loopMemoryMb, int schedulerMemoryMb, int loopSupportMemoryMb,
-                                     int loopMaxConcurrency, RetentionDays logRetention) {
+                                     int loopMaxConcurrency, RetentionDays logRetention,
+                                     CloudControllerProps cloud) {
 
     public ControlPlaneStackProps {
         Objects.requireNonNull(store, "store");
@@ -58,6 +61,7 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         private String cluster = "kumo";
         private List<String> admins = List.of();
         private Path apiserverJar;
+        private CloudControllerProps cloud;
         private Path controllersJar;
         private int apiMemoryMb = 1024;
         private int compactionMemoryMb = 512;
@@ -105,6 +109,12 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
 
         public Builder controllersJar(Path controllersJar) {
             this.controllersJar = controllersJar;
+            return this;
+        }
+
+        /** The cloud controller's loops; without them, nothing launches nodes or load balancers. */
+        public Builder cloud(CloudControllerProps cloud) {
+            this.cloud = cloud;
             return this;
         }
 
@@ -163,7 +173,7 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         public ControlPlaneStackProps build() {
             return new ControlPlaneStackProps(env, store, keys, cluster, admins, apiserverJar, controllersJar,
                     apiMemoryMb, compactionMemoryMb, compactionRetention, loopMemoryMb, schedulerMemoryMb,
-                    loopSupportMemoryMb, loopMaxConcurrency, logRetention);
+                    loopSupportMemoryMb, loopMaxConcurrency, logRetention, cloud);
         }
     }
 }

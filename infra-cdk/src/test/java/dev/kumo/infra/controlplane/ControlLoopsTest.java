@@ -7,6 +7,7 @@ import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.controllers.lambda.ApiConnection;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
+import dev.kumo.cloud.CloudSettings;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
 import dev.kumo.controllers.lambda.SqsKeyQueues;
@@ -33,6 +34,7 @@ import static dev.kumo.infra.Templates.only;
 import static dev.kumo.infra.Templates.properties;
 import static dev.kumo.infra.Templates.ref;
 import static dev.kumo.infra.Templates.resolveImport;
+import static dev.kumo.infra.controlplane.PlaneTemplates.function;
 import static dev.kumo.infra.controlplane.PlaneTemplates.functionId;
 import static dev.kumo.infra.controlplane.PlaneTemplates.logGroupOf;
 import static dev.kumo.infra.controlplane.PlaneTemplates.roleOf;
@@ -256,6 +258,10 @@ class ControlLoopsTest {
             allow(expected, SEND, List.of(arn(queue), arn(timerQueue())));
             allow(expected, CONSUME, List.of(arn(queue)));
             allow(expected, LOGS, List.of(arn(logGroupOf(function))));
+            if (entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER)) { // and what the nodes stack grants it
+                allow(expected, PlaneTemplates.CLOUD_STATEMENT.getActions(),
+                        List.<Object>copyOf(PlaneTemplates.CLOUD_STATEMENT.getResources()));
+            }
             assertThat(grants).as(entry.name()).isEqualTo(expected);
         }
     }
@@ -293,6 +299,41 @@ class ControlLoopsTest {
         allow(tick, SEND, loopQueues());
         allow(tick, LOGS, List.of(arn(logGroupOf(tickFunction))));
         assertThat(grants(roleOf(tickFunction))).isEqualTo(tick);
+    }
+
+    /**
+     * The cloud controller's loops run from its own jar with the aws provider's settings and its EC2/ELBv2
+     * statements; the fan-out runs from that jar too (it maps records to their keys); no other loop gets either.
+     */
+    @Test
+    void cloudLoopsRunTheCloudJarWithTheProvidersSettingsAndPermissions() {
+        List<LoopCatalog.Entry> cloud = LoopCatalog.entries().stream()
+                .filter(entry -> entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER)).toList();
+        assertThat(cloud).extracting(LoopCatalog.Entry::name)
+                .contains("provisioner", "cloud-node", "service", "route");
+        Object cloudCode = function(loopFunction(cloud.getFirst().name())).get("Code");
+        Object coreCode = function(loopFunction(SchedulerLoop.NAME)).get("Code");
+        assertThat(cloudCode).isNotEqualTo(coreCode);
+        assertThat(function(functionId(FAN_OUT_HANDLER)).get("Code")).isEqualTo(cloudCode);
+        for (LoopCatalog.Entry entry : LoopCatalog.entries()) {
+            String function = loopFunction(entry.name());
+            boolean isCloud = cloud.contains(entry);
+            assertThat(function(function).get("Code")).as(entry.name()).isEqualTo(isCloud ? cloudCode : coreCode);
+            Map<String, Object> variables = variables(function);
+            List<String> actions = statements(roleOf(function)).stream()
+                    .flatMap(statement -> statement.get("Action") instanceof List<?> list
+                            ? list.stream().map(String::valueOf) : java.util.stream.Stream.of((String) statement.get("Action")))
+                    .toList();
+            if (isCloud) {
+                assertThat(variables).as(entry.name()).containsEntry(CloudSettings.ENV_PROVIDER, CloudSettings.AWS)
+                        .containsAllEntriesOf(PlaneTemplates.CLOUD_ENVIRONMENT);
+                assertThat(actions).as(entry.name()).contains("ec2:RunInstances");
+            } else {
+                assertThat(variables).as(entry.name()).doesNotContainKey(CloudSettings.ENV_PROVIDER)
+                        .doesNotContainKey("KUMO_LAUNCH_TEMPLATE_ID");
+                assertThat(actions).as(entry.name()).noneMatch(action -> action.startsWith("ec2:"));
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.kumo.infra.controlplane;
 
 import dev.kumo.infra.state.StateStack;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
@@ -17,6 +19,7 @@ import static dev.kumo.infra.Templates.app;
 import static dev.kumo.infra.Templates.only;
 import static dev.kumo.infra.Templates.properties;
 import static dev.kumo.infra.Templates.ref;
+import static dev.kumo.infra.Templates.otherStandInJar;
 import static dev.kumo.infra.Templates.standInJar;
 
 /**
@@ -24,6 +27,13 @@ import static dev.kumo.infra.Templates.standInJar;
  * synthesized once for the tests of this package, and lookups by logical id.
  */
 final class PlaneTemplates {
+    /** What the nodes stack gives the cloud controller's functions (values as a deployed stack would have them). */
+    static final Map<String, String> CLOUD_ENVIRONMENT = Map.of("KUMO_CLUSTER", "prod",
+            "KUMO_LAUNCH_TEMPLATE_ID", "lt-0abc", "KUMO_NODE_SUBNETS", "eu-west-1a=subnet-1",
+            "KUMO_LB_SUBNETS", "subnet-1", "KUMO_ROUTE_TABLE_ID", "rtb-0abc");
+    static final PolicyStatement CLOUD_STATEMENT = PolicyStatement.Builder.create()
+            .actions(List.of("ec2:RunInstances"))
+            .resources(List.of("arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc")).build();
     static final Template STATE;
     static final Template PLANE;
 
@@ -43,6 +53,8 @@ final class PlaneTemplates {
                 .admins(List.of("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:user/alice"))
                 .apiserverJar(standInJar(dir))
                 .controllersJar(standInJar(dir))
+                .cloud(new CloudControllerProps(Code.fromAsset(otherStandInJar(dir).toString()), CLOUD_ENVIRONMENT,
+                        List.of(CLOUD_STATEMENT)))
                 .build());
         STATE = Template.fromStack(stateStack);
         PLANE = Template.fromStack(planeStack);

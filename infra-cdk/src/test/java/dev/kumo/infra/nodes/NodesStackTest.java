@@ -238,6 +238,28 @@ class NodesStackTest {
                 .contains(only(template, "AWS::EC2::LaunchTemplate").getKey());
     }
 
+    @Test
+    void theCloudControllerMayLaunchOnlyFromTheTemplateAndTouchOnlyTheClustersResources() {
+        App app = app();
+        NodesStack stack = stack(app, false, NodeArchitecture.ARM64);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, String> byAction = new java.util.TreeMap<>();
+        for (var statement : stack.cloudControllerStatements()) {
+            String resolved = json.valueToTree(stack.resolve(statement.toStatementJson())).toString();
+            statement.getActions().forEach(action -> byAction.merge(action, resolved, (a, b) -> a + b));
+        }
+        assertThat(byAction.get("ec2:RunInstances")).contains("launch-template/").contains("subnet/")
+                .contains("\"aws:RequestTag/kumo:cluster\":\"prod\"");
+        assertThat(byAction.get("iam:PassRole")).contains("NodeRole").doesNotContain("\"*\"");
+        assertThat(byAction.get("ec2:TerminateInstances")).contains("\"ec2:ResourceTag/kumo:cluster\":\"prod\"");
+        assertThat(byAction.get("ec2:CreateRoute")).contains("route-table/");
+        assertThat(byAction.get("elasticloadbalancing:DeleteLoadBalancer"))
+                .contains("\"aws:ResourceTag/kumo:cluster\":\"prod\"");
+        assertThat(byAction.get("elasticloadbalancing:CreateLoadBalancer"))
+                .contains("\"aws:RequestTag/kumo:cluster\":\"prod\"");
+        assertThat(byAction).as("only what docs/cloud-aws.md lists").doesNotContainKeys("ec2:*", "*");
+    }
+
     private static void counts(Template template, Map<String, Integer> expected) {
         expected.forEach(template::resourceCountIs);
     }
