@@ -29,11 +29,13 @@ final class FakeNodes implements AutoCloseable {
     /** The kubelet's renewal period (a quarter of the lease's 40 s). */
     private static final long RENEW_SECONDS = 10;
     /**
-     * Renewals in flight at once: one after another, a sweep of 500 leases on a loaded API would take longer than
-     * the grace period, and node lifecycle never marks a node Ready again (its kubelet would), so a late renewal
-     * ruins the run.
+     * Renewals in flight at once, at least this many and one per {@value #LEASES_PER_RENEWER} nodes: a sweep must
+     * end well inside the renewal period even when each call takes 0.3-0.5 s on a saturated machine (with 8 for 500
+     * nodes a sweep took over 20 s and 207 nodes went NotReady in pods-5000), and node lifecycle never marks a node
+     * Ready again (its kubelet would), so a late renewal ruins the run.
      */
-    private static final int RENEWERS = 8;
+    private static final int MIN_RENEWERS = 8;
+    private static final int LEASES_PER_RENEWER = 20;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -41,17 +43,22 @@ final class FakeNodes implements AutoCloseable {
     private final Map<String, NodeLease> leases = new LinkedHashMap<>();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("lease-renewer").factory());
-    private final ExecutorService renewals = Executors.newFixedThreadPool(RENEWERS,
-            Thread.ofPlatform().daemon().name("lease-renewal-", 0).factory());
+    private final ExecutorService renewals;
     private final AtomicInteger renewalFailures = new AtomicInteger();
 
-    private FakeNodes(BenchClient client) {
+    private FakeNodes(BenchClient client, int count) {
         this.client = client;
+        this.renewals = Executors.newFixedThreadPool(renewers(count),
+                Thread.ofPlatform().daemon().name("lease-renewal-", 0).factory());
+    }
+
+    static int renewers(int nodes) {
+        return Math.max(MIN_RENEWERS, (nodes + LEASES_PER_RENEWER - 1) / LEASES_PER_RENEWER);
     }
 
     /** Creates {@code count} Ready nodes of 32 cpu / 128Gi / 110 pods in three zones and starts their leases. */
     static FakeNodes create(BenchClient client, int count) throws Exception {
-        FakeNodes nodes = new FakeNodes(client);
+        FakeNodes nodes = new FakeNodes(client, count);
         KubeClient api = client.kubeClient();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
