@@ -24,12 +24,12 @@ import java.util.Optional;
  * working directory, the environment, the kubelet's labels and annotations, its log path
  * {@code <name>/<attempt>.log} under the sandbox's log directory, its volume mounts, and its cgroup resources.
  */
-final class ContainerConfigs {
+public final class ContainerConfigs {
     private ContainerConfigs() {
     }
 
     /** What the configuration cannot be made from (the kubelet's CreateContainerConfigError). */
-    static final class ConfigError extends Exception {
+    public static final class ConfigError extends Exception {
         ConfigError(String message) {
             super(message);
         }
@@ -108,6 +108,15 @@ final class ContainerConfigs {
             }
         }
         return env;
+    }
+
+    /**
+     * The environment for a runtime that reads nothing from the API (the {@code process} runtime): the same rules,
+     * with ConfigMap and Secret references refused.
+     */
+    public static Map<String, String> environmentWithoutApi(ObjectNode pod, JsonNode container, String podIp,
+                                                            String hostIp) throws ConfigError {
+        return environment(pod, container, new PodContext(podIp, hostIp, 0, null));
     }
 
     private static EnvSources sources(PodContext context, String what) throws ConfigError {
