@@ -1,13 +1,10 @@
 package dev.kumo.node.cri;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.node.pods.ReferencedData;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -77,19 +74,12 @@ final class EnvSources {
         return variables;
     }
 
-    /** A ConfigMap's data (and binaryData as text) or a Secret's decoded data; empty when there is no such object. */
+    /** A ConfigMap's data or a Secret's decoded data; empty when there is no such object. */
     private Optional<Map<String, String>> data(String namespace, String name, boolean secret) {
-        Optional<ObjectNode> object = client.get(secret ? ResourceType.SECRETS : ResourceType.CONFIG_MAPS,
-                namespace, name);
-        if (object.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> data = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.get().path("data").fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            data.put(field.getKey(), secret ? new String(Base64.getDecoder().decode(field.getValue().asText()),
-                    StandardCharsets.UTF_8) : field.getValue().asText());
-        }
-        return Optional.of(data);
+        return ReferencedData.read(client, secret, namespace, name, false).map(data -> {
+            Map<String, String> text = new LinkedHashMap<>();
+            data.forEach((key, value) -> text.put(key, new String(value, StandardCharsets.UTF_8)));
+            return text;
+        });
     }
 }

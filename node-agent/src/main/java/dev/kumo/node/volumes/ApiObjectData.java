@@ -1,14 +1,8 @@
 package dev.kumo.node.volumes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
-import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.node.pods.ReferencedData;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,25 +23,6 @@ final class ApiObjectData {
             throw new VolumeError((secret ? "secret" : "configmap") + " volumes need the API, which this runtime "
                     + "was started without");
         }
-        Optional<ObjectNode> object = client.get(secret ? ResourceType.SECRETS : ResourceType.CONFIG_MAPS, namespace,
-                name);
-        if (object.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        Base64.Decoder base64 = Base64.getDecoder();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.get().path("data").fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String value = field.getValue().asText("");
-            data.put(field.getKey(), secret ? base64.decode(value) : value.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!secret) {
-            for (Iterator<Map.Entry<String, JsonNode>> fields = object.get().path("binaryData").fields();
-                 fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                data.put(field.getKey(), base64.decode(field.getValue().asText("")));
-            }
-        }
-        return Optional.of(data);
+        return ReferencedData.read(client, secret, namespace, name, true);
     }
 }
