@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apiserver.auth.tokens.TokenIssuer;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.handlers.StatusBuilder;
 import dev.kumo.apiserver.errors.FieldError;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
@@ -43,6 +44,8 @@ public final class PodStreams {
     public static final Set<String> SUBRESOURCES = Set.of("log", "exec", "portforward");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final GenericRegistry registry;
     private final ResourceDefinition nodes;
     private final TokenIssuer tokens;
@@ -297,19 +300,15 @@ public final class PodStreams {
      * buffered response): 400, which kubectl's WebSocket attempt takes as a refusal and its SPDY one reports.
      */
     public static ApiResponse cannotUpgrade(String host) {
-        return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(400,
-                "BadRequest", "exec, attach and port-forward need a connection upgrade, which " + host
-                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, \"In AWS\")"));
+        return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(
+                ApiException.badRequest("exec, attach and port-forward need a connection upgrade, which " + host
+                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, \"In AWS\")")));
     }
 
-    /** A Kubernetes {@code Status} failure as JSON, for hosts answering on their own. */
-    static byte[] statusBody(int code, String reason, String message) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        ObjectNode status = mapper.createObjectNode().put("kind", "Status").put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+    /** A Kubernetes {@code Status} failure as JSON ({@link StatusBuilder}), for hosts answering on their own. */
+    static byte[] statusBody(ApiException error) {
         try {
-            return mapper.writeValueAsBytes(status);
+            return MAPPER.writeValueAsBytes(StatusBuilder.status(MAPPER, error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
