@@ -70,9 +70,6 @@ public final class PodStreams {
         if (log) {
             return logs(request, pod, namespace, name);
         }
-        if (tokens == null) {
-            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
-        }
         String nodeName = pod.path("spec").path("nodeName").asText("");
         if (subresource.equals("exec")) {
             String container = container(pod, name, request.param("container"));
@@ -114,13 +111,10 @@ public final class PodStreams {
             // kube-apiserver: a pod on no node has no log yet; the answer is empty, not an error
             return new ApiResponse.Complete(200, Map.of("Content-Type", "text/plain"), new byte[0]);
         }
-        if (tokens == null) {
-            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
-        }
-        NodeEndpoint endpoint = endpoint(nodeName);
         String path = "/containerLogs/" + namespace + "/" + name + "/" + container + (query.isEmpty() ? ""
                 : "?" + query);
-        String token = tokens.kubeletClientToken(nodeName, "GET " + path).token();
+        String token = token(nodeName, "GET", path);
+        NodeEndpoint endpoint = endpoint(nodeName);
         HttpClient http = HttpClient.newBuilder().sslContext(PinnedTrust.context(endpoint.certificateSha256()))
                 .connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<InputStream> response;
@@ -162,8 +156,8 @@ public final class PodStreams {
         if (!isUpgrade(request)) {
             throw ApiException.badRequest("Upgrade request required");
         }
+        String token = token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
-        String token = tokens.kubeletClientToken(nodeName, request.method() + " " + path).token();
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("path", path)
                 .addKeyValue("user", request.requireUser().name()).addKeyValue("upgrade", request.header("Upgrade"))
                 .log("proxying a streaming request to the node");
@@ -180,6 +174,14 @@ public final class PodStreams {
         ObjectNode node = registry.find(nodes, "", nodeName).orElseThrow(() ->
                 ApiException.badRequest("the pod's node \"" + nodeName + "\" does not exist"));
         return NodeEndpoint.of(node);
+    }
+
+    /** The API server's credential for one request to the node ({@link TokenIssuer#kubeletClientToken}). */
+    private String token(String nodeName, String method, String path) {
+        if (tokens == null) {
+            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
+        }
+        return tokens.kubeletClientToken(nodeName, method + " " + path).token();
     }
 
     /**
@@ -302,7 +304,8 @@ public final class PodStreams {
     public static ApiResponse cannotUpgrade(String host) {
         return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(
                 ApiException.badRequest("exec, attach and port-forward need a connection upgrade, which " + host
-                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, \"In AWS\")")));
+                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, "
+                        + "\"In AWS\")")));
     }
 
     /** A Kubernetes {@code Status} failure as JSON ({@link StatusBuilder}), for hosts answering on their own. */
