@@ -116,9 +116,8 @@ final class ApiServerTokens {
 
     private PublicKey key(String keyId) throws Rejected {
         PublicKey key = keys.get(keyId);
-        if (key == null && Duration.between(fetched, clock.instant()).compareTo(REFRESH_AT_MOST_EVERY) >= 0) {
-            refresh();
-            key = keys.get(keyId);
+        if (key == null) {
+            key = refresh(keyId);
         }
         if (key == null) {
             throw new Rejected("unknown signing key \"" + keyId + "\"");
@@ -126,7 +125,13 @@ final class ApiServerTokens {
         return key;
     }
 
-    private synchronized void refresh() throws Rejected {
+    /** Reads the keys again unless they were read lately (checked under the lock: requests that arrive together
+     *  with a new key id wait for one read rather than each making its own). */
+    private synchronized PublicKey refresh(String keyId) throws Rejected {
+        if (keys.containsKey(keyId)
+                || Duration.between(fetched, clock.instant()).compareTo(REFRESH_AT_MOST_EVERY) < 0) {
+            return keys.get(keyId);
+        }
         Map<String, PublicKey> read = new HashMap<>();
         try {
             for (JsonNode jwk : jwks.get().path("keys")) {
@@ -145,6 +150,7 @@ final class ApiServerTokens {
         fetched = clock.instant();
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("keyIds", read.keySet())
                 .log("read the cluster's signing keys");
+        return keys.get(keyId);
     }
 
     private static BigInteger unsigned(String base64Url) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apiserver.auth.tokens.TokenIssuer;
 import dev.kumo.apiserver.errors.ApiException;
+import dev.kumo.apiserver.handlers.StatusBuilder;
 import dev.kumo.apiserver.errors.FieldError;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
@@ -43,6 +44,8 @@ public final class PodStreams {
     public static final Set<String> SUBRESOURCES = Set.of("log", "exec", "portforward");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final GenericRegistry registry;
     private final ResourceDefinition nodes;
     private final TokenIssuer tokens;
@@ -66,9 +69,6 @@ public final class PodStreams {
                 .orElseThrow(() -> ApiException.notFound("", "pods", "pods", name));
         if (log) {
             return logs(request, pod, namespace, name);
-        }
-        if (tokens == null) {
-            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
         }
         String nodeName = pod.path("spec").path("nodeName").asText("");
         if (subresource.equals("exec")) {
@@ -111,13 +111,10 @@ public final class PodStreams {
             // kube-apiserver: a pod on no node has no log yet; the answer is empty, not an error
             return new ApiResponse.Complete(200, Map.of("Content-Type", "text/plain"), new byte[0]);
         }
-        if (tokens == null) {
-            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
-        }
-        NodeEndpoint endpoint = endpoint(nodeName);
         String path = "/containerLogs/" + namespace + "/" + name + "/" + container + (query.isEmpty() ? ""
                 : "?" + query);
-        String token = tokens.kubeletClientToken(nodeName, "GET " + path).token();
+        String token = token(nodeName, "GET", path);
+        NodeEndpoint endpoint = endpoint(nodeName);
         HttpClient http = HttpClient.newBuilder().sslContext(PinnedTrust.context(endpoint.certificateSha256()))
                 .connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<InputStream> response;
@@ -159,8 +156,8 @@ public final class PodStreams {
         if (!isUpgrade(request)) {
             throw ApiException.badRequest("Upgrade request required");
         }
+        String token = token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
-        String token = tokens.kubeletClientToken(nodeName, request.method() + " " + path).token();
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("path", path)
                 .addKeyValue("user", request.requireUser().name()).addKeyValue("upgrade", request.header("Upgrade"))
                 .log("proxying a streaming request to the node");
@@ -177,6 +174,14 @@ public final class PodStreams {
         ObjectNode node = registry.find(nodes, "", nodeName).orElseThrow(() ->
                 ApiException.badRequest("the pod's node \"" + nodeName + "\" does not exist"));
         return NodeEndpoint.of(node);
+    }
+
+    /** The API server's credential for one request to the node ({@link TokenIssuer#kubeletClientToken}). */
+    private String token(String nodeName, String method, String path) {
+        if (tokens == null) {
+            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
+        }
+        return tokens.kubeletClientToken(nodeName, method + " " + path).token();
     }
 
     /**
@@ -297,19 +302,16 @@ public final class PodStreams {
      * buffered response): 400, which kubectl's WebSocket attempt takes as a refusal and its SPDY one reports.
      */
     public static ApiResponse cannotUpgrade(String host) {
-        return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(400,
-                "BadRequest", "exec, attach and port-forward need a connection upgrade, which " + host
-                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, \"In AWS\")"));
+        return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(
+                ApiException.badRequest("exec, attach and port-forward need a connection upgrade, which " + host
+                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, "
+                        + "\"In AWS\")")));
     }
 
-    /** A Kubernetes {@code Status} failure as JSON, for hosts answering on their own. */
-    static byte[] statusBody(int code, String reason, String message) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        ObjectNode status = mapper.createObjectNode().put("kind", "Status").put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+    /** A Kubernetes {@code Status} failure as JSON ({@link StatusBuilder}), for hosts answering on their own. */
+    static byte[] statusBody(ApiException error) {
         try {
-            return mapper.writeValueAsBytes(status);
+            return MAPPER.writeValueAsBytes(StatusBuilder.status(MAPPER, error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
