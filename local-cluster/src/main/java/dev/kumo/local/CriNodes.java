@@ -9,6 +9,7 @@ import dev.kumo.node.RuntimeConfig;
 import dev.kumo.node.cri.ContainerdLauncher;
 import dev.kumo.node.image.BusyboxImages;
 import dev.kumo.node.image.ImageImporter;
+import dev.kumo.node.main.HostFacts;
 import dev.kumo.node.proxy.ProxyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +94,8 @@ final class CriNodes implements AutoCloseable {
                 + ClusterDnsAddon.CLUSTER_DNS_IP + " served on " + network.hostAddress() + ":53");
         Path archive = dir.resolve("busybox-images.tar");
         BusyboxImages.write(BusyboxImages.DEBIAN_BUSYBOX, archive);
-        NodeCapacity capacity = HostNodeInfo.capacity(dir);
-        String osImage = HostNodeInfo.osImage();
+        NodeCapacity capacity = HostFacts.capacity(dir);
+        String osImage = HostFacts.osImage();
         // nodes start side by side: containerd's start and the image import take seconds each
         try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Node>> started = new ArrayList<>();

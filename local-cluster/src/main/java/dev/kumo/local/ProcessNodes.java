@@ -5,6 +5,7 @@ import dev.kumo.node.NodeAgent;
 import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.NodeConfig;
 import dev.kumo.node.RuntimeConfig;
+import dev.kumo.node.main.HostFacts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ final class ProcessNodes implements AutoCloseable {
         ProcessNodes nodes = new ProcessNodes();
         try {
             Path dir = Files.createDirectories(home.resolve("nodes"));
-            NodeCapacity capacity = HostNodeInfo.capacity(dir);
-            String osImage = HostNodeInfo.osImage();
+            NodeCapacity capacity = HostFacts.capacity(dir);
+            String osImage = HostFacts.osImage();
             Clock clock = Clock.systemUTC();
             for (int i = 1; i <= count; i++) {
                 String name = prefix + i;

@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What a real machine reports about itself: its resources and {@code status.nodeInfo}, read as the kubelet reads them. */
-final class HostFacts {
+/**
+ * What a real machine reports about itself: its resources and {@code status.nodeInfo}, read as the kubelet reads them.
+ * The local cluster's host-backed nodes read the same facts through here.
+ */
+public final class HostFacts {
     private HostFacts() {
     }
 
     /** Cores, memory ({@code MemTotal} of /proc/meminfo) and the size of the filesystem holding {@code stateDir}. */
-    static NodeCapacity capacity(Path stateDir) throws IOException {
+    public static NodeCapacity capacity(Path stateDir) throws IOException {
         long memoryKi = 0;
         for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
             if (line.startsWith("MemTotal:")) {
@@ -36,11 +39,16 @@ final class HostFacts {
                 firstLine(Path.of("/sys/class/dmi/id/product_uuid")),
                 firstLine(Path.of("/proc/sys/kernel/random/boot_id")),
                 System.getProperty("os.version", ""),
-                osImage(Files.readAllLines(Path.of("/etc/os-release"))),
+                osImage(),
                 runtimeVersion);
     }
 
-    /** {@code PRETTY_NAME} of os-release, as the kubelet's {@code osImage}. */
+    /** {@code PRETTY_NAME} of /etc/os-release, as the kubelet's {@code osImage}; "Linux" when the file is absent. */
+    public static String osImage() throws IOException {
+        Path osRelease = Path.of("/etc/os-release");
+        return Files.exists(osRelease) ? osImage(Files.readAllLines(osRelease)) : "Linux";
+    }
+
     static String osImage(List<String> osRelease) {
         for (String line : osRelease) {
             if (line.startsWith("PRETTY_NAME=")) {
