@@ -1,6 +1,7 @@
 package dev.kumo.local;
 
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.kubelet.KubeletApi;
 import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.NodeAgent;
 import dev.kumo.node.NodeCapacity;
@@ -15,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ import java.util.stream.Stream;
  * and pod CIDR, a containerd of its own running in that namespace (state under {@code <home>/nodes/<name>}, the
  * offline busybox and pause images imported), and a node agent with the cri runtime whose service proxy programs
  * nftables in that namespace (NodePorts on the node's address). Pods resolve names through {@link ClusterDnsAddon}.
+ * Each agent serves its kubelet endpoint (logs, exec, port-forward) on the host's bridge address, and the node's
+ * namespace forwards port 10250 of the node's address to it ({@link NodeNetwork#forwardToHost}).
  *
  * <p>The agents are threads of this JVM: what they do on the node happens in its namespace (containerd, CNI, nft),
  * while their own connections to the API leave from the host's loopback, where the API listens. {@link #close}
@@ -128,7 +133,7 @@ final class CriNodes implements AutoCloseable {
         String netns = network.namespace(index);
         Path nodeDir = dir.resolve(name);
         ContainerdLauncher containerd = ContainerdLauncher.start(nodeDir.resolve("containerd"), BusyboxImages.PAUSE,
-                netns);
+                netns, network.address(index));
         try {
             int removed = containerd.removeSandboxes();
             if (removed > 0) {
@@ -143,7 +148,10 @@ final class CriNodes implements AutoCloseable {
             NodeAgent agent = new NodeAgent(api, bootstrapToken, config, runtime.factory(config, clock),
                     HostNodeInfo.systemInfo(name, runtime.runtimeVersion(), osImage), clock, POD_WORKERS)
                     .withServiceProxy(ProxyConfig.of(name, List.of(network.address(index)), network.clusterCidr(),
-                            netns));
+                            netns))
+                    // the agent listens in the host's namespace; the API calls the node's address
+                    .serveKubeletApi(new InetSocketAddress(network.hostAddress(), 0),
+                            bound -> forwardKubeletPort(index, bound));
             try {
                 agent.start(JOIN_TIMEOUT);
             } catch (InterruptedException | RuntimeException e) {
@@ -155,6 +163,19 @@ final class CriNodes implements AutoCloseable {
             containerd.close();
             throw e;
         }
+    }
+
+    /** {@link KubeletApi#DEFAULT_PORT} on node i's address reaches its agent's endpoint on the host. */
+    private int forwardKubeletPort(int index, int bound) {
+        try {
+            network.forwardToHost(index, KubeletApi.DEFAULT_PORT, bound);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while forwarding node " + index + "'s kubelet port", e);
+        }
+        return KubeletApi.DEFAULT_PORT;
     }
 
     /** Containerds and shims of a cluster that was killed, then its namespaces and bridge. */

@@ -35,6 +35,8 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     private static final Path NETNS_DIR = Path.of("/run/netns");
     /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
     private static final Path OWNERS_DIR = Path.of("/run/kumo");
+    /** The nftables table of {@link #forwardToHost} in a node's namespace. */
+    static final String HOST_FORWARD_TABLE = "kumo_host_forward";
 
     public NodeNetwork {
         if (tag.length() > 6 || !tag.matches("[a-z][a-z0-9]*")) {
@@ -145,6 +147,35 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
         }
         LOG.atInfo().addKeyValue("bridge", bridge()).addKeyValue("nodes", count)
                 .addKeyValue("clusterCidr", clusterCidr()).log("node network created");
+    }
+
+    /**
+     * Makes TCP {@code port} on node i's address reach {@code hostPort} on the host's address, for what the node's
+     * agent serves from the host's namespace (the agents are threads of this JVM): its kubelet endpoint, which the
+     * API server calls at the node's address. In the node's namespace a DNAT sends the connection back over the
+     * bridge to the host, and a SNAT to the node's address makes the host accept it (a packet from the host's own
+     * address arriving on the bridge is dropped as martian) and answer through the namespace, where conntrack
+     * undoes both. Its own nftables table, replaced whole on each call; the service proxy's is left alone.
+     */
+    public void forwardToHost(int node, int port, int hostPort) throws IOException, InterruptedException {
+        String table = "table ip " + HOST_FORWARD_TABLE;
+        String rules = table + "\ndelete " + table + "\n" + table + " {\n"
+                + "  chain prerouting {\n"
+                + "    type nat hook prerouting priority dstnat; policy accept;\n"
+                + "    ip daddr " + address(node) + " tcp dport " + port + " dnat to " + hostAddress() + ":" + hostPort
+                + "\n  }\n"
+                + "  chain postrouting {\n"
+                + "    type nat hook postrouting priority srcnat; policy accept;\n"
+                + "    ip daddr " + hostAddress() + " tcp dport " + hostPort + " ct status dnat snat to " + address(node)
+                + "\n  }\n"
+                + "}\n";
+        HostCommand.Result result = new HostCommand(namespace(node)).run(List.of("nft", "-f", "-"), rules);
+        if (!result.succeeded()) {
+            throw new IOException("nft -f - (in " + namespace(node) + ") failed with " + result.exitCode() + ": "
+                    + result.output() + "\nrules:\n" + rules);
+        }
+        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("port", port)
+                .addKeyValue("to", hostAddress() + ":" + hostPort).log("node port forwarded to the host");
     }
 
     /**

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One node agent (the kubelet's role) as {@code system:node:<name>}: joins (trades the bootstrap token for a node
@@ -80,6 +81,9 @@ public final class NodeAgent implements AutoCloseable {
     private volatile ClusterDns clusterDns;
     private volatile InetSocketAddress kubeletListen;
     private volatile KubeletServer kubeletServer;
+    private volatile IntUnaryOperator kubeletPortPublished = IntUnaryOperator.identity();
+    /** The port the Node reports for its kubelet endpoint (the bound one unless published otherwise). */
+    private volatile int kubeletPort;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -115,7 +119,17 @@ public final class NodeAgent implements AutoCloseable {
      * one) once started, and report its port on the Node; call before {@link #start}. Off unless called.
      */
     public NodeAgent serveKubeletApi(InetSocketAddress listen) {
+        return serveKubeletApi(listen, IntUnaryOperator.identity());
+    }
+
+    /**
+     * The same, for an agent whose endpoint is reached at another port than it listens on: once bound,
+     * {@code published} is given the bound port, makes it reachable (e.g. a forward from the node's address) and
+     * returns the port the Node reports.
+     */
+    public NodeAgent serveKubeletApi(InetSocketAddress listen, IntUnaryOperator published) {
         this.kubeletListen = listen;
+        this.kubeletPortPublished = published;
         return this;
     }
 
@@ -157,6 +171,7 @@ public final class NodeAgent implements AutoCloseable {
             try {
                 // bound before joining: the Node is registered with its port and certificate
                 kubeletServer = KubeletServer.bind(config.name(), kubeletListen, List.of(config.address()), clock);
+                kubeletPort = kubeletPortPublished.applyAsInt(kubeletServer.port());
             } catch (IOException e) {
                 throw new UncheckedIOException("node " + config.name() + " cannot serve the kubelet endpoint on "
                         + kubeletListen, e);
@@ -215,7 +230,7 @@ public final class NodeAgent implements AutoCloseable {
             runtime = runtimes.create(config.podCidr(), client);
         }
         NodeStatusReporter status = new NodeStatusReporter(client, config.name(),
-                new NodeStatusBuilder(config, systemInfo, kubeletServer == null ? 0 : kubeletServer.port()),
+                new NodeStatusBuilder(config, systemInfo, kubeletPort),
                 () -> runtime.health(), clock, STATUS_REPORT_FREQUENCY);
         ObjectNode node = new NodeRegistration(client, config, kubeletServer == null ? Map.of()
                 : Map.of(KubeletApi.SERVING_CERTIFICATE_ANNOTATION, kubeletServer.certificateSha256()))

@@ -37,6 +37,7 @@ public final class ContainerdLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerdLauncher.class);
     /** Debian's location of the containernetworking-plugins. */
     public static final Path CNI_BIN_DIR = Path.of("/usr/lib/cni");
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -56,17 +57,21 @@ public final class ContainerdLauncher implements AutoCloseable {
      * until its CRI answers Version.
      */
     public static ContainerdLauncher start(Path dir, String sandboxImage) throws IOException, InterruptedException {
-        return start(dir, sandboxImage, "");
+        return start(dir, sandboxImage, "", LOOPBACK);
     }
 
-    /** The same, in the network namespace {@code netns} ("" for the host's), a name under /run/netns. */
-    public static ContainerdLauncher start(Path dir, String sandboxImage, String netns)
+    /**
+     * The same, in the network namespace {@code netns} ("" for the host's), a name under /run/netns, with its
+     * streaming server (exec, port-forward) on {@code streamAddress}: an address of that namespace which the agent
+     * can reach (a namespace's loopback is not the agent's when the agent runs outside it).
+     */
+    public static ContainerdLauncher start(Path dir, String sandboxImage, String netns, String streamAddress)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path absolute = dir.toAbsolutePath();
         Files.createDirectories(absolute.resolve("net.d"));
         Path config = absolute.resolve("config.toml");
-        Files.writeString(config, config(absolute, sandboxImage), StandardCharsets.UTF_8);
+        Files.writeString(config, config(absolute, sandboxImage, streamAddress), StandardCharsets.UTF_8);
         Path log = absolute.resolve("containerd.log");
         List<String> command = new ArrayList<>();
         if (!netns.isEmpty()) {
@@ -91,7 +96,7 @@ public final class ContainerdLauncher implements AutoCloseable {
     }
 
     /** The config.toml (version 2, containerd 1.6) of a containerd living in {@code dir}. */
-    static String config(Path dir, String sandboxImage) {
+    static String config(Path dir, String sandboxImage, String streamAddress) {
         return """
                 version = 2
                 root = "%1$s/root"
@@ -106,8 +111,9 @@ public final class ContainerdLauncher implements AutoCloseable {
                 [plugins."io.containerd.grpc.v1.cri"]
                   sandbox_image = "%2$s"
                   restrict_oom_score_adj = true
-                  # exec and port-forward: the streaming server on loopback, a free port each (the agent proxies)
-                  stream_server_address = "127.0.0.1"
+                  # exec and port-forward: the streaming server on an address the agent reaches, a free port
+                  # each (the agent proxies to it; its URLs carry one-time tokens)
+                  stream_server_address = "%4$s"
                   stream_server_port = "0"
                   [plugins."io.containerd.grpc.v1.cri".containerd]
                     snapshotter = "overlayfs"
@@ -121,7 +127,7 @@ public final class ContainerdLauncher implements AutoCloseable {
                     bin_dir = "%3$s"
                     conf_dir = "%1$s/net.d"
                     max_conf_num = 1
-                """.formatted(dir, sandboxImage, CNI_BIN_DIR);
+                """.formatted(dir, sandboxImage, CNI_BIN_DIR, streamAddress);
     }
 
     public Path socket() {

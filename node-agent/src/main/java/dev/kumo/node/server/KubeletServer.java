@@ -176,6 +176,10 @@ public final class KubeletServer implements AutoCloseable {
                 }
             }
         } catch (ContainerStreams.Unavailable e) {
+            if (e.status() >= 500) {
+                LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("path", head.path())
+                        .log("streaming request failed: " + e.getMessage());
+            }
             error(out, e.status(), e.getMessage());
         } catch (IllegalArgumentException e) {
             error(out, 400, e.getMessage());

@@ -2,6 +2,7 @@ package dev.kumo.node.server;
 
 import dev.kumo.apimachinery.kubelet.HttpHead;
 import dev.kumo.apimachinery.kubelet.ConnectionPipe;
+import dev.kumo.node.pods.ContainerStreams;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,10 +34,16 @@ final class StreamProxy {
      * {@code location}, keeping the client's query; returns when the stream ended, with {@code client} closed.
      */
     static void proxy(HttpHead head, InputStream clientIn, OutputStream clientOut, java.io.Closeable client,
-                      URI location, String what) throws IOException {
+                      URI location, String what) throws IOException, ContainerStreams.Unavailable {
         int port = location.getPort() > 0 ? location.getPort() : 80;
         try (Socket backend = new Socket()) {
-            backend.connect(new InetSocketAddress(location.getHost(), port), 10_000);
+            try {
+                backend.connect(new InetSocketAddress(location.getHost(), port), 10_000);
+            } catch (IOException e) {
+                // not the client going away (which the caller hears of as a SocketException): the runtime's fault
+                throw new ContainerStreams.Unavailable(502, "the container runtime's streaming server at "
+                        + location.getHost() + ":" + port + " cannot be reached: " + e.getMessage());
+            }
             backend.setTcpNoDelay(true);
             StringBuilder request = new StringBuilder();
             String query = head.rawQuery().isEmpty() ? "" : "?" + head.rawQuery();

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,12 +42,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
  * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
+ * {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
+ * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint;
  * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
  * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
  * {@code ./kumo down} leaves no namespace, bridge, route, mount or process behind.
  *
- * <p>kubectl logs is not served yet, so the pods' output is read from the node's log files, where the kubelet's
- * would be. The cluster uses its own node network ({@value #NETWORK}) so that it can run beside a {@code ./kumo up}.
+ * <p>The cluster uses its own node network ({@value #NETWORK}) so that it can run beside a {@code ./kumo up}.
  */
 @Tag("containerd")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -178,7 +178,7 @@ class CriNodesTest {
         String clientIp = client.path("status").path("podIP").asText();
         assertThat(clientIp).as("node 1's pod CIDR").startsWith(NODES.podNet() + ".0.");
         List<String> answers = await(PODS, REQUESTS + " answers in the client's log", () -> {
-            List<String> lines = containerLog("kumo-node-1", "client", "c");
+            List<String> lines = containerLog("client", "c");
             return lines.size() >= REQUESTS ? lines : null;
         });
         assertThat(answers).as("every request answered").doesNotContain("FAILED").hasSize(REQUESTS);
@@ -189,7 +189,7 @@ class CriNodesTest {
 
         String remote = answers.stream().filter(pod -> webNodes.get(pod).equals("kumo-node-2")).findFirst()
                 .orElseThrow();
-        assertThat(String.join("\n", containerLog("kumo-node-2", remote, "httpd")))
+        assertThat(String.join("\n", containerLog(remote, "httpd")))
                 .as("a pod on node 2 saw the client's own address: routed between the nodes, not translated")
                 .containsPattern("(^|\\[|:)" + Pattern.quote(clientIp) + "\\]?:[0-9]+: url:/");
 
@@ -214,6 +214,48 @@ class CriNodesTest {
 
     @Test
     @Order(2)
+    void logsExecAndPortForwardReachPodsOnBothNodesThroughTheApi() throws Exception {
+        Map<String, String> webNodes = readyPods("app=web");
+        for (String node : List.of("kumo-node-1", "kumo-node-2")) {
+            String pod = webNodes.entrySet().stream().filter(entry -> entry.getValue().equals(node))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            assertThat(kubectl.run("exec", pod, "-c", "httpd", "--", "cat", "/var/www/index.html").ok().out().strip())
+                    .as("exec in %s on %s", pod, node).isEqualTo(pod);
+            assertThat(kubectl.runWithInput("through stdin\n", "exec", "-i", pod, "--", "cat").ok().out())
+                    .as("exec -i carries standard input").isEqualTo("through stdin\n");
+            Kubectl.Result failing = kubectl.run("exec", pod, "--", "sh", "-c", "exit 3").failed();
+            assertThat(failing.err()).as("the command's exit code comes back").contains("exit code 3");
+
+            try (Kubectl.Running forward = kubectl.start("port-forward", "pod/" + pod, ":80")) {
+                String line = forward.awaitLine(text -> text.startsWith("Forwarding from 127.0.0.1:"),
+                        Duration.ofSeconds(60));
+                int local = Integer.parseInt(line.replaceAll("^Forwarding from 127\\.0\\.0\\.1:(\\d+) .*$", "$1"));
+                HttpResponse<String> response = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/"))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.body().strip()).as("port-forward to %s on %s", pod, node).isEqualTo(pod);
+            }
+            List<String> tail = kubectl.run("logs", pod, "--tail=1").ok().lines();
+            assertThat(tail).as("--tail=1 of %s", pod).hasSize(1);
+        }
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: restarting, namespace: default}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: kumo-node-2}
+                  containers:
+                  - {name: c, image: kumo.local/busybox:latest, command: ["sh", "-c", "echo run $(date +%s%N); sleep 3; exit 1"]}
+                """, "apply", "-f", "-").ok();
+        await(PODS, "the restarting pod restarted", () -> JSON.readTree(kubectl.run("get", "pod", "restarting", "-o",
+                "json").ok().out()).path("status").path("containerStatuses").path(0).path("restartCount").asInt() >= 1);
+        List<String> previous = kubectl.run("logs", "restarting", "--previous").ok().lines();
+        assertThat(previous).as("--previous shows the run that ended").hasSize(1)
+                .allMatch(line -> line.startsWith("run "));
+    }
+
+    @Test
+    @Order(3)
     void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
         String image = "kumo.local/e2e-loaded:v1";
         Path archive = home.resolve("loaded.tar");
@@ -240,7 +282,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
@@ -265,7 +307,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -327,28 +369,9 @@ class CriNodesTest {
         return ready;
     }
 
-    /** The lines a container wrote, from the node's log file (CRI format: time, stream, tag, line). */
-    private static List<String> containerLog(String node, String pod, String container) throws IOException {
-        Path pods = home.resolve("nodes").resolve(node).resolve("agent").resolve("pods");
-        Optional<Path> dir;
-        try (Stream<Path> dirs = Files.list(pods)) {
-            dir = dirs.filter(path -> path.getFileName().toString().startsWith("default_" + pod + "_")).findFirst();
-        }
-        if (dir.isEmpty() || !Files.isDirectory(dir.get().resolve(container))) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> logs = Files.list(dir.get().resolve(container))) {
-            for (Path log : logs.sorted().toList()) {
-                for (String line : Files.readAllLines(log)) {
-                    String[] fields = line.split(" ", 4);
-                    if (fields.length == 4) {
-                        lines.add(fields[3]);
-                    }
-                }
-            }
-        }
-        return lines;
+    /** The lines a container wrote, as {@code kubectl logs} shows them (through the API and the node's agent). */
+    private static List<String> containerLog(String pod, String container) {
+        return kubectl.run("logs", pod, "-c", container).ok().lines();
     }
 
     private static void printMemory() throws IOException {
