@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,13 +30,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code ./kumo up --runtime cri --nodes 2} for real: the local cluster's Main as a process of its own (as the kumo
@@ -42,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
  * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
- * {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
+ * a LoadBalancer Service (the local provider's listener on 127.0.0.1) carries requests from the host to pods of both
+ * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
  * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint;
  * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
  * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
@@ -256,6 +262,39 @@ class CriNodesTest {
 
     @Test
     @Order(3)
+    void aLoadBalancerServiceCarriesRequestsFromTheHostToPodsOfBothNodesUntilItIsDeleted() throws Exception {
+        Map<String, String> webNodes = readyPods("app=web");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        kubectl.run("expose", "deployment", "web", "--name=web-lb", "--type=LoadBalancer", "--port=" + port,
+                "--target-port=80").ok();
+        String ingress = await(Duration.ofSeconds(120), "an ingress address for service web-lb", () -> {
+            JsonNode service = JSON.readTree(kubectl.run("get", "service", "web-lb", "-o", "json").ok().out());
+            return service.path("status").path("loadBalancer").path("ingress").path(0).path("ip").asText(null);
+        });
+        URI uri = URI.create("http://" + ingress + ":" + port + "/");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Set<String> answered = new HashSet<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
+            answered.add(response.body().strip());
+        }
+        assertThat(answered).as("web pods answered through the load balancer; pods by node: %s", webNodes)
+                .isSubsetOf(webNodes.keySet())
+                .anyMatch(pod -> webNodes.get(pod).equals("kumo-node-1"))
+                .anyMatch(pod -> webNodes.get(pod).equals("kumo-node-2"));
+
+        kubectl.run("delete", "service", "web-lb", "--timeout=120s").ok(); // waits for the cleanup finalizer
+        assertThatThrownBy(() -> new Socket(ingress, port).close()).as("the listener is gone")
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    @Order(4)
     void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
         String image = "kumo.local/e2e-loaded:v1";
         Path archive = home.resolve("loaded.tar");
@@ -282,7 +321,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
@@ -307,7 +346,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
