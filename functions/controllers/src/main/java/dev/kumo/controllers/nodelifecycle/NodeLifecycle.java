@@ -8,6 +8,7 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.controllers.cache.PodCache;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.EventRecorder;
@@ -42,6 +43,8 @@ public final class NodeLifecycle implements Reconciler {
     public static final String TAINT_EVICTION_COMPONENT = "taint-eviction-controller";
     /** The resync tick's period: a grace period ending before the next tick is a requeue instead. */
     static final Duration TICK = Duration.ofMinutes(1);
+    /** The pod cache lists all pods again after this, as a safety net (it follows the change log otherwise). */
+    private static final Duration RELIST_PODS_AFTER = Duration.ofMinutes(10);
 
     /** kube's {@code --node-monitor-grace-period} and {@code --node-startup-grace-period}. */
     public record Options(Duration gracePeriod, Duration startupGracePeriod) {
@@ -54,6 +57,12 @@ public final class NodeLifecycle implements Reconciler {
     private final Clock clock;
     private final Options options;
     private final ClusterDisruption disruption;
+    /**
+     * The pods of every node (kube's node lifecycle controller reads them from its informer, indexed by node):
+     * listing a node's pods by {@code spec.nodeName} reads every pod of the cluster, once per node that is not
+     * Ready; the cache catches up with a short watch instead. Guarded by itself.
+     */
+    private final PodCache pods;
 
     NodeLifecycle(KubeClient client, EventRecorder nodeEvents, EventRecorder evictionEvents, Clock clock,
                   Options options) {
@@ -63,6 +72,7 @@ public final class NodeLifecycle implements Reconciler {
         this.clock = clock;
         this.options = options;
         this.disruption = new ClusterDisruption(client, clock);
+        this.pods = new PodCache(client, RELIST_PODS_AFTER);
     }
 
     /** The loop's key mapper alone (it needs no API client): what the fan-out runs. */
@@ -115,17 +125,32 @@ public final class NodeLifecycle implements Reconciler {
                     .log("node taints follow its conditions");
         }
         List<TaintEviction.NoExecuteTaint> noExecute = TaintEviction.NoExecuteTaint.of(node, now);
-        List<ObjectNode> pods = ready.equals("True") && noExecute.isEmpty() ? List.of()
-                : client.list(ResourceType.PODS, "", "", "spec.nodeName=" + key.name());
+        List<ObjectNode> onNode = ready.equals("True") && noExecute.isEmpty() ? List.of() : podsOn(key.name());
         if (!ready.equals("True")) {
-            pods = markPodsNotReady(pods, key.name(), now);
+            onNode = markPodsNotReady(onNode, key.name(), now);
         }
-        Result result = evict(pods, noExecute, now);
+        Result result = evict(onNode, noExecute, now);
         if (!health.silentAt(now) && health.deadline().isBefore(now.plus(TICK))) {
             // The grace period ends before the next tick: look again just after it.
             result = result.orSooner(Result.requeueAfter(Duration.between(now, health.deadline()).plusSeconds(1)));
         }
         return result;
+    }
+
+    /** The node's pods as of now, from the cache. */
+    private List<ObjectNode> podsOn(String nodeName) {
+        List<ObjectNode> all;
+        synchronized (pods) {
+            all = pods.current();
+        }
+        return all.stream().filter(pod -> nodeName.equals(pod.path("spec").path("nodeName").asText())).toList();
+    }
+
+    /** How often the pods were listed in full (the cache's first fill included). */
+    int podLists() {
+        synchronized (pods) {
+            return pods.lists();
+        }
     }
 
     /** kube's handling of a node whose heartbeats stopped: every condition Unknown, and a NodeNotReady event. */

@@ -3,6 +3,7 @@ package dev.kumo.controllers.scheduler.loop;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
+import dev.kumo.controllers.cache.PodCache;
 import dev.kumo.controllers.scheduler.framework.ClusterSnapshot;
 import dev.kumo.controllers.scheduler.framework.PodInfo;
 import dev.kumo.controllers.scheduler.framework.Workloads;

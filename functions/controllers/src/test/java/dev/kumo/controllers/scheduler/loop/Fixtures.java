@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Nodes with capacity (made by the admin: there are no kubelets), pods with requests, and the scheduler's context. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -26,7 +26,7 @@ final class Fixtures {
         return new ControllerContext(client, new EventRecorder(client, SchedulerLoop.EVENT_SOURCE, clock), clock);
     }
 
-    static ObjectNode node(String name, String cpu, String pods) {
+    public static ObjectNode node(String name, String cpu, String pods) {
         return TestCluster.object("""
                 {"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},"spec":{},
                  "status":{"capacity":{"cpu":"%s","memory":"64Gi","pods":"%s"},
@@ -35,7 +35,7 @@ final class Fixtures {
     }
 
     /** Creates the node; its status (capacity, allocatable) is written as a node agent would. */
-    static ObjectNode createNode(KubeClient admin, ObjectNode node) {
+    public static ObjectNode createNode(KubeClient admin, ObjectNode node) {
         ObjectNode created = admin.create(ResourceType.NODES, "", node);
         if (!created.path("status").path("allocatable").equals(node.path("status").path("allocatable"))) {
             created.set("status", node.get("status"));
@@ -44,7 +44,7 @@ final class Fixtures {
         return created;
     }
 
-    static ObjectNode pod(String name, String cpu, int priority) {
+    public static ObjectNode pod(String name, String cpu, int priority) {
         ObjectNode pod = TestCluster.object("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"default"},
                  "spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"%s"}}}]}}"""
@@ -55,7 +55,7 @@ final class Fixtures {
         return pod;
     }
 
-    static ObjectNode createPod(KubeClient admin, ObjectNode pod) {
+    public static ObjectNode createPod(KubeClient admin, ObjectNode pod) {
         return admin.create(ResourceType.PODS, Meta.namespace(pod), pod);
     }
 
@@ -68,14 +68,14 @@ final class Fixtures {
     }
 
     /** Deletes at once, as a kubelet does once the containers stopped. */
-    static void deleteNow(KubeClient admin, String name) {
+    public static void deleteNow(KubeClient admin, String name) {
         ObjectNode options = admin.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "DeleteOptions")
                 .put("gracePeriodSeconds", 0);
         admin.delete(ResourceType.PODS, "default", name, options);
     }
 
     /** Deletes every pod at once: tests of the scheduler start from a cluster without pods. */
-    static void deleteAllPods(KubeClient admin) {
+    public static void deleteAllPods(KubeClient admin) {
         for (ObjectNode pod : admin.list(ResourceType.PODS, "", "", "")) {
             deleteNow(admin, Meta.name(pod));
         }

@@ -1,9 +1,10 @@
-package dev.kumo.controllers.scheduler.loop;
+package dev.kumo.controllers.cache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.controllers.scheduler.loop.Fixtures;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package dev.kumo.controllers.scheduler.loop;
+package dev.kumo.controllers.cache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.ApiError;
@@ -33,7 +33,7 @@ import java.util.Map;
  * visible). kumo's resourceVersions are the store's revisions of the resource, so they are compared as numbers here
  * (kumo's own component; clients in general must treat them as opaque). Not thread-safe: the caller holds a lock.
  */
-final class PodCache {
+public final class PodCache {
     private static final Logger LOG = LoggerFactory.getLogger(PodCache.class);
     /** How long one catch-up watch may stream; the server ends it then with a bookmark where it got to. */
     static final long WATCH_SECONDS = 1;
@@ -47,13 +47,13 @@ final class PodCache {
     private long listedAt;
     private int lists;
 
-    PodCache(KubeClient client, Duration relistAfter) {
+    public PodCache(KubeClient client, Duration relistAfter) {
         this.client = client;
         this.relistAfterNanos = relistAfter.toNanos();
     }
 
     /** Every pod, as of a revision read during this call. */
-    List<ObjectNode> current() {
+    public List<ObjectNode> current() {
         // resourceVersion 0 (no pod ever written) cannot start a watch: "0" asks for the current state first.
         if (revision <= 0 || System.nanoTime() - listedAt > relistAfterNanos) {
             relist();
@@ -67,7 +67,7 @@ final class PodCache {
     }
 
     /** How many times the pods were listed (the first time included). */
-    int lists() {
+    public int lists() {
         return lists;
     }
 
