@@ -34,7 +34,8 @@ public final class KumoApp {
 
         StateStack state = new StateStack(app, config.stackId("state"), StackProps.builder().env(config.env()).build());
         // The nodes stack does not reference the control plane (nodes read the API's URL from SSM at boot), so that
-        // the control plane can take the nodes' launch template and subnets for the cloud provider's functions.
+        // the control plane can take the nodes' launch template and subnets for the cloud provider's functions, and
+        // the API function's subnets and security group (the nodes stack opens the agents' port to that group).
         NodesStack nodes = new NodesStack(app, config.stackId("nodes"), NodesStackProps.builder()
                 .env(config.env())
                 .cluster(config.cluster())
@@ -52,6 +53,8 @@ public final class KumoApp {
                 .controllersJar(config.controllersJar())
                 .cloud(new CloudControllerProps(Code.fromAsset(config.cloudControllerJar().toString()),
                         nodes.cloudProviderEnvironment(), nodes.cloudControllerStatements()))
+                // In the nodes' VPC, the only source their agents' port accepts: kubectl logs through the API.
+                .apiNetwork(nodes.apiServerPlacement())
                 .build());
     }
 }
