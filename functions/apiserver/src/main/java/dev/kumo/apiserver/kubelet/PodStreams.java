@@ -300,12 +300,13 @@ public final class PodStreams {
     /**
      * The answer of a host that cannot upgrade connections (API Gateway, which ends every request with one
      * buffered response): 400, which kubectl's WebSocket attempt takes as a refusal and its SPDY one reports.
+     *
+     * @param instead what the user can do instead, a clause ("open a new connection for it")
      */
-    public static ApiResponse cannotUpgrade(String host) {
+    public static ApiResponse cannotUpgrade(String host, String instead) {
         return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(
                 ApiException.badRequest("exec, attach and port-forward need a connection upgrade, which " + host
-                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, "
-                        + "\"In AWS\")")));
+                        + " cannot carry; " + instead)));
     }
 
     /** A Kubernetes {@code Status} failure as JSON ({@link StatusBuilder}), for hosts answering on their own. */
