@@ -44,6 +44,8 @@ public final class PodStreams {
     public static final Set<String> SUBRESOURCES = Set.of("log", "exec", "portforward");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** kube-apiserver's answer to an exec, attach or port-forward request without upgrade headers. */
+    static final String UPGRADE_REQUIRED = "Upgrade request required";
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final GenericRegistry registry;
@@ -154,7 +156,7 @@ public final class PodStreams {
     /** An upgrade handed to the host: it connects the client's connection to the node's (see {@link NodeTunnel}). */
     private ApiResponse upgrade(ApiRequest request, String nodeName, String path) {
         if (!isUpgrade(request)) {
-            throw ApiException.badRequest("Upgrade request required");
+            throw ApiException.badRequest(UPGRADE_REQUIRED);
         }
         String token = token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
@@ -295,6 +297,21 @@ public final class PodStreams {
     static ApiException unreachable(NodeEndpoint endpoint, Exception e) {
         return new ApiException(502, "InternalError", "the kubelet endpoint of node \"" + endpoint.node() + "\" at "
                 + endpoint.authority() + " cannot be reached: " + e.getMessage(), null);
+    }
+
+    /**
+     * Whether {@code response} is the refusal of an exec, attach or port-forward request that asked for no upgrade.
+     * A proxy that drops hop-by-hop headers ({@code Connection}, {@code Upgrade}) makes kubectl's requests look so.
+     */
+    public static boolean isUpgradeRequired(ApiResponse response) {
+        if (!(response instanceof ApiResponse.Complete complete) || complete.status() != 400) {
+            return false;
+        }
+        try {
+            return UPGRADE_REQUIRED.equals(MAPPER.readTree(complete.body()).path("message").asText());
+        } catch (java.io.IOException e) {
+            return false; // not a Status: some other 400
+        }
     }
 
     /**

@@ -133,10 +133,23 @@ class PodStreamsRestTest {
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
                         .build())
                 .build();
-        APIGatewayV2HTTPResponse response = new ApiGatewayHandler(api.server).handleRequest(event, null);
+        ApiGatewayHandler handler = new ApiGatewayHandler(api.server);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(response.getBody()).contains("\"kind\":\"Status\"").contains("which API Gateway cannot carry; "
                 + "reach the pod through its node with AWS Systems Manager Session Manager instead");
+
+        // the same answer when the upgrade headers do not reach the function
+        event.setHeaders(Map.of("Authorization", "Bearer " + TestApi.ADMIN_TOKEN));
+        response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getBody()).contains("which API Gateway cannot carry");
+        // while what is wrong with the request itself is still said as such
+        event.setRawQueryString("");
+        assertThat(handler.handleRequest(event, null).getBody()).contains("you must specify at least 1 command")
+                .doesNotContain("API Gateway");
+        event.setRawPath("/api/v1/namespaces/default/pods/pending/portforward");
+        assertThat(handler.handleRequest(event, null).getBody()).contains("pod pending does not have a host assigned");
     }
 
     @Test
