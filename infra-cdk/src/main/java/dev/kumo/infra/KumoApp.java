@@ -42,6 +42,7 @@ public final class KumoApp {
                 .nodeAgentJar(config.nodeAgentJar())
                 .architecture(config.nodeArchitecture())
                 .privateNodes(config.privateNodes())
+                .apiServerInVpc(config.apiInVpc())
                 .build());
         new ControlPlaneStack(app, config.stackId("control-plane"), ControlPlaneStackProps.builder()
                 .env(config.env())
@@ -54,7 +55,7 @@ public final class KumoApp {
                 .cloud(new CloudControllerProps(Code.fromAsset(config.cloudControllerJar().toString()),
                         nodes.cloudProviderEnvironment(), nodes.cloudControllerStatements()))
                 // In the nodes' VPC, the only source their agents' port accepts: kubectl logs through the API.
-                .apiNetwork(nodes.apiServerPlacement())
+                .apiNetwork(nodes.apiServerPlacement().orElse(null))
                 .build());
     }
 }

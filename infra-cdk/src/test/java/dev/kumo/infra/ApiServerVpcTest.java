@@ -34,20 +34,29 @@ class ApiServerVpcTest {
     private static final Template PLANE;
 
     static {
+        List<Template> templates = nodesAndPlane(Map.of());
+        NODES = templates.get(0);
+        PLANE = templates.get(1);
+    }
+
+    /** The nodes and control plane templates of the app as {@code ./kumo deploy} wires it, with more context. */
+    private static List<Template> nodesAndPlane(Map<String, String> context) {
         Path dir = Templates.tempDir("kumo-api-vpc");
-        App app = Templates.app();
         Path jar = Templates.standInJar(dir);
-        KumoApp.wire(app, DeploymentConfig.from(Templates.app(Map.of(
-                DeploymentConfig.CLUSTER, "prod",
+        Map<String, String> all = new LinkedHashMap<>(context);
+        all.putAll(Map.of(DeploymentConfig.CLUSTER, "prod",
                 DeploymentConfig.APISERVER_JAR, jar.toString(),
                 DeploymentConfig.CONTROLLERS_JAR, jar.toString(),
                 DeploymentConfig.CLOUD_CONTROLLER_JAR, Templates.otherStandInJar(dir).toString(),
-                DeploymentConfig.NODE_AGENT_JAR, jar.toString())), Map.of()));
+                DeploymentConfig.NODE_AGENT_JAR, jar.toString()));
+        App app = Templates.app();
+        KumoApp.wire(app, DeploymentConfig.from(Templates.app(all), Map.of()));
         List<Stack> stacks = app.getNode().getChildren().stream().filter(Stack.class::isInstance)
                 .map(Stack.class::cast).toList();
-        NODES = Template.fromStack(stacks.stream().filter(NodesStack.class::isInstance).findFirst().orElseThrow());
-        PLANE = Template.fromStack(stacks.stream().filter(ControlPlaneStack.class::isInstance).findFirst()
-                .orElseThrow());
+        return List.of(
+                Template.fromStack(stacks.stream().filter(NodesStack.class::isInstance).findFirst().orElseThrow()),
+                Template.fromStack(stacks.stream().filter(ControlPlaneStack.class::isInstance).findFirst()
+                        .orElseThrow()));
     }
 
     @Test
@@ -187,6 +196,22 @@ class ApiServerVpcTest {
                 .contains(policy.getKey());
         PLANE.allResourcesProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns",
                 software.amazon.awscdk.assertions.Match.absent()));
+    }
+
+    /** {@code kumo:apiInVpc=false}: no logs, no endpoints to pay for, and the agents' port open to nobody. */
+    @Test
+    void outsideTheVpcTheApiServerHasNoSubnetsNoEndpointsAndTheAgentsPortIsClosed() {
+        List<Template> templates = nodesAndPlane(Map.of(DeploymentConfig.API_IN_VPC, "false"));
+        Template nodes = templates.get(0);
+        Template plane = templates.get(1);
+        nodes.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
+        nodes.resourceCountIs("AWS::EC2::Subnet", 2); // the nodes' own
+        assertThat(JSON.valueToTree(nodes.toJSON()).toString()).doesNotContain("\"FromPort\":10250")
+                .doesNotContain("API server function");
+        Map<String, Object> function = properties(only(plane, "AWS::Lambda::Function",
+                Map.of("Handler", ControlPlaneStack.API_HANDLER)).getValue());
+        assertThat(function).doesNotContainKey("VpcConfig");
+        assertThat(JSON.valueToTree(plane.toJSON()).toString()).doesNotContain("ec2:CreateNetworkInterface");
     }
 
     private static Map<String, Object> apiFunction() {

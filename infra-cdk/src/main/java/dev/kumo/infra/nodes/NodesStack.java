@@ -26,6 +26,7 @@ import software.constructs.Construct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -79,7 +80,8 @@ public final class NodesStack extends Stack {
                 .allowAllOutbound(true)
                 .build();
         this.nodes = nodeSecurityGroup(props);
-        this.apiServerNetwork = new ApiServerNetwork(this, "ApiServer", network, props.vpcCidr(), nodes, cluster);
+        this.apiServerNetwork = props.apiServerInVpc()
+                ? new ApiServerNetwork(this, "ApiServer", network, props.vpcCidr(), nodes, cluster) : null;
         this.role = nodeRole();
 
         Asset agent = Asset.Builder.create(this, "NodeAgentJar").path(props.nodeAgentJar().toString()).build();
@@ -259,12 +261,13 @@ public final class NodesStack extends Stack {
      * Where the control plane puts the API server function: the only source the nodes accept on the agent's port.
      * The control plane stack takes it (a reference from it to this stack, as for the cloud provider).
      */
-    public VpcPlacement apiServerPlacement() {
-        return apiServerNetwork.placement();
+    public Optional<VpcPlacement> apiServerPlacement() {
+        return apiServerNetwork().map(ApiServerNetwork::placement);
     }
 
-    public ApiServerNetwork apiServerNetwork() {
-        return apiServerNetwork;
+    /** Empty when the props keep the API function out of the VPC. */
+    public Optional<ApiServerNetwork> apiServerNetwork() {
+        return Optional.ofNullable(apiServerNetwork);
     }
 
     public LaunchTemplate launchTemplate() {

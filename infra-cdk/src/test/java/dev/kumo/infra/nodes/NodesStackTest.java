@@ -140,7 +140,7 @@ class NodesStackTest {
         counts(template, Map.of("AWS::EC2::VPC", 1, "AWS::EC2::Subnet", 4, "AWS::EC2::RouteTable", 2,
                 "AWS::EC2::NatGateway", 0));
         Object table = output(template, NodesStack.OUTPUT_ROUTE_TABLE);
-        Object apiTable = stack.resolve(stack.apiServerNetwork().routeTableId());
+        Object apiTable = stack.resolve(stack.apiServerNetwork().orElseThrow().routeTableId());
         assertThat(table).isNotEqualTo(apiTable);
         Map<String, Map<String, Object>> subnets = template.findResources("AWS::EC2::Subnet");
         for (Object association : template.findResources("AWS::EC2::SubnetRouteTableAssociation").values()) {
