@@ -28,10 +28,14 @@ import java.util.regex.Pattern;
  *                     state stack's ({@value #OBJECTS_TABLE}, {@value #LOG_TABLE}, {@value #LOG_STREAM_ARN}), or null
  * @param privateNodes nodes in private subnets behind a NAT gateway ({@value #PRIVATE_NODES}{@code =true}) rather
  *                     than public subnets with public IPs
+ * @param apiInVpc     the API server function in the nodes' VPC, so that it reaches the agents (kubectl logs); with
+ *                     {@value #API_IN_VPC}{@code =false} it runs outside, without logs, and the cluster saves the
+ *                     VPC endpoints' cost
  */
 public record DeploymentConfig(String cluster, Environment env, Path apiserverJar, Path controllersJar,
                                List<String> admins, Path nodeAgentJar, NodeArchitecture nodeArchitecture,
-                               boolean privateNodes, RestoredTables restored, Path cloudControllerJar) {
+                               boolean privateNodes, RestoredTables restored, Path cloudControllerJar,
+                               boolean apiInVpc) {
     public static final String CLUSTER = "kumo:cluster";
     public static final String APISERVER_JAR = "kumo:apiserverJar";
     public static final String CONTROLLERS_JAR = "kumo:controllersJar";
@@ -42,6 +46,7 @@ public record DeploymentConfig(String cluster, Environment env, Path apiserverJa
     public static final String NODE_AGENT_JAR = "kumo:nodeAgentJar";
     public static final String NODE_ARCH = "kumo:nodeArch";
     public static final String PRIVATE_NODES = "kumo:privateNodes";
+    public static final String API_IN_VPC = "kumo:apiInVpc";
     public static final String OBJECTS_TABLE = "kumo:objectsTable";
     public static final String LOG_TABLE = "kumo:logTable";
     public static final String LOG_STREAM_ARN = "kumo:logStreamArn";
@@ -67,13 +72,10 @@ public record DeploymentConfig(String cluster, Environment env, Path apiserverJa
                 .map(String::strip).filter(arn -> !arn.isEmpty()).toList();
         Path nodeAgentJar = jar(app, NODE_AGENT_JAR, "node-agent/target/node-agent-*-agent.jar");
         NodeArchitecture architecture = NodeArchitecture.of(context(app, NODE_ARCH, "arm64"));
-        String privateNodes = context(app, PRIVATE_NODES, "false");
-        if (!privateNodes.equals("true") && !privateNodes.equals("false")) {
-            throw new IllegalArgumentException(PRIVATE_NODES + " is true or false, not '" + privateNodes + "'");
-        }
         return new DeploymentConfig(cluster, env, apiserverJar, controllersJar, admins, nodeAgentJar, architecture,
-                Boolean.parseBoolean(privateNodes), restored(app),
-                jar(app, CLOUD_CONTROLLER_JAR, "cloud-controller/target/cloud-controller-*-lambda.jar"));
+                flag(app, PRIVATE_NODES, false), restored(app),
+                jar(app, CLOUD_CONTROLLER_JAR, "cloud-controller/target/cloud-controller-*-lambda.jar"),
+                flag(app, API_IN_VPC, true));
     }
 
     /** The id (and CloudFormation name) of one of the cluster's stacks. */
@@ -94,6 +96,14 @@ public record DeploymentConfig(String cluster, Environment env, Path apiserverJa
                     + " and " + LOG_STREAM_ARN + " (./kumo restore --aws writes them)");
         }
         return new RestoredTables(objects, log, stream);
+    }
+
+    private static boolean flag(Construct app, String key, boolean otherwise) {
+        String value = context(app, key, Boolean.toString(otherwise));
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + " is true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Path jar(Construct app, String key, String where) {

@@ -34,13 +34,15 @@ public final class KumoApp {
 
         StateStack state = new StateStack(app, config.stackId("state"), StackProps.builder().env(config.env()).build());
         // The nodes stack does not reference the control plane (nodes read the API's URL from SSM at boot), so that
-        // the control plane can take the nodes' launch template and subnets for the cloud provider's functions.
+        // the control plane can take the nodes' launch template and subnets for the cloud provider's functions, and
+        // the API function's subnets and security group (the nodes stack opens the agents' port to that group).
         NodesStack nodes = new NodesStack(app, config.stackId("nodes"), NodesStackProps.builder()
                 .env(config.env())
                 .cluster(config.cluster())
                 .nodeAgentJar(config.nodeAgentJar())
                 .architecture(config.nodeArchitecture())
                 .privateNodes(config.privateNodes())
+                .apiServerInVpc(config.apiInVpc())
                 .build());
         new ControlPlaneStack(app, config.stackId("control-plane"), ControlPlaneStackProps.builder()
                 .env(config.env())
@@ -52,6 +54,8 @@ public final class KumoApp {
                 .controllersJar(config.controllersJar())
                 .cloud(new CloudControllerProps(Code.fromAsset(config.cloudControllerJar().toString()),
                         nodes.cloudProviderEnvironment(), nodes.cloudControllerStatements()))
+                // In the nodes' VPC, the only source their agents' port accepts: kubectl logs through the API.
+                .apiNetwork(nodes.apiServerPlacement().orElse(null))
                 .build());
     }
 }

@@ -25,6 +25,7 @@ class DeploymentConfigTest {
         assertThat(config.nodeAgentJar()).isEqualTo(Path.of("agent.jar"));
         assertThat(config.nodeArchitecture()).isEqualTo(NodeArchitecture.ARM64);
         assertThat(config.privateNodes()).isFalse();
+        assertThat(config.apiInVpc()).isTrue();
     }
 
     @Test
@@ -37,6 +38,10 @@ class DeploymentConfigTest {
                 NO_CREDENTIALS)).hasMessageContaining("s390x");
         assertThatThrownBy(() -> DeploymentConfig.from(app(with(jars(), DeploymentConfig.PRIVATE_NODES, "yes")),
                 NO_CREDENTIALS)).hasMessageContaining(DeploymentConfig.PRIVATE_NODES);
+        assertThat(DeploymentConfig.from(app(with(jars(), DeploymentConfig.API_IN_VPC, "false")), NO_CREDENTIALS)
+                .apiInVpc()).isFalse();
+        assertThatThrownBy(() -> DeploymentConfig.from(app(with(jars(), DeploymentConfig.API_IN_VPC, "no")),
+                NO_CREDENTIALS)).hasMessageContaining(DeploymentConfig.API_IN_VPC);
         Map<String, String> noAgent = new HashMap<>(jars());
         noAgent.remove(DeploymentConfig.NODE_AGENT_JAR);
         assertThatThrownBy(() -> DeploymentConfig.from(app(noAgent), NO_CREDENTIALS))

@@ -34,6 +34,15 @@ public final class Templates {
         return app;
     }
 
+    /** A new temporary directory, for stand-in jars synthesized once per test class. */
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A few bytes where the Lambda jar would be: synth hashes and copies it, nothing reads it. */
     public static Path standInJar(Path dir) {
         try {

@@ -1,6 +1,11 @@
 package dev.kumo.infra.constructs;
 
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -12,6 +17,8 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,6 +33,10 @@ import java.util.TreeMap;
  * wire triggers to {@link #entryPoint()}, never to {@link #function()}. SnapStart supports Java 11 and later on
  * arm64 and costs nothing extra for Java; it rules out provisioned concurrency, EFS and ephemeral storage over
  * 512 MB, none of which kumo uses.
+ *
+ * <p>With a {@link VpcPlacement} the function's interfaces go into those subnets with that security group, and its
+ * role gets what Lambda needs to manage them (the statements of {@code AWSLambdaVPCAccessExecutionRole}, scoped to
+ * those subnets and that group where EC2 allows a resource).
  */
 public final class KumoFunction extends Construct {
     public static final String ALIAS = "live";
@@ -41,12 +52,21 @@ public final class KumoFunction extends Construct {
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .build();
         logGroup.grantWrite(role);
+        if (props.vpc() != null) {
+            networkInterfaceStatements(props.vpc()).forEach(role::addToPolicy);
+        }
 
         Map<String, String> environment = new TreeMap<>(props.environment());
         if (props.store() != null) {
             environment.putAll(props.store().environment());
         }
-        this.function = Function.Builder.create(this, "Function")
+        Function.Builder builder = Function.Builder.create(this, "Function");
+        if (props.vpc() != null) {
+            builder.vpc(props.vpc().vpc())
+                    .vpcSubnets(SubnetSelection.builder().subnets(props.vpc().subnets()).build())
+                    .securityGroups(List.of(props.vpc().securityGroup()));
+        }
+        this.function = builder
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
                 .handler(props.handler())
@@ -71,6 +91,35 @@ public final class KumoFunction extends Construct {
         } else {
             this.entryPoint = function;
         }
+    }
+
+    /**
+     * Lambda creates and deletes the function's Hyperplane interfaces with the function's role, when the function
+     * is created or its VPC settings change. The describe calls take no resource (EC2 has no resource-level
+     * permission for them); creating an interface names the interface, its subnet and its security group, so it is
+     * allowed in these subnets with this group only; deleting and (un)assigning addresses name only the interface,
+     * whose id nobody knows before Lambda makes it.
+     */
+    private List<PolicyStatement> networkInterfaceStatements(VpcPlacement placement) {
+        List<String> create = new ArrayList<>(List.of(ec2Arn("network-interface", "*"),
+                ec2Arn("security-group", placement.securityGroup().getSecurityGroupId())));
+        for (ISubnet subnet : placement.subnets()) {
+            create.add(ec2Arn("subnet", subnet.getSubnetId()));
+        }
+        return List.of(
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"))
+                        .resources(List.of("*")).build(),
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:CreateNetworkInterface")).resources(create).build(),
+                PolicyStatement.Builder.create()
+                        .actions(List.of("ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+                                "ec2:UnassignPrivateIpAddresses"))
+                        .resources(List.of(ec2Arn("network-interface", "*"))).build());
+    }
+
+    private String ec2Arn(String type, String id) {
+        return Stack.of(this).formatArn(ArnComponents.builder().service("ec2").resource(type).resourceName(id).build());
     }
 
     /** The function itself: for grants, environment and settings. */

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param logRetention        how long its log group keeps events
  * @param snapStart           resume from a snapshot taken when a version is published (see {@link KumoFunction})
  * @param reservedConcurrency at most this many invocations at once, or null for the account's pool
+ * @param vpc                 the subnets and security group of its network interfaces, or null to run outside any
+ *                            VPC (AWS APIs over the internet, nothing private reachable)
  */
 public record KumoFunctionProps(String handler, Code code, String description, int memoryMb, Duration timeout,
                                 Map<String, String> environment, ClusterStore store, RetentionDays logRetention,
-                                boolean snapStart, Integer reservedConcurrency) {
+                                boolean snapStart, Integer reservedConcurrency, VpcPlacement vpc) {
 
     public KumoFunctionProps {
         Objects.requireNonNull(handler, "handler");
@@ -55,6 +57,7 @@ public record KumoFunctionProps(String handler, Code code, String description, i
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
         private boolean snapStart;
         private Integer reservedConcurrency;
+        private VpcPlacement vpc;
 
         private Builder() {
         }
@@ -113,9 +116,15 @@ public record KumoFunctionProps(String handler, Code code, String description, i
             return this;
         }
 
+        /** Default none: outside any VPC. */
+        public Builder vpc(VpcPlacement vpc) {
+            this.vpc = vpc;
+            return this;
+        }
+
         public KumoFunctionProps build() {
             return new KumoFunctionProps(handler, code, description, memoryMb, timeout, environment, store,
-                    logRetention, snapStart, reservedConcurrency);
+                    logRetention, snapStart, reservedConcurrency, vpc);
         }
     }
 }

@@ -96,7 +96,12 @@ public final class ControlPlaneStack extends Stack {
         return loops;
     }
 
-    /** SnapStart on: a cold start is a kubectl user (or a node agent) waiting. */
+    /**
+     * SnapStart on: a cold start is a kubectl user (or a node agent) waiting. In the nodes' VPC when the props place
+     * it there: its Hyperplane interfaces are made when the function or its VPC settings change, not per cold start
+     * or restore; the init SnapStart snapshots (at publish) calls KMS, whose endpoint the nodes stack, deployed
+     * first, already holds.
+     */
     private KumoFunction apiServer(ControlPlaneStackProps props, Code code) {
         Map<String, String> environment = new HashMap<>(props.keys().environment());
         environment.put(ENV_CLUSTER_NAME, props.cluster());
@@ -110,6 +115,7 @@ public final class ControlPlaneStack extends Stack {
                 .timeout(API_TIMEOUT)
                 .environment(environment)
                 .snapStart(true)
+                .vpc(props.apiNetwork())
                 .build());
         props.keys().grantApiServer(server.function());
         return server;

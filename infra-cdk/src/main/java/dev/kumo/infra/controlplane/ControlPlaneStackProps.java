@@ -1,5 +1,6 @@
 package dev.kumo.infra.controlplane;
 
+import dev.kumo.infra.constructs.VpcPlacement;
 import dev.kumo.infra.state.ClusterKeys;
 import dev.kumo.infra.state.ClusterStore;
 import software.amazon.awscdk.Duration;
@@ -31,13 +32,15 @@ import java.util.Objects;
  * @param logRetention        of every function's log group
  * @param cloud               the cloud controller's jar, settings and permissions (from the nodes stack); null
  *                            leaves its loops out (a control plane without nodes)
+ * @param apiNetwork          where the API server function runs in the nodes' VPC (from the nodes stack), so that
+ *                            it reaches the agents' port; null runs it outside any VPC (no {@code kubectl logs})
  */
 public record ControlPlaneStackProps(Environment env, ClusterStore store, ClusterKeys keys, String cluster,
                                      List<String> admins, Path apiserverJar, Path controllersJar,
                                      int apiMemoryMb, int compactionMemoryMb, Duration compactionRetention,
                                      int loopMemoryMb, int schedulerMemoryMb, int loopSupportMemoryMb,
                                      int loopMaxConcurrency, RetentionDays logRetention,
-                                     CloudControllerProps cloud) {
+                                     CloudControllerProps cloud, VpcPlacement apiNetwork) {
 
     public ControlPlaneStackProps {
         Objects.requireNonNull(store, "store");
@@ -62,6 +65,7 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         private List<String> admins = List.of();
         private Path apiserverJar;
         private CloudControllerProps cloud;
+        private VpcPlacement apiNetwork;
         private Path controllersJar;
         private int apiMemoryMb = 1024;
         private int compactionMemoryMb = 512;
@@ -115,6 +119,12 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         /** The cloud controller's loops; without them, nothing launches nodes or load balancers. */
         public Builder cloud(CloudControllerProps cloud) {
             this.cloud = cloud;
+            return this;
+        }
+
+        /** The API server function's subnets and security group in the nodes' VPC; without them, no logs. */
+        public Builder apiNetwork(VpcPlacement apiNetwork) {
+            this.apiNetwork = apiNetwork;
             return this;
         }
 
@@ -173,7 +183,7 @@ public record ControlPlaneStackProps(Environment env, ClusterStore store, Cluste
         public ControlPlaneStackProps build() {
             return new ControlPlaneStackProps(env, store, keys, cluster, admins, apiserverJar, controllersJar,
                     apiMemoryMb, compactionMemoryMb, compactionRetention, loopMemoryMb, schedulerMemoryMb,
-                    loopSupportMemoryMb, loopMaxConcurrency, logRetention, cloud);
+                    loopSupportMemoryMb, loopMaxConcurrency, logRetention, cloud, apiNetwork);
         }
     }
 }

@@ -96,7 +96,8 @@ public final class NodeNetwork extends Construct {
         return subnet;
     }
 
-    private static String zone(int index) {
+    /** The {@code index}-th availability zone of the region. */
+    static String zone(int index) {
         return Fn.select(index, Fn.getAzs(""));
     }
 

@@ -1,5 +1,6 @@
 package dev.kumo.infra.nodes;
 
+import dev.kumo.infra.constructs.VpcPlacement;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
@@ -25,15 +26,17 @@ import software.constructs.Construct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Where the cluster's nodes run: the {@link NodeNetwork}, the nodes' and load balancers' security groups, the nodes'
+ * Where the cluster's nodes run: the {@link NodeNetwork}, the nodes' and load balancers' security groups, the API
+ * server function's subnets, security group and VPC endpoints ({@link ApiServerNetwork}: it calls the agents), the nodes'
  * instance role and profile, the node agent's jar as an S3 asset, and the launch template (Amazon Linux 2023 from its
  * public SSM parameter, IMDSv2 only, an encrypted gp3 root volume, {@link NodeUserData}). Instances are launched by
  * the cloud provider (the NodePool provisioner) from the launch template, not by this stack; its outputs are what the
- * provider's functions need ({@link #cloudProviderEnvironment()}). Costs nothing while no node runs, unless
- * {@code privateNodes} adds a NAT gateway.
+ * provider's functions need ({@link #cloudProviderEnvironment()}). While no node runs it costs the API server's two
+ * interface endpoints (KMS, STS: about $29 a month), and a NAT gateway with {@code privateNodes}.
  */
 public final class NodesStack extends Stack {
     /** Read by cloud-controller's aws provider. */
@@ -59,6 +62,7 @@ public final class NodesStack extends Stack {
     static final int ROOT_VOLUME_GIB = 20;
 
     private final NodeNetwork network;
+    private final ApiServerNetwork apiServerNetwork;
     private final LaunchTemplate launchTemplate;
     private final SecurityGroup nodes;
     private final SecurityGroup loadBalancers;
@@ -76,6 +80,8 @@ public final class NodesStack extends Stack {
                 .allowAllOutbound(true)
                 .build();
         this.nodes = nodeSecurityGroup(props);
+        this.apiServerNetwork = props.apiServerInVpc()
+                ? new ApiServerNetwork(this, "ApiServer", network, props.vpcCidr(), nodes, cluster) : null;
         this.role = nodeRole();
 
         Asset agent = Asset.Builder.create(this, "NodeAgentJar").path(props.nodeAgentJar().toString()).build();
@@ -122,7 +128,7 @@ public final class NodesStack extends Stack {
         group.addIngressRule(Peer.ipv4(props.vpcCidr()), nodePortsUdp, "UDP NodePorts from the VPC");
         group.addIngressRule(loadBalancers, nodePortsTcp, "NodePorts from the Service load balancers");
         group.addIngressRule(loadBalancers, nodePortsUdp, "UDP NodePorts from the Service load balancers");
-        group.addIngressRule(Peer.ipv4(props.vpcCidr()), Port.tcp(AGENT_PORT), "the node agent from the VPC only");
+        // The agent's port is opened to the API server function only, by ApiServerNetwork.
         return group;
     }
 
@@ -249,6 +255,19 @@ public final class NodesStack extends Stack {
 
     public NodeNetwork network() {
         return network;
+    }
+
+    /**
+     * Where the control plane puts the API server function: the only source the nodes accept on the agent's port.
+     * The control plane stack takes it (a reference from it to this stack, as for the cloud provider).
+     */
+    public Optional<VpcPlacement> apiServerPlacement() {
+        return apiServerNetwork().map(ApiServerNetwork::placement);
+    }
+
+    /** Empty when the props keep the API function out of the VPC. */
+    public Optional<ApiServerNetwork> apiServerNetwork() {
+        return Optional.ofNullable(apiServerNetwork);
     }
 
     public LaunchTemplate launchTemplate() {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param privateNodes nodes in private subnets behind a NAT gateway instead of public subnets with public IPs
  * @param vpcCidr      the VPC's range, a /16: node subnets are /20s in its first /18
  * @param clusterCidr  the range of every pod CIDR (a /24 per node), outside the VPC's
+ * @param apiServerInVpc a place in the VPC for the API server function ({@link ApiServerNetwork}): the only source
+ *                     of the agents' port; without it the agents' port is closed to everyone
  */
 public record NodesStackProps(Environment env, String cluster, Path nodeAgentJar, NodeArchitecture architecture,
-                              boolean privateNodes, String vpcCidr, String clusterCidr) {
+                              boolean privateNodes, String vpcCidr, String clusterCidr, boolean apiServerInVpc) {
     public NodesStackProps {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(nodeAgentJar, "nodeAgentJar");
@@ -44,6 +46,7 @@ public record NodesStackProps(Environment env, String cluster, Path nodeAgentJar
         private boolean privateNodes;
         private String vpcCidr = "10.0.0.0/16";
         private String clusterCidr = NodeNetwork.CLUSTER_CIDR;
+        private boolean apiServerInVpc = true;
 
         private Builder() {
         }
@@ -80,8 +83,15 @@ public record NodesStackProps(Environment env, String cluster, Path nodeAgentJar
             return this;
         }
 
+        /** Default true: subnets, security group and VPC endpoints for the API function (about $29 a month). */
+        public Builder apiServerInVpc(boolean apiServerInVpc) {
+            this.apiServerInVpc = apiServerInVpc;
+            return this;
+        }
+
         public NodesStackProps build() {
-            return new NodesStackProps(env, cluster, nodeAgentJar, architecture, privateNodes, vpcCidr, clusterCidr);
+            return new NodesStackProps(env, cluster, nodeAgentJar, architecture, privateNodes, vpcCidr, clusterCidr,
+                    apiServerInVpc);
         }
     }
 }

@@ -8,9 +8,6 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,7 @@ import static dev.kumo.infra.Templates.properties;
 import static dev.kumo.infra.Templates.ref;
 import static dev.kumo.infra.Templates.otherStandInJar;
 import static dev.kumo.infra.Templates.standInJar;
+import static dev.kumo.infra.Templates.tempDir;
 
 /**
  * The state and control plane templates of one app (cluster {@code prod}, an admin role and an admin user),
@@ -38,12 +36,7 @@ final class PlaneTemplates {
     static final Template PLANE;
 
     static {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kumo-plane");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = tempDir("kumo-plane");
         App app = app();
         StateStack stateStack = new StateStack(app, "state", StackProps.builder().build());
         ControlPlaneStack planeStack = new ControlPlaneStack(app, "plane", ControlPlaneStackProps.builder()

@@ -86,18 +86,18 @@ class NodesStackTest {
     @Test
     void securityGroupsOpenPodTrafficNodePortsAndTheAgentButNoSsh() {
         Template template = template(false, NodeArchitecture.ARM64);
-        String nodes = template.findResources("AWS::EC2::SecurityGroup", Map.of("Properties",
-                Map.of("GroupDescription", "kumo prod nodes: pod traffic, NodePorts, the agent port; no SSH (use SSM)")))
-                .keySet().iterator().next();
-        String balancers = template.findResources("AWS::EC2::SecurityGroup").keySet().stream()
-                .filter(id -> !id.equals(nodes)).findFirst().orElseThrow();
+        String nodes = securityGroup(template, "kumo prod nodes: pod traffic, NodePorts, the agent port; no SSH (use SSM)");
+        String balancers = securityGroup(template,
+                "kumo prod load balancers of Services (listeners are opened per Service)");
+        String apiServer = securityGroup(template, "kumo prod API server function: the node agents and AWS APIs only");
         List<Map<String, Object>> ingress = new ArrayList<>();
         ingress.addAll(cast(properties(cast(template.findResources("AWS::EC2::SecurityGroup").get(nodes)))
                 .getOrDefault("SecurityGroupIngress", List.of())));
         for (Object rule : template.findResources("AWS::EC2::SecurityGroupIngress").values()) {
             Map<String, Object> p = properties(cast(rule));
-            assertThat(p.get("GroupId").toString()).contains(nodes);
-            ingress.add(p);
+            if (p.get("GroupId").toString().contains(nodes)) {
+                ingress.add(p);
+            }
         }
         // SSH (or anything) from outside only through the rules above: nothing covers port 22 but the nodes'
         // and pods' own all-traffic rules.
@@ -122,30 +122,41 @@ class NodesStackTest {
                 assertThat(String.valueOf(rule.get("SourceSecurityGroupId"))).contains(balancers);
             });
         }
+        // The agent's port: from the API server function's group, no address range (not even the VPC's).
         List<Map<String, Object>> agent = ingress.stream().filter(rule -> covers(rule, NodesStack.AGENT_PORT)
                 && !"-1".equals(rule.get("IpProtocol"))).toList();
-        assertThat(agent).singleElement().satisfies(rule -> assertThat(rule.get("CidrIp")).isEqualTo("10.0.0.0/16"));
+        assertThat(agent).singleElement().satisfies(rule -> {
+            assertThat(rule).containsEntry("IpProtocol", "tcp").containsEntry("FromPort", NodesStack.AGENT_PORT)
+                    .containsEntry("ToPort", NodesStack.AGENT_PORT).doesNotContainKey("CidrIp");
+            assertThat(rule.get("SourceSecurityGroupId")).isEqualTo(Map.of("Fn::GetAtt", List.of(apiServer, "GroupId")));
+        });
     }
 
     @Test
     void publicNodesShareOneRouteTableWithTheInternetGatewayAndNoNat() {
-        Template template = template(false, NodeArchitecture.ARM64);
-        counts(template, Map.of("AWS::EC2::VPC", 1, "AWS::EC2::Subnet", 2, "AWS::EC2::RouteTable", 1,
+        NodesStack stack = stack(app(), false, NodeArchitecture.ARM64);
+        Template template = Template.fromStack(stack);
+        // two node subnets and their table, two isolated subnets of the API server function and theirs
+        counts(template, Map.of("AWS::EC2::VPC", 1, "AWS::EC2::Subnet", 4, "AWS::EC2::RouteTable", 2,
                 "AWS::EC2::NatGateway", 0));
-        String table = only(template, "AWS::EC2::RouteTable").getKey();
+        Object table = output(template, NodesStack.OUTPUT_ROUTE_TABLE);
+        Object apiTable = stack.resolve(stack.apiServerNetwork().orElseThrow().routeTableId());
+        assertThat(table).isNotEqualTo(apiTable);
+        Map<String, Map<String, Object>> subnets = template.findResources("AWS::EC2::Subnet");
         for (Object association : template.findResources("AWS::EC2::SubnetRouteTableAssociation").values()) {
-            assertThat(properties(cast(association)).get("RouteTableId")).isEqualTo(ref(table));
+            Map<String, Object> p = properties(cast(association));
+            String subnet = (String) ((Map<?, ?>) p.get("SubnetId")).get("Ref");
+            boolean node = (Boolean) properties(subnets.get(subnet)).get("MapPublicIpOnLaunch");
+            assertThat(p.get("RouteTableId")).as(subnet).isEqualTo(node ? table : apiTable);
         }
-        assertThat(output(template, NodesStack.OUTPUT_ROUTE_TABLE)).isEqualTo(ref(table));
-        for (Object subnet : template.findResources("AWS::EC2::Subnet").values()) {
-            assertThat(properties(cast(subnet)).get("MapPublicIpOnLaunch")).isEqualTo(true);
-        }
+        assertThat(subnets.values().stream().filter(s -> (Boolean) properties(s).get("MapPublicIpOnLaunch")))
+                .hasSize(2);
     }
 
     @Test
     void privateNodesGetTheirOwnRouteTableThroughOneNatGateway() {
         Template template = template(true, NodeArchitecture.ARM64);
-        counts(template, Map.of("AWS::EC2::Subnet", 4, "AWS::EC2::RouteTable", 2, "AWS::EC2::NatGateway", 1));
+        counts(template, Map.of("AWS::EC2::Subnet", 6, "AWS::EC2::RouteTable", 3, "AWS::EC2::NatGateway", 1));
         Map<String, Object> privateRoute = properties(template.findResources("AWS::EC2::Route",
                 Map.of("Properties", Map.of("NatGatewayId", ref(natId(template))))).values().iterator().next());
         assertThat(output(template, NodesStack.OUTPUT_ROUTE_TABLE)).isEqualTo(privateRoute.get("RouteTableId"));
@@ -270,6 +281,17 @@ class NodesStackTest {
         }
         return rule.get("FromPort") instanceof Integer from && rule.get("ToPort") instanceof Integer to
                 && from <= port && port <= to;
+    }
+
+    private static String securityGroup(Template template, String description) {
+        return only(template, "AWS::EC2::SecurityGroup", description);
+    }
+
+    private static String only(Template template, String type, String description) {
+        Map<String, Map<String, Object>> found = template.findResources(type,
+                Map.of("Properties", Map.of("GroupDescription", description)));
+        assertThat(found).as(description).hasSize(1);
+        return found.keySet().iterator().next();
     }
 
     private static String natId(Template template) {

@@ -132,7 +132,8 @@ public final class ApiFront implements AutoCloseable {
             ApiResponse response = handler.handle(event);
             if (response instanceof ApiResponse.Upgrade) {
                 // only when an upgrade came after other requests on its connection (see the class comment)
-                response = PodStreams.cannotUpgrade("a connection that carried other requests before");
+                response = PodStreams.cannotUpgrade("a connection that carried other requests before",
+                        "send it on a new connection");
             }
             status = response.status();
             response.headers().forEach((name, value) -> {

@@ -44,6 +44,8 @@ public final class PodStreams {
     public static final Set<String> SUBRESOURCES = Set.of("log", "exec", "portforward");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** kube-apiserver's answer to an exec, attach or port-forward request without upgrade headers. */
+    static final String UPGRADE_REQUIRED = "Upgrade request required";
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final GenericRegistry registry;
@@ -154,7 +156,7 @@ public final class PodStreams {
     /** An upgrade handed to the host: it connects the client's connection to the node's (see {@link NodeTunnel}). */
     private ApiResponse upgrade(ApiRequest request, String nodeName, String path) {
         if (!isUpgrade(request)) {
-            throw ApiException.badRequest("Upgrade request required");
+            throw ApiException.badRequest(UPGRADE_REQUIRED);
         }
         String token = token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
@@ -298,14 +300,30 @@ public final class PodStreams {
     }
 
     /**
+     * Whether {@code response} is the refusal of an exec, attach or port-forward request that asked for no upgrade.
+     * A proxy that drops hop-by-hop headers ({@code Connection}, {@code Upgrade}) makes kubectl's requests look so.
+     */
+    public static boolean isUpgradeRequired(ApiResponse response) {
+        if (!(response instanceof ApiResponse.Complete complete) || complete.status() != 400) {
+            return false;
+        }
+        try {
+            return UPGRADE_REQUIRED.equals(MAPPER.readTree(complete.body()).path("message").asText());
+        } catch (java.io.IOException e) {
+            return false; // not a Status: some other 400
+        }
+    }
+
+    /**
      * The answer of a host that cannot upgrade connections (API Gateway, which ends every request with one
      * buffered response): 400, which kubectl's WebSocket attempt takes as a refusal and its SPDY one reports.
+     *
+     * @param instead what the user can do instead, a clause ("open a new connection for it")
      */
-    public static ApiResponse cannotUpgrade(String host) {
+    public static ApiResponse cannotUpgrade(String host, String instead) {
         return new ApiResponse.Complete(400, Map.of("Content-Type", "application/json"), statusBody(
                 ApiException.badRequest("exec, attach and port-forward need a connection upgrade, which " + host
-                        + " cannot carry; connect to the node's kubelet endpoint instead (see kumo's README, "
-                        + "\"In AWS\")")));
+                        + " cannot carry; " + instead)));
     }
 
     /** A Kubernetes {@code Status} failure as JSON ({@link StatusBuilder}), for hosts answering on their own. */

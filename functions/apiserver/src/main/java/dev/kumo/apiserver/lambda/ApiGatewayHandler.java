@@ -48,8 +48,11 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiResponse response = handle(event);
-        if (response instanceof ApiResponse.Upgrade) {
-            response = PodStreams.cannotUpgrade("API Gateway");
+        // Also when the request arrives without its upgrade headers, in case API Gateway drops them as hop-by-hop.
+        if (response instanceof ApiResponse.Upgrade || PodStreams.isUpgradeRequired(response)) {
+            // The node agent takes only the API server's tokens: the user's way in is the node, through SSM.
+            response = PodStreams.cannotUpgrade("API Gateway", "reach the pod through its node with AWS Systems "
+                    + "Manager Session Manager instead (kumo's README, \"Logs, exec and port-forward\")");
         }
         long budget = context == null ? MAX_WATCH_MILLIS
                 : Math.min(MAX_WATCH_MILLIS, context.getRemainingTimeInMillis() - 1_000);

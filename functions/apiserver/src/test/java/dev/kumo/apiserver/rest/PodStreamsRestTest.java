@@ -1,8 +1,11 @@
 package dev.kumo.apiserver.rest;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.kumo.apimachinery.kubelet.KubeletApi;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.kubelet.PodStreams;
+import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -113,9 +116,40 @@ class PodStreamsRestTest {
         ApiResponse response = api.respond("POST", "/api/v1/namespaces/default/pods/gone/exec?command=true", null,
                 null, Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1"));
         assertThat(response).isInstanceOf(ApiResponse.Upgrade.class);
-        ApiResponse.Complete refusal = (ApiResponse.Complete) PodStreams.cannotUpgrade("API Gateway");
+        ApiResponse.Complete refusal = (ApiResponse.Complete) PodStreams.cannotUpgrade("API Gateway",
+                "use the node instead");
         assertThat(refusal.status()).isEqualTo(400);
-        assertThat(new String(refusal.body())).contains("API Gateway cannot carry");
+        assertThat(new String(refusal.body())).contains("which API Gateway cannot carry; use the node instead");
+    }
+
+    /** Through API Gateway the upgrade cannot happen: the answer says where to go instead (README's SSM steps). */
+    @Test
+    void apiGatewayAnswersAnExecWithTheWayThatWorksInstead() {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRawPath("/api/v1/namespaces/default/pods/gone/exec").withRawQueryString("command=sh")
+                .withHeaders(Map.of("Authorization", "Bearer " + TestApi.ADMIN_TOKEN, "Connection", "Upgrade",
+                        "Upgrade", "SPDY/3.1"))
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                        .build())
+                .build();
+        ApiGatewayHandler handler = new ApiGatewayHandler(api.server);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getBody()).contains("\"kind\":\"Status\"").contains("which API Gateway cannot carry; "
+                + "reach the pod through its node with AWS Systems Manager Session Manager instead");
+
+        // the same answer when the upgrade headers do not reach the function
+        event.setHeaders(Map.of("Authorization", "Bearer " + TestApi.ADMIN_TOKEN));
+        response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getBody()).contains("which API Gateway cannot carry");
+        // while what is wrong with the request itself is still said as such
+        event.setRawQueryString("");
+        assertThat(handler.handleRequest(event, null).getBody()).contains("you must specify at least 1 command")
+                .doesNotContain("API Gateway");
+        event.setRawPath("/api/v1/namespaces/default/pods/pending/portforward");
+        assertThat(handler.handleRequest(event, null).getBody()).contains("pod pending does not have a host assigned");
     }
 
     @Test
