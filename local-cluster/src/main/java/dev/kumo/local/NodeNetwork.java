@@ -127,6 +127,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
         ip("link", "add", bridge(), "type", "bridge");
         ip("addr", "add", hostAddress() + "/24", "dev", bridge());
         ip("link", "set", bridge(), "up");
+        allowEgress();
         for (int i = 1; i <= count; i++) {
             String ns = namespace(i);
             ip("netns", "add", ns);
@@ -179,6 +180,36 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     }
 
     /**
+     * Lets nodes and pods reach beyond this machine, as Docker does for its bridge: the host forwards IPv4 (a
+     * machine-wide setting, left on), and what leaves from the node network or the pod CIDRs through any other
+     * interface than the bridge is masqueraded to the host's address there (nothing outside routes those ranges
+     * back). Its own table, {@code <tag>_egress}, removed with the network.
+     */
+    private void allowEgress() throws IOException, InterruptedException {
+        run(new HostCommand(""), List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+        String table = "table ip " + egressTable();
+        nft(table + "\ndelete " + table + "\n" + table + " {\n"
+                + "  chain postrouting {\n"
+                + "    type nat hook postrouting priority srcnat; policy accept;\n"
+                + "    ip saddr { " + nodeNet + ".0/24, " + clusterCidr() + " } oifname != \"" + bridge()
+                + "\" masquerade\n"
+                + "  }\n"
+                + "}\n");
+    }
+
+    private String egressTable() {
+        return tag + "_egress";
+    }
+
+    private static void nft(String rules) throws IOException, InterruptedException {
+        HostCommand.Result result = new HostCommand("").run(List.of("nft", "-f", "-"), rules);
+        if (!result.succeeded()) {
+            throw new IOException("nft -f - failed with " + result.exitCode() + ": " + result.output() + "\nrules:\n"
+                    + rules);
+        }
+    }
+
+    /**
      * Removes every namespace of this tag ({@code <tag>-node-*}) and the bridge, whatever an earlier run left; what
      * is not there is no error.
      *
@@ -190,6 +221,8 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
             run(new HostCommand(""), List.of("ip", "netns", "delete", ns));
             removed.add(ns);
         }
+        String table = "table ip " + egressTable();
+        nft(table + "\ndelete " + table + "\n");
         HostCommand.Result bridgeGone = new HostCommand("").run(List.of("ip", "link", "delete", bridge()), "");
         if (bridgeGone.succeeded()) {
             removed.add(bridge());

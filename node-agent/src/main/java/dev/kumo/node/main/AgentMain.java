@@ -45,8 +45,7 @@ public final class AgentMain {
         String token = Files.readString(settings.bootstrapTokenFile(), StandardCharsets.US_ASCII).strip();
         String ca = settings.caFile() == null ? null : Files.readString(settings.caFile(), StandardCharsets.US_ASCII);
 
-        RuntimeConfig runtime = new RuntimeConfig.Cri(settings.criSocket(), settings.cniConfDir(),
-                settings.stateDir(), POD_BRIDGE);
+        RuntimeConfig runtime = runtime(settings);
         NodeCapacity capacity = HostFacts.capacity(settings.stateDir());
         NodeConfig node = new NodeConfig(settings.nodeName(), settings.address(), settings.podCidr(), capacity,
                 capacity, "linux", NodeConfig.hostArchitecture(), Map.of(), List.of());
@@ -72,5 +71,15 @@ public final class AgentMain {
         agent.start(JOIN_TIMEOUT);
         LOG.atInfo().addKeyValue("node", settings.nodeName()).log("node agent running");
         stopped.await();
+    }
+
+    /**
+     * containerd with pods that resolve through this node's own DNS server (the kubelet's {@code --cluster-dns}, one
+     * server per node) and keep their addresses towards other pods: the VPC routes every pod CIDR (the route
+     * controller), and the service proxy masquerades only what leaves the private ranges.
+     */
+    static RuntimeConfig.Cri runtime(AgentSettings settings) {
+        return new RuntimeConfig.Cri(settings.criSocket(), settings.cniConfDir(), settings.stateDir(), POD_BRIDGE,
+                settings.clusterDns() ? settings.address() : "", false);
     }
 }

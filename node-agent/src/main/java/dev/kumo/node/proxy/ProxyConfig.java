@@ -23,6 +23,13 @@ public record ProxyConfig(String nodeName, List<String> nodePortAddresses, Strin
     static final String MASQUERADE_MARK = "0x00004000";
     /** The default coalescing window: short against the one second the rules must follow endpoints in. */
     public static final Duration DEFAULT_COALESCE = Duration.ofMillis(50);
+    /**
+     * Where pods' traffic keeps its source address (ip-masq-agent's classic {@code nonMasqueradeCIDRs}, with
+     * {@code masqLinkLocal: false}): the private ranges, which a VPC or the local node network routes back to pod
+     * CIDRs; anything else leaves with the node's address.
+     */
+    static final List<String> NON_MASQUERADE_CIDRS = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+            "169.254.0.0/16");
     /** kube-proxy's default {@code --sync-period}. */
     public static final Duration DEFAULT_REPAIR_PERIOD = Duration.ofSeconds(30);
 

@@ -21,6 +21,8 @@ import java.util.Map;
  *   Local} keeps the client's address and uses only this node's endpoints);</li>
  *   <li>traffic to a ClusterIP from outside the cluster CIDR is marked for masquerade; {@code nat-postrouting}
  *   masquerades what is marked;</li>
+ *   <li>pods' traffic beyond the private ranges leaves with the node's address ({@code pod-egress}, what
+ *   ip-masq-agent does beside kube-proxy; {@link ProxyConfig#NON_MASQUERADE_CIDRS});</li>
  *   <li>{@code filter-input/forward/output} reject new connections to service ports without endpoints
  *   ({@code no-endpoint-services}, {@code no-endpoint-nodeports}), as kube-proxy does.</li>
  * </ul>
@@ -34,6 +36,7 @@ public final class RulesetRenderer {
     private static final String SERVICES = "services";
     private static final String MASQUERADING = "masquerading";
     private static final String MARK_MASQ = "mark-for-masquerade";
+    private static final String POD_EGRESS = "pod-egress";
     private static final String ENDPOINTS_CHECK = "endpoints-check";
     private static final String REJECT = "reject-chain";
     private static final String NODEPORT_IPS = "nodeport-ips";
@@ -84,6 +87,15 @@ public final class RulesetRenderer {
         tx.rule("", MASQUERADING, "mark set mark xor " + ProxyConfig.MASQUERADE_MARK);
         tx.rule("", MASQUERADING, "masquerade fully-random");
         tx.rule("", REJECT, "reject");
+        if (!config.clusterCidr().isEmpty()) {
+            // ip-masq-agent's role: pods reach pods and private networks with their own addresses (routed pod
+            // CIDRs), anything beyond with the node's, which is the only one the internet (or a VPC's internet
+            // gateway) answers
+            tx.chain("", POD_EGRESS);
+            tx.rule("", "nat-postrouting", "ip saddr " + config.clusterCidr() + " jump " + POD_EGRESS);
+            tx.rule("", POD_EGRESS, "ip daddr { " + String.join(", ", ProxyConfig.NON_MASQUERADE_CIDRS) + " } return");
+            tx.rule("", POD_EGRESS, "masquerade fully-random");
+        }
 
         String nodePortMatch;
         if (config.nodePortAddresses().isEmpty()) {

@@ -34,6 +34,18 @@ class RulesetRendererTest {
     }
 
     @Test
+    void podsTrafficBeyondThePrivateRangesIsMasqueradedAndNothingWithoutAClusterCidr() {
+        assertThat(render(List.of(), List.of())).containsSubsequence(
+                "add rule ip kumo nat-postrouting jump masquerading",
+                "add rule ip kumo nat-postrouting ip saddr 10.244.0.0/16 jump pod-egress",
+                "add rule ip kumo pod-egress ip daddr { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16 }"
+                        + " return",
+                "add rule ip kumo pod-egress masquerade fully-random");
+        assertThat(render(ProxyConfig.of("node-1", List.of(), "", ""), List.of(), List.of()).lines())
+                .noneMatch(line -> line.contains("pod-egress"));
+    }
+
+    @Test
     void theTableIsDeletedAndBuiltAgainInOneTransaction() {
         List<String> lines = render(List.of(), List.of());
 

@@ -47,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
  * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
+ * a pod reaches a server beyond the machine (a namespace with no route back) masqueraded to the host's address;
  * a LoadBalancer Service (the local provider's listener on 127.0.0.1) carries requests from the host to pods of both
  * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
  * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint;
@@ -65,6 +66,10 @@ class CriNodesTest {
     private static final Duration PODS = Duration.ofMinutes(3);
     private static final int REQUESTS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The stand-in for a network beyond the machine (TEST-NET-2). */
+    private static final String OUTSIDE_NS = "kumoe-outside";
+    private static final String OUTSIDE_HOST = "198.51.100.1";
+    private static final String OUTSIDE_SERVER = "198.51.100.2";
     private static final Path KUMO = Path.of("..", "kumo").toAbsolutePath().normalize();
 
     private static Path home;
@@ -218,8 +223,52 @@ class CriNodesTest {
         printMemory();
     }
 
+    /**
+     * A network beyond the machine, stood for by a namespace on the host with a TEST-NET-2 address and no route
+     * back to the node network or the pod CIDRs: a pod reaches a server there only if its traffic leaves the host
+     * masqueraded to the host's address.
+     */
     @Test
     @Order(2)
+    void podsReachBeyondTheMachineWithTheHostsAddress() throws Exception {
+        Path www = Files.createDirectories(home.resolve("outside-www"));
+        Files.writeString(www.resolve("index.html"), "outside\n");
+        run("ip", "netns", "delete", OUTSIDE_NS); // what a failed run left, if anything
+        run("ip", "netns", "add", OUTSIDE_NS);
+        Process server = null;
+        try {
+            for (List<String> command : List.of(
+                    List.of("ip", "link", "add", "kumoe-out", "type", "veth", "peer", "name", "eth0", "netns",
+                            OUTSIDE_NS),
+                    List.of("ip", "addr", "add", OUTSIDE_HOST + "/24", "dev", "kumoe-out"),
+                    List.of("ip", "link", "set", "kumoe-out", "up"),
+                    List.of("ip", "-n", OUTSIDE_NS, "addr", "add", OUTSIDE_SERVER + "/24", "dev", "eth0"),
+                    List.of("ip", "-n", OUTSIDE_NS, "link", "set", "eth0", "up"),
+                    List.of("ip", "-n", OUTSIDE_NS, "link", "set", "lo", "up"))) {
+                assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("%s", command).isZero();
+            }
+            server = new ProcessBuilder("ip", "netns", "exec", OUTSIDE_NS, "busybox", "httpd", "-f", "-vv", "-p",
+                    "8080", "-h", www.toString()).redirectErrorStream(true)
+                    .redirectOutput(home.resolve("outside-httpd.log").toFile()).start();
+            String url = "http://" + OUTSIDE_SERVER + ":8080/";
+            String body = await(Duration.ofSeconds(60), "the client pod to fetch " + url, () -> {
+                Kubectl.Result fetch = kubectl.run("exec", "client", "--", "wget", "-qO-", url);
+                return fetch.exitCode() == 0 ? fetch.out() : null;
+            });
+            assertThat(body).isEqualTo("outside\n");
+            assertThat(read(home.resolve("outside-httpd.log"))).as("the server saw the host's address")
+                    .contains(OUTSIDE_HOST).doesNotContain(NODES.podNet() + ".", NODES.nodeNet() + ".");
+        } finally {
+            if (server != null) {
+                server.destroy();
+                server.waitFor(10, TimeUnit.SECONDS);
+            }
+            new ProcessBuilder("ip", "netns", "delete", OUTSIDE_NS).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    @Order(3)
     void logsExecAndPortForwardReachPodsOnBothNodesThroughTheApi() throws Exception {
         Map<String, String> webNodes = readyPods("app=web");
         for (String node : List.of("kumo-node-1", "kumo-node-2")) {
@@ -261,7 +310,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aLoadBalancerServiceCarriesRequestsFromTheHostToPodsOfBothNodesUntilItIsDeleted() throws Exception {
         Map<String, String> webNodes = readyPods("app=web");
         int port;
@@ -294,7 +343,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
         String image = "kumo.local/e2e-loaded:v1";
         Path archive = home.resolve("loaded.tar");
@@ -321,7 +370,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
@@ -346,7 +395,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -360,6 +409,7 @@ class CriNodesTest {
         assertThat(processesNamingHome()).as("processes naming the cluster's home (containerd, shims)").isEmpty();
         assertThat(run("findmnt", "-rn", "-o", "TARGET")).doesNotContain(home.toString());
         assertThat(Path.of("/run/kumo/kumoe.owner")).doesNotExist();
+        assertThat(run("nft", "list", "tables")).as("the host's egress table").doesNotContain("kumoe_egress");
     }
 
     /** containerds and shims of this test's nodes (their command lines name the home). */
