@@ -1,4 +1,4 @@
-package dev.kumo.controllers.runtime;
+package dev.kumo.apimachinery.client.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
