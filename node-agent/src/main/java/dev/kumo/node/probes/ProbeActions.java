@@ -1,6 +1,7 @@
 package dev.kumo.node.probes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumo.node.NodeSystemInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,8 @@ import java.util.Locale;
  */
 public final class ProbeActions {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeActions.class);
-    /** {@code kube-probe/<major>.<minor>}: the version kumo's API reports. */
-    static final String USER_AGENT = "kube-probe/1.32";
+    /** {@code kube-probe/<major>.<minor>} of the kubelet version the node reports. */
+    static final String USER_AGENT = userAgent(NodeSystemInfo.KUBELET_VERSION);
     /** The kubelet reads at most this much of a probe's response body. */
     private static final int MAX_BODY = 10 * 1024;
 
@@ -163,6 +164,12 @@ public final class ProbeActions {
         }
         return result.exitCode() == 0 ? ProbeOutcome.success(result.output())
                 : ProbeOutcome.failure(result.output());
+    }
+
+    /** {@code v1.32.0-kumo} gives {@code kube-probe/1.32}, as the kubelet's {@code ProbeUserAgent}. */
+    static String userAgent(String kubeletVersion) {
+        String[] parts = kubeletVersion.replaceFirst("^v", "").split("[.-]");
+        return "kube-probe/" + parts[0] + "." + parts[1];
     }
 
     /** The kubelet's probes skip TLS verification ({@code InsecureSkipVerify}): health, not identity. */

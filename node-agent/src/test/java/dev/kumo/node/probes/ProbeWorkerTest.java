@@ -38,6 +38,7 @@ class ProbeWorkerTest {
     private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger status = new AtomicInteger(503);
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<String> userAgents = Collections.synchronizedList(new ArrayList<>());
     private final ProbeResults results = new ProbeResults(changes::add);
     private HttpServer server;
     private int port;
@@ -61,7 +62,7 @@ class ProbeWorkerTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/healthz", exchange -> {
             requests.incrementAndGet();
-            assertThat(exchange.getRequestHeaders().getFirst("User-Agent")).startsWith("kube-probe/");
+            userAgents.add(exchange.getRequestHeaders().getFirst("User-Agent"));
             exchange.sendResponseHeaders(status.get(), -1);
             exchange.close();
         });
@@ -96,6 +97,8 @@ class ProbeWorkerTest {
         worker.doProbe();
         assertThat(results.get("test://c1")).as("failureThreshold 1").contains(ProbeResult.FAILURE);
         assertThat(requests.get()).isEqualTo(4);
+        assertThat(userAgents).containsOnly("kube-probe/1.32");
+        assertThat(ProbeActions.userAgent("v1.33.2")).isEqualTo("kube-probe/1.33");
     }
 
     @Test
