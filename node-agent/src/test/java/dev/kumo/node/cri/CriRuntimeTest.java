@@ -306,6 +306,10 @@ class CriRuntimeTest {
             assertThat(unhealthy.path("involvedObject").path("fieldPath").asText()).isEqualTo("spec.containers{web}");
 
             ObjectNode ready = await("late", CriRuntimeTest::isReady, Duration.ofSeconds(30));
+            Instant readyAt = Instant.now();
+            Instant started = Instant.parse(container.path("state").path("running").path("startedAt").asText());
+            System.out.printf("readiness: container started -> pod Ready %d ms (its port opens after 4 s; probe "
+                    + "period 1 s)%n", Duration.between(started, readyAt).toMillis());
             assertThat(ready.path("status").path("containerStatuses").get(0).path("ready").asBoolean()).isTrue();
             assertThat(ready.path("status").path("containerStatuses").get(0).path("restartCount").asInt()).isZero();
             deletePod("late");
