@@ -286,11 +286,11 @@ class CriRuntimeTest {
     }
 
     @Test
-    void aReadinessProbeKeepsThePodNotReadyUntilItsPortOpens() throws Exception {
+    void aReadinessProbeKeepsThePodNotReadyUntilItsPortOpensAndTakesItOutWhenItCloses() throws Exception {
         try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-ready")) {
             createPod("late", "cri-ready", """
                     {"name": "web", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
-                     "command": ["sh", "-c", "sleep 4; mkdir -p /www; echo up > /www/index.html; exec httpd -f -p 8080 -h /www"],
+                     "command": ["sh", "-c", "sleep 4; mkdir -p /www; echo up > /www/index.html; httpd -p 8080 -h /www; sleep 5; killall httpd; exec sleep 3600"],
                      "ports": [{"name": "http", "containerPort": 8080}],
                      "readinessProbe": {"httpGet": {"port": "http"}, "periodSeconds": 1, "failureThreshold": 1}}""", 0);
             ObjectNode running = await("late", pod -> "Running".equals(phase(pod)), Duration.ofSeconds(60));
@@ -312,6 +312,13 @@ class CriRuntimeTest {
                     + "period 1 s)%n", Duration.between(started, readyAt).toMillis());
             assertThat(ready.path("status").path("containerStatuses").get(0).path("ready").asBoolean()).isTrue();
             assertThat(ready.path("status").path("containerStatuses").get(0).path("restartCount").asInt()).isZero();
+
+            ObjectNode notReady = await("late", pod -> !isReady(pod), Duration.ofSeconds(30));
+            JsonNode closed = notReady.path("status").path("containerStatuses").get(0);
+            assertThat(closed.path("ready").asBoolean()).as("its port closed").isFalse();
+            assertThat(closed.path("restartCount").asInt()).as("readiness never restarts").isZero();
+            assertThat(closed.path("state").has("running")).isTrue();
+            assertThat(Conditions.status(notReady, "ContainersReady")).isEqualTo("False");
             deletePod("late");
         }
     }
