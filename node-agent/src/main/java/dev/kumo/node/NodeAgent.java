@@ -5,12 +5,14 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.dns.ClusterDns;
 import dev.kumo.node.dns.DnsSettings;
+import dev.kumo.node.events.KubeletEvents;
 import dev.kumo.node.heartbeat.Heartbeat;
 import dev.kumo.node.heartbeat.NodeLease;
 import dev.kumo.node.heartbeat.NodeStatusBuilder;
 import dev.kumo.node.heartbeat.NodeStatusReporter;
 import dev.kumo.node.join.NodeCredential;
 import dev.kumo.node.join.NodeRegistration;
+import dev.kumo.node.pods.PodEvents;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.PodStatusBuilder;
 import dev.kumo.node.pods.PodSync;
@@ -60,6 +62,11 @@ public final class NodeAgent implements AutoCloseable {
         default PodRuntime create(String podCidr, KubeClient client) {
             return create(podCidr);
         }
+
+        /** The same, for a runtime that records the kubelet's events about pods and containers in {@code events}. */
+        default PodRuntime create(String podCidr, KubeClient client, PodEvents events) {
+            return create(podCidr, client);
+        }
     }
 
     private final ApiEndpoint api;
@@ -75,6 +82,7 @@ public final class NodeAgent implements AutoCloseable {
     private volatile ServiceProxier proxier;
     private volatile PodRuntime runtime;
     private volatile PodSync pods;
+    private volatile PodEvents events;
     private volatile Thread heartbeatThread;
     private volatile boolean closed;
     private volatile DnsSettings dnsSettings;
@@ -205,7 +213,7 @@ public final class NodeAgent implements AutoCloseable {
         if (kubeletServer != null) {
             kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime);
         }
-        pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
+        pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock, events);
         pods.start(podWorkers);
         if (proxyConfig != null) {
             proxier = new ServiceProxier(client, proxyConfig);
@@ -224,10 +232,11 @@ public final class NodeAgent implements AutoCloseable {
         joined.obtain();
         credential = joined;
         KubeClient client = api.client(joined, USER_AGENT);
+        events = new KubeletEvents(client, config.name(), clock);
         // The Node is registered with the runtime's health, so the runtime is made first, on the configured pod
         // CIDR; a Node registered earlier with another one keeps it (it is immutable), and the runtime follows.
         if (runtime == null) {
-            runtime = runtimes.create(config.podCidr(), client);
+            runtime = runtimes.create(config.podCidr(), client, events);
         }
         NodeStatusReporter status = new NodeStatusReporter(client, config.name(),
                 new NodeStatusBuilder(config, systemInfo, kubeletPort),
@@ -239,7 +248,7 @@ public final class NodeAgent implements AutoCloseable {
         String podCidr = NodeRegistration.podCidr(node);
         if (!podCidr.isEmpty() && !podCidr.equals(config.podCidr())) {
             runtime.close();
-            runtime = runtimes.create(podCidr, client);
+            runtime = runtimes.create(podCidr, client, events);
         }
         status.registered(node);
         NodeLease lease = new NodeLease(client, config.name(), () -> nodeUid, clock);

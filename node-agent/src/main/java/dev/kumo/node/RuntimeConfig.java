@@ -6,6 +6,7 @@ import dev.kumo.node.cri.CriClient;
 import dev.kumo.node.cri.CriRuntime;
 import dev.kumo.node.network.Ipv4Cidr;
 import dev.kumo.node.network.PodIpAllocator;
+import dev.kumo.node.pods.PodEvents;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.process.ProcessRuntime;
 import dev.kumo.node.simulated.SimulatedRuntime;
@@ -69,7 +70,17 @@ public sealed interface RuntimeConfig {
 
         @Override
         public NodeAgent.RuntimeFactory factory(NodeConfig node, Clock clock) {
-            return podCidr -> new ProcessRuntime(node.address(), stateDir, clock);
+            return new NodeAgent.RuntimeFactory() {
+                @Override
+                public PodRuntime create(String podCidr) {
+                    return new ProcessRuntime(node.address(), stateDir, clock);
+                }
+
+                @Override
+                public PodRuntime create(String podCidr, KubeClient client, PodEvents events) {
+                    return new ProcessRuntime(node.address(), stateDir, clock, events);
+                }
+            };
         }
     }
 
@@ -105,8 +116,13 @@ public sealed interface RuntimeConfig {
 
                 @Override
                 public PodRuntime create(String podCidr, KubeClient client) {
+                    return create(podCidr, client, PodEvents.NONE);
+                }
+
+                @Override
+                public PodRuntime create(String podCidr, KubeClient client, PodEvents events) {
                     try {
-                        return CriRuntime.start(options, podCidr, clock, client);
+                        return CriRuntime.start(options, podCidr, clock, client, events);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

@@ -10,7 +10,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.Instance;
 import dev.kumo.cloud.Instances;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;

@@ -7,7 +7,7 @@ import dev.kumo.cloud.CloudSettings;
 import dev.kumo.cloud.Instances;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 
 /** The cloud node controllers as one control loop. */
 public final class CloudNodeLoop {

@@ -8,7 +8,7 @@ import dev.kumo.apimachinery.meta.GoDuration;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.Instance;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -14,7 +14,7 @@ import dev.kumo.cloud.Route;
 import dev.kumo.cloud.Routes;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;

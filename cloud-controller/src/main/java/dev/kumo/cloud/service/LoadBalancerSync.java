@@ -11,7 +11,7 @@ import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.LoadBalancerRequest;
 import dev.kumo.cloud.LoadBalancerStatus;
 import dev.kumo.cloud.LoadBalancers;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import dev.kumo.cloud.LoadBalancers;
 import dev.kumo.cloud.RetryBackoff;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.KeyMapper;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;

@@ -8,7 +8,7 @@ import dev.kumo.cloud.Instance;
 import dev.kumo.cloud.InstanceRequest;
 import dev.kumo.cloud.local.LocalInstances;
 import dev.kumo.cloud.provisioner.PoolFixtures;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

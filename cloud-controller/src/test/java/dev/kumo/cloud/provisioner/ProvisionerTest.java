@@ -7,7 +7,7 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.cloud.Instance;
 import dev.kumo.cloud.InstanceRequest;
 import dev.kumo.cloud.local.LocalInstances;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.Result;
 import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.controllers.testing.TestCluster;

@@ -61,6 +61,11 @@ public final class CriClient implements AutoCloseable {
         return runtime.withDeadlineAfter(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The RuntimeService for one call that may take {@code deadline} (an ExecSync with its own timeout). */
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime(Duration deadline) {
+        return runtime.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The ImageService for one call other than a pull. */
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return images.withDeadlineAfter(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -7,10 +7,13 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.cri.v1.Container;
 import dev.kumo.node.cri.v1.ContainerConfig;
 import dev.kumo.node.cri.v1.ContainerFilter;
+import dev.kumo.node.cri.v1.ContainerMetadata;
 import dev.kumo.node.cri.v1.ContainerState;
 import dev.kumo.node.cri.v1.ContainerStatus;
 import dev.kumo.node.cri.v1.ContainerStatusRequest;
 import dev.kumo.node.cri.v1.CreateContainerRequest;
+import dev.kumo.node.cri.v1.ExecSyncRequest;
+import dev.kumo.node.cri.v1.ExecSyncResponse;
 import dev.kumo.node.cri.v1.ListContainersRequest;
 import dev.kumo.node.cri.v1.ListPodSandboxRequest;
 import dev.kumo.node.cri.v1.PodSandbox;
@@ -27,10 +30,15 @@ import dev.kumo.node.cri.v1.StatusRequest;
 import dev.kumo.node.cri.v1.StopContainerRequest;
 import dev.kumo.node.cri.v1.StopPodSandboxRequest;
 import dev.kumo.node.pods.ContainerStreams;
+import dev.kumo.node.pods.PodEvents;
 import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.pods.RepeatLimiter;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
 import dev.kumo.node.pods.RuntimePod;
+import dev.kumo.node.probes.ContainerExec;
+import dev.kumo.node.probes.LifecycleHooks;
+import dev.kumo.node.probes.ProbeTarget;
 import dev.kumo.node.volumes.MountedVolume;
 import dev.kumo.node.volumes.PodVolumes;
 import dev.kumo.node.volumes.VolumeError;
@@ -53,6 +61,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -97,13 +106,18 @@ public final class CriRuntime implements PodRuntime {
     private final EnvSources envSources;
     private final PodVolumes volumes;
     private final ContainerStreams streams;
+    private final PodEvents events;
+    private final RepeatLimiter repeats = new RepeatLimiter();
+    private final LifecycleHooks hooks = new LifecycleHooks(this::execSync);
 
-    private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api) {
+    private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api,
+                       PodEvents events) {
         this.client = client;
         this.options = options;
         this.clock = clock;
         this.version = version;
-        this.images = new ImagePuller(client, new BackOff(), clock);
+        this.events = events;
+        this.images = new ImagePuller(client, new BackOff(), clock, events, repeats);
         this.envSources = api == null ? null : new EnvSources(api);
         this.volumes = new PodVolumes(options.stateDir().resolve("volumes"), api, clock);
         this.streams = new CriStreams(client);
@@ -112,9 +126,9 @@ public final class CriRuntime implements PodRuntime {
     /**
      * Writes the node's CNI configuration for {@code podCidr} and connects to containerd; {@code api} (the node's
      * client, or null) is where ConfigMaps, Secrets and service-account tokens for containers' environments and
-     * volumes come from.
+     * volumes come from, and {@code events} where the kubelet's events about pods and containers go.
      */
-    public static CriRuntime start(Options options, String podCidr, Clock clock, KubeClient api)
+    public static CriRuntime start(Options options, String podCidr, Clock clock, KubeClient api, PodEvents events)
             throws IOException {
         new CniConfig("kumo-" + options.bridge(), options.bridge(), podCidr, options.stateDir().resolve("cni"),
                 options.ipMasq()).write(options.cniConfDir());
@@ -126,7 +140,7 @@ public final class CriRuntime implements PodRuntime {
                     .addKeyValue("runtime", version.getRuntimeName() + " " + version.getRuntimeVersion())
                     .log("cri runtime connected");
             return new CriRuntime(client, options, clock,
-                    version.getRuntimeName() + "://" + version.getRuntimeVersion(), api);
+                    version.getRuntimeName() + "://" + version.getRuntimeVersion(), api, events);
         } catch (StatusRuntimeException e) {
             client.close();
             throw new IOException("containerd at " + options.socket() + " does not answer: " + e.getMessage(), e);
@@ -175,6 +189,9 @@ public final class CriRuntime implements PodRuntime {
         } catch (VolumeError e) {
             LOG.atWarn().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod))
                     .addKeyValue("error", e.getMessage()).log("FailedMount");
+            if (repeats.due(uid + "/FailedMount", clock.instant())) {
+                events.pod(pod, PodEvents.WARNING, "FailedMount", e.getMessage());
+            }
             return volumesNotReady(pod, e.getMessage());
         }
         Sandbox sandbox = sandbox(pod);
@@ -243,15 +260,24 @@ public final class CriRuntime implements PodRuntime {
         String key = Meta.uid(pod) + "/" + kind + "/" + container.path("name").asText();
         Instant now = clock.instant();
         if (crashBackOff.inBackOffSince(key, CriStatuses.instant(latest.getFinishedAt()), now)) {
+            if (repeats.due(key + "/BackOff", now)) {
+                events.container(pod, container.path("name").asText(), PodEvents.WARNING, "BackOff",
+                        "Back-off restarting failed container " + container.path("name").asText() + " in pod "
+                                + formatPod(pod));
+            }
             String message = "back-off " + crashBackOff.delay(key).toSeconds() + "s restarting failed container="
-                    + container.path("name").asText() + " pod=" + Meta.name(pod) + "_" + Meta.namespace(pod) + "("
-                    + Meta.uid(pod) + ")";
+                    + container.path("name").asText() + " pod=" + formatPod(pod);
             return RuntimeContainer.waiting(container.path("name").asText(), image, "CrashLoopBackOff", message,
                     latest.getMetadata().getAttempt()).withLastTermination(ended);
         }
         crashBackOff.next(key, now);
         return start(pod, sandbox, podVolumes, container, kind, latest.getMetadata().getAttempt() + 1)
                 .withLastTermination(ended);
+    }
+
+    /** The kubelet's {@code format.Pod}: {@code name_namespace(uid)}. */
+    static String formatPod(ObjectNode pod) {
+        return Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")";
     }
 
     /**
@@ -277,7 +303,7 @@ public final class CriRuntime implements PodRuntime {
         String name = container.path("name").asText();
         String image = container.path("image").asText("");
         long begin = System.nanoTime();
-        ImagePuller.Result pulled = images.ensure(Meta.uid(pod), container, sandbox.config());
+        ImagePuller.Result pulled = images.ensure(pod, container, sandbox.config());
         long imageReady = System.nanoTime();
         if (!pulled.ok()) {
             return RuntimeContainer.waiting(name, image, pulled.reason(), pulled.message(), attempt);
@@ -288,6 +314,9 @@ public final class CriRuntime implements PodRuntime {
                     new ContainerConfigs.PodContext(sandbox.ips().isEmpty() ? options.hostIp() : sandbox.ips().get(0),
                             options.hostIp(), options.nodeMemoryBytes(), envSources, podVolumes));
         } catch (ContainerConfigs.ConfigError e) {
+            if (repeats.due(Meta.uid(pod) + "/" + kind + "/" + name + "/CreateContainerConfigError", clock.instant())) {
+                events.container(pod, name, PodEvents.WARNING, "Failed", "Error: " + e.getMessage());
+            }
             return RuntimeContainer.waiting(name, image, "CreateContainerConfigError", e.getMessage(), attempt);
         }
         String id;
@@ -297,14 +326,17 @@ public final class CriRuntime implements PodRuntime {
         } catch (StatusRuntimeException e) {
             LOG.atWarn().addKeyValue("podUid", Meta.uid(pod)).addKeyValue("container", name).setCause(e)
                     .log("creating a container failed");
+            events.container(pod, name, PodEvents.WARNING, "Failed", "Error: " + e.getStatus().getDescription());
             return RuntimeContainer.waiting(name, image, "CreateContainerError", e.getMessage(), attempt);
         }
         long createdAt = System.nanoTime();
+        events.container(pod, name, PodEvents.NORMAL, "Created", "Created container: " + name);
         try {
             client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
         } catch (StatusRuntimeException e) {
             LOG.atWarn().addKeyValue("podUid", Meta.uid(pod)).addKeyValue("container", name).setCause(e)
                     .log("starting a container failed");
+            events.container(pod, name, PodEvents.WARNING, "Failed", "Error: " + e.getStatus().getDescription());
             return RuntimeContainer.waiting(name, image, "RunContainerError", e.getMessage(), attempt);
         }
         LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
@@ -312,6 +344,11 @@ public final class CriRuntime implements PodRuntime {
                 .addKeyValue("imageMillis", (imageReady - begin) / 1_000_000)
                 .addKeyValue("createMillis", (createdAt - imageReady) / 1_000_000)
                 .addKeyValue("startMillis", (System.nanoTime() - createdAt) / 1_000_000).log("started container");
+        events.container(pod, name, PodEvents.NORMAL, "Started", "Started container " + name);
+        JsonNode postStart = container.path("lifecycle").path("postStart");
+        if (postStart.isObject()) {
+            runPostStart(pod, container, postStart, id, sandbox.ips());
+        }
         return CriStatuses.toRuntime(status(id), image, kind.equals(CriLabels.KIND_INIT));
     }
 
@@ -427,13 +464,17 @@ public final class CriRuntime implements PodRuntime {
             return new RuntimePod(false, List.of(), List.of(), List.of()); // never started here: nothing to stop
         }
         List<String> ips = describe(newest.get().getId(), PodSandboxConfig.getDefaultInstance()).ips();
-        long timeout = Math.max(MINIMUM_GRACE_PERIOD.toSeconds(), gracePeriod.toSeconds());
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
             for (PodSandbox sandbox : sandboxes) {
                 for (Container container : containers(sandbox.getId())) {
                     if (container.getState() == ContainerState.CONTAINER_RUNNING
                             || container.getState() == ContainerState.CONTAINER_CREATED) {
-                        stopping.submit(() -> stopContainer(uid, container, timeout));
+                        String name = container.getMetadata().getName();
+                        stopping.submit(() -> {
+                            killContainer(pod, containerSpec(pod, container), container, ips, gracePeriod,
+                                    "Stopping container " + name);
+                            return null;
+                        });
                     }
                 }
             }
@@ -444,6 +485,124 @@ public final class CriRuntime implements PodRuntime {
         sandboxes.forEach(sandbox -> stopSandbox(sandbox.getId()));
         return new RuntimePod(false, ips, reports(pod.path("spec").path("initContainers"), init, true),
                 reports(pod.path("spec").path("containers"), regular, false));
+    }
+
+    /**
+     * Kills the newest instance of regular container {@code name} if it runs (a failed liveness or startup probe);
+     * the next sync restarts it as the restart policy says.
+     */
+    @Override
+    public void killContainer(ObjectNode pod, String name, String message, Duration gracePeriod)
+            throws InterruptedException {
+        List<PodSandbox> sandboxes = sandboxes(Meta.uid(pod));
+        Optional<PodSandbox> newest = sandboxes.stream().max(Comparator.comparingLong(PodSandbox::getCreatedAt));
+        if (newest.isEmpty()) {
+            return;
+        }
+        List<String> ips = describe(newest.get().getId(), PodSandboxConfig.getDefaultInstance()).ips();
+        Optional<Container> running = containers(newest.get().getId()).stream()
+                .filter(c -> c.getMetadata().getName().equals(name)
+                        && c.getLabelsOrDefault(CriLabels.CONTAINER_KIND, CriLabels.KIND_REGULAR)
+                        .equals(CriLabels.KIND_REGULAR)
+                        && c.getState() == ContainerState.CONTAINER_RUNNING)
+                .max(Comparator.comparingInt(c -> c.getMetadata().getAttempt()));
+        if (running.isPresent()) {
+            killContainer(pod, containerSpec(pod, running.get()), running.get(), ips, gracePeriod, message);
+        }
+    }
+
+    /**
+     * The kubelet's {@code killContainer}: a {@code Killing} event, the preStop hook within the grace period (a
+     * failure is a {@code FailedPreStopHook} event), then StopContainer with what is left of it (at least 2 s)
+     * between SIGTERM and SIGKILL.
+     */
+    private void killContainer(ObjectNode pod, JsonNode spec, Container container, List<String> ips,
+                               Duration gracePeriod, String message) throws InterruptedException {
+        String name = container.getMetadata().getName();
+        events.container(pod, name, PodEvents.NORMAL, "Killing", message);
+        long grace = gracePeriod.toSeconds();
+        JsonNode preStop = spec.path("lifecycle").path("preStop");
+        if (preStop.isObject() && grace > 0 && container.getState() == ContainerState.CONTAINER_RUNNING) {
+            long begin = System.nanoTime();
+            String failure = hooks.run(preStop, new ProbeTarget(pod, spec, ips.isEmpty() ? "" : ips.get(0),
+                    CriLabels.CONTAINER_ID_SCHEME + container.getId()), gracePeriod, formatPod(pod));
+            long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin);
+            LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
+                    .addKeyValue("seconds", took).addKeyValue("failure", failure).log("ran preStop hook");
+            if (failure != null) {
+                // the kubelet leaves the hook's output out of the event: it may hold secrets
+                events.container(pod, name, PodEvents.WARNING, "FailedPreStopHook", "PreStopHook failed");
+            }
+            grace -= took;
+        }
+        stopContainer(Meta.uid(pod), container, Math.max(MINIMUM_GRACE_PERIOD.toSeconds(), grace));
+    }
+
+    /**
+     * The kubelet's postStart: the hook runs once the container started; when it fails, a
+     * {@code FailedPostStartHook} event, and the container is killed (and restarted as the restart policy says).
+     */
+    private void runPostStart(ObjectNode pod, JsonNode spec, JsonNode postStart, String id, List<String> ips) {
+        String name = spec.path("name").asText();
+        String failure;
+        try {
+            failure = hooks.run(postStart, new ProbeTarget(pod, spec, ips.isEmpty() ? "" : ips.get(0),
+                    CriLabels.CONTAINER_ID_SCHEME + id), CriClient.REQUEST_TIMEOUT, formatPod(pod));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (failure == null) {
+            return;
+        }
+        LOG.atWarn().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
+                .log("postStart hook failed: " + failure);
+        events.container(pod, name, PodEvents.WARNING, "FailedPostStartHook", "PostStartHook failed");
+        events.container(pod, name, PodEvents.NORMAL, "Killing", "FailedPostStartHook");
+        stopContainer(Meta.uid(pod), Container.newBuilder().setId(id).setMetadata(
+                        ContainerMetadata.newBuilder().setName(name)).build(),
+                Math.max(MINIMUM_GRACE_PERIOD.toSeconds(), gracePeriodSeconds(pod)));
+    }
+
+    private static long gracePeriodSeconds(ObjectNode pod) {
+        return pod.path("metadata").path("deletionGracePeriodSeconds")
+                .asLong(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+    }
+
+    /** The container's spec in the pod (by its kind and name), or a missing node. */
+    private static JsonNode containerSpec(ObjectNode pod, Container container) {
+        String list = container.getLabelsOrDefault(CriLabels.CONTAINER_KIND, CriLabels.KIND_REGULAR)
+                .equals(CriLabels.KIND_INIT) ? "initContainers" : "containers";
+        for (JsonNode spec : pod.path("spec").path(list)) {
+            if (spec.path("name").asText().equals(container.getMetadata().getName())) {
+                return spec;
+            }
+        }
+        return pod.missingNode();
+    }
+
+    /** Exec probes and hooks: CRI ExecSync, its timeout in whole seconds (at least one), as the kubelet sends it. */
+    private ContainerExec.Result execSync(String containerId, List<String> command, Duration timeout) {
+        String id = containerId.startsWith(CriLabels.CONTAINER_ID_SCHEME)
+                ? containerId.substring(CriLabels.CONTAINER_ID_SCHEME.length()) : containerId;
+        long seconds = timeout.isZero() ? 0 : Math.max(1, (timeout.toMillis() + 999) / 1000);
+        try {
+            ExecSyncResponse response = client.runtime(Duration.ofSeconds(seconds).plus(CriClient.REQUEST_TIMEOUT))
+                    .execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(command).setTimeout(seconds)
+                            .build());
+            return new ContainerExec.Result(response.getExitCode(),
+                    response.getStdout().toStringUtf8() + response.getStderr().toStringUtf8(), false);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                return new ContainerExec.Result(-1, "", true);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<ContainerExec> containerExec() {
+        return Optional.of(this::execSync);
     }
 
     private void stopContainer(String uid, Container container, long timeoutSeconds) {
@@ -493,6 +652,7 @@ public final class CriRuntime implements PodRuntime {
                     .log("removed pod sandbox");
         }
         crashBackOff.forgetPrefix(podUid + "/");
+        repeats.forgetPrefix(podUid + "/");
         volumes.tearDown(podUid);
         try (Stream<Path> dirs = Files.list(logRoot(options))) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().endsWith("_" + podUid)).toList()) {

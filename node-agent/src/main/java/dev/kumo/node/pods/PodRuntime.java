@@ -1,6 +1,7 @@
 package dev.kumo.node.pods;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.node.probes.ContainerExec;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -38,6 +39,26 @@ public interface PodRuntime extends AutoCloseable {
      */
     default Duration resyncInterval() {
         return null;
+    }
+
+    /**
+     * How commands run in this runtime's containers, for exec probes; empty for a runtime whose containers are ready
+     * as soon as they run, without probes (the simulated one). A runtime that has it also has
+     * {@link #killContainer}.
+     */
+    default Optional<ContainerExec> containerExec() {
+        return Optional.empty();
+    }
+
+    /**
+     * Kills one running container of the pod as the kubelet's {@code killContainer} does (a {@code Killing} event
+     * with {@code message}, its preStop hook, then SIGTERM and SIGKILL after what is left of {@code gracePeriod});
+     * the next {@link #sync} restarts it as the restart policy says. Called only for runtimes with
+     * {@link #containerExec}, whose probes can fail.
+     */
+    default void killContainer(ObjectNode pod, String container, String message, Duration gracePeriod)
+            throws Exception {
+        throw new UnsupportedOperationException(version() + " runs no probes and kills no single container");
     }
 
     /** Removes what is left of the pod (containers, sandbox, IP). Nothing happens for an unknown uid. */

@@ -6,6 +6,8 @@ import dev.kumo.apimachinery.client.Informer;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.node.probes.ProbeActions;
+import dev.kumo.node.probes.ProbeManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,21 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
     /** The uid of the pod the runtime holds under each key. */
     private final Map<String, String> held = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The containers' probes; null for a runtime whose containers are ready once running (the simulated one). */
+    private final ProbeManager probes;
 
-    public PodSync(KubeClient client, String nodeName, PodRuntime runtime, PodStatusBuilder statuses, Clock clock) {
+    /** {@code events}: where the probes' events go (the runtime records its own). */
+    public PodSync(KubeClient client, String nodeName, PodRuntime runtime, PodStatusBuilder statuses, Clock clock,
+                   PodEvents events) {
         this.client = client;
         this.nodeName = nodeName;
         this.runtime = runtime;
         this.statuses = statuses;
         this.clock = clock;
         this.informer = new Informer(client, ResourceType.PODS, "", "", "spec.nodeName=" + nodeName, this);
+        // a probe result that changes syncs the pod again, so that its status (and its Endpoints) follow
+        this.probes = runtime.containerExec().map(exec -> new ProbeManager(new ProbeActions(exec), events, clock,
+                queue::add)).orElse(null);
     }
 
     /** Starts the informer and {@code workers} workers on virtual threads. */
@@ -106,6 +115,7 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
         String uid = pod == null ? null : Meta.uid(pod);
         String previous = held.get(key);
         if (previous != null && !previous.equals(uid)) {
+            stopProbes(previous);
             runtime.remove(previous);
             held.remove(key);
             LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("pod", key).addKeyValue("uid", previous)
@@ -116,6 +126,7 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
         }
         String phase = pod.path("status").path("phase").asText("");
         if (PodStatusBuilder.isTerminal(phase)) {
+            stopProbes(uid);
             if (held.remove(key) != null) {
                 runtime.remove(uid);
             }
@@ -126,6 +137,7 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
         }
         held.put(key, uid);
         if (Meta.isBeingDeleted(pod)) {
+            stopProbes(uid);
             RuntimePod stopped = runtime.kill(pod, gracePeriod(pod));
             ObjectNode finalStatus = statuses.build(pod, stopped, true, clock.instant());
             ObjectNode written = writeStatus(pod, finalStatus);
@@ -137,10 +149,37 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
             return;
         }
         RuntimePod state = runtime.sync(pod);
+        if (probes != null) {
+            state = probe(pod, state);
+        }
         writeStatus(pod, statuses.build(pod, state, false, clock.instant()));
         Duration resync = runtime.resyncInterval();
         if (resync != null) {
             queue.addAfter(key, resync); // what happens in the runtime reaches the status without an API change
+        }
+    }
+
+    /**
+     * Kills the containers whose liveness or startup probe failed and syncs the pod again (which restarts them as
+     * the restart policy says), then gives the containers the started and ready flags their probes say.
+     */
+    private RuntimePod probe(ObjectNode pod, RuntimePod state) throws Exception {
+        List<ProbeManager.Unhealthy> unhealthy = probes.unhealthy(pod, state);
+        for (ProbeManager.Unhealthy container : unhealthy) {
+            LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("pod", key(pod))
+                    .addKeyValue("container", container.container()).log(container.message());
+            runtime.killContainer(pod, container.container(), container.message(),
+                    ProbeManager.killGracePeriod(container, gracePeriod(pod)));
+        }
+        if (!unhealthy.isEmpty()) {
+            state = runtime.sync(pod);
+        }
+        return probes.update(pod, state);
+    }
+
+    private void stopProbes(String uid) {
+        if (probes != null && uid != null) {
+            probes.remove(uid);
         }
     }
 
@@ -196,6 +235,9 @@ public final class PodSync implements Informer.Handler, AutoCloseable {
 
     @Override
     public void close() {
+        if (probes != null) {
+            probes.close();
+        }
         queue.shutDown();
         informer.close();
         List<Thread> stopping;

@@ -28,6 +28,12 @@ public record RuntimeContainer(String name, State state, String image, String im
                 exitCode, reason, message, ready, started, previous);
     }
 
+    /** The same with {@code ready} and {@code started} as the container's probes say. */
+    public RuntimeContainer withProbeResults(boolean ready, boolean started) {
+        return new RuntimeContainer(name, state, image, imageId, containerId, restartCount, startedAt, finishedAt,
+                exitCode, reason, message, ready, started, lastTermination);
+    }
+
     public static RuntimeContainer running(String name, String image, String imageId, String containerId,
                                            int restartCount, Instant startedAt, boolean ready) {
         return new RuntimeContainer(name, State.RUNNING, image, imageId, containerId, restartCount, startedAt, null,

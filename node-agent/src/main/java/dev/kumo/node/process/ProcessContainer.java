@@ -1,9 +1,12 @@
 package dev.kumo.node.process;
 
 import dev.kumo.node.pods.RuntimeContainer;
+import dev.kumo.node.probes.ContainerExec;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One container of the {@code process} runtime: its current run (a process of this host, its output in
@@ -31,12 +37,22 @@ final class ProcessContainer {
     private String waitingReason = "";
     private String waitingMessage = "";
     private RuntimeContainer lastTermination;
+    private Map<String, String> env = Map.of();
+    private Path workingDir;
 
     ProcessContainer(String name, String image, Path dir, Clock clock) {
         this.name = name;
         this.image = image;
         this.dir = dir;
         this.clock = clock;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String waitingMessage() {
+        return waitingMessage;
     }
 
     boolean started() {
@@ -67,13 +83,18 @@ final class ProcessContainer {
         return finishedAt;
     }
 
-    /** Runs {@code command} with exactly {@code env} in {@code workingDir}: the first run, or the next one. */
-    void start(List<String> command, Map<String, String> env, Path workingDir) throws IOException {
+    /**
+     * Runs {@code command} with exactly {@code env} in {@code workingDir}: the first run, or the next one; false when
+     * the command could not be run (the container then waits with RunContainerError).
+     */
+    boolean start(List<String> command, Map<String, String> env, Path workingDir) throws IOException {
         if (process != null) {
             exited();
             lastTermination = report();
         }
         restartCount++;
+        this.env = Map.copyOf(env);
+        this.workingDir = workingDir;
         Files.createDirectories(dir);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(restartCount + ".log").toFile()))
@@ -85,13 +106,56 @@ final class ProcessContainer {
         } catch (IOException e) {
             // as containerd reports a command it cannot run: the container ends at once with 128
             waitFailed(e);
-            return;
+            return false;
         }
         startedAt = clock.instant();
         finishedAt = null;
         exitCode = 0;
         waitingReason = "";
         waitingMessage = "";
+        return true;
+    }
+
+    /** Its id while it runs or ran ({@code process://<pid>}), "" before it first ran. */
+    String containerId() {
+        return process == null ? "" : id();
+    }
+
+    /**
+     * Runs {@code command} beside the container's process, with its environment and working directory (what an
+     * exec probe or hook gets here, for want of namespaces to enter), to its end or {@code timeout} (zero: none).
+     */
+    ContainerExec.Result exec(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Process exec;
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        exec = builder.start();
+        CompletableFuture<String> output = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (InputStream in = exec.getInputStream()) {
+                output.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                output.completeExceptionally(e);
+            }
+        });
+        boolean ended = true;
+        if (timeout.isZero()) {
+            exec.waitFor();
+        } else {
+            ended = exec.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (!ended) {
+            exec.descendants().forEach(ProcessHandle::destroyForcibly);
+            exec.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            return new ContainerExec.Result(-1, "", true);
+        }
+        try {
+            return new ContainerExec.Result(exec.exitValue(), output.get(5, TimeUnit.SECONDS), false);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("cannot read the output of " + command, e);
+        }
     }
 
     /** The previous run (if any) stays what it was; the restart did not happen. */

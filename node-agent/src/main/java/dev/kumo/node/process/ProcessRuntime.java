@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.cri.BackOff;
 import dev.kumo.node.cri.EnvExpansion;
+import dev.kumo.node.pods.PodEvents;
 import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.pods.RepeatLimiter;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
 import dev.kumo.node.pods.RuntimePod;
+import dev.kumo.node.probes.ContainerExec;
+import dev.kumo.node.probes.LifecycleHooks;
+import dev.kumo.node.probes.ProbeTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -35,9 +43,10 @@ import java.util.stream.Stream;
  * command, and it runs the host's programs — one without a command waits with CreateContainerConfigError); <b>no
  * isolation</b> (no namespaces: processes share the host's file system, process table and user; each pod starts in a
  * scratch directory of its own); <b>no cgroups</b> (requests and limits are not enforced); <b>a shared network</b>
- * (a pod's IP is the node's address, and two pods that listen on one port collide). Not done either: volumes,
- * probes (running means ready), {@code envFrom} and {@code valueFrom} other than pod fields, adopting processes after
- * an agent restart (they are the agent's children: {@link #close} stops them).
+ * (a pod's IP is the node's address, and two pods that listen on one port collide). Probes and lifecycle hooks
+ * work: httpGet and tcpSocket reach the node's address, exec runs beside the container's process with its
+ * environment and working directory. Not done either: volumes, {@code envFrom} and {@code valueFrom} other than pod
+ * fields, adopting processes after an agent restart (they are the agent's children: {@link #close} stops them).
  */
 public final class ProcessRuntime implements PodRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -52,12 +61,21 @@ public final class ProcessRuntime implements PodRuntime {
     private final Clock clock;
     private final BackOff crashBackOff = new BackOff();
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    private final PodEvents events;
+    private final RepeatLimiter repeats = new RepeatLimiter();
+    private final LifecycleHooks hooks = new LifecycleHooks(this::exec);
 
     /** Pods' scratch directories and logs go under {@code stateDir/pods}; every pod gets {@code hostIp}. */
     public ProcessRuntime(String hostIp, Path stateDir, Clock clock) {
+        this(hostIp, stateDir, clock, PodEvents.NONE);
+    }
+
+    /** The same, recording the kubelet's events (Started, Killing, BackOff, ...) in {@code events}. */
+    public ProcessRuntime(String hostIp, Path stateDir, Clock clock, PodEvents events) {
         this.hostIp = hostIp;
         this.podsDir = stateDir.resolve("pods");
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -87,15 +105,16 @@ public final class ProcessRuntime implements PodRuntime {
         if (running == null) {
             return new RuntimePod(false, List.of(), List.of(), List.of());
         }
-        return running.kill(gracePeriod);
+        return running.kill(pod, gracePeriod);
     }
 
     @Override
     public void remove(String podUid) throws InterruptedException, IOException {
         Pod running = pods.remove(podUid);
         crashBackOff.forgetPrefix(podUid + "/");
+        repeats.forgetPrefix(podUid + "/");
         if (running != null) {
-            running.kill(Duration.ZERO);
+            running.kill(null, Duration.ZERO);
             deleteTree(running.dir);
         }
     }
@@ -105,12 +124,85 @@ public final class ProcessRuntime implements PodRuntime {
     public void close() {
         for (Pod pod : pods.values()) {
             try {
-                pod.kill(MINIMUM_GRACE_PERIOD);
+                pod.kill(null, MINIMUM_GRACE_PERIOD);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** Exec probes and hooks: the command beside the container's process, with its environment. */
+    private ContainerExec.Result exec(String containerId, List<String> command, Duration timeout)
+            throws IOException, InterruptedException {
+        for (Pod pod : pods.values()) {
+            for (ProcessContainer container : pod.containers.values()) {
+                if (container.running() && container.containerId().equals(containerId)) {
+                    return container.exec(command, timeout);
+                }
+            }
+        }
+        throw new IOException("container " + containerId + " is not running");
+    }
+
+    @Override
+    public Optional<ContainerExec> containerExec() {
+        return Optional.of(this::exec);
+    }
+
+    /** Kills the container for a failed liveness or startup probe; the next sync restarts it (restartPolicy). */
+    @Override
+    public void killContainer(ObjectNode pod, String container, String message, Duration gracePeriod)
+            throws InterruptedException {
+        Pod running = pods.get(Meta.uid(pod));
+        ProcessContainer process = running == null ? null : running.containers.get(MAIN + container);
+        if (process != null && process.running()) {
+            killOne(pod, spec(pod, "containers", container), process, gracePeriod, message);
+        }
+    }
+
+    /**
+     * The kubelet's {@code killContainer}: a {@code Killing} event, the preStop hook within the grace period, then
+     * SIGTERM and SIGKILL after what is left of it (at least 2 s unless zero). {@code pod} null: a pod the agent
+     * stops on its own (removed, or the agent closing), with no hooks and no events.
+     */
+    private void killOne(ObjectNode pod, JsonNode spec, ProcessContainer process, Duration gracePeriod,
+                         String message) throws InterruptedException {
+        Duration grace = gracePeriod;
+        if (pod != null) {
+            events.container(pod, process.name(), PodEvents.NORMAL, "Killing", message);
+            JsonNode preStop = spec.path("lifecycle").path("preStop");
+            if (preStop.isObject() && !grace.isZero()) {
+                Instant begin = clock.instant();
+                String failure = hooks.run(preStop, new ProbeTarget(pod, spec, hostIp, process.containerId()), grace,
+                        Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")");
+                if (failure != null) {
+                    LOG.atWarn().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod))
+                            .addKeyValue("container", process.name()).log("preStop hook failed: " + failure);
+                    events.container(pod, process.name(), PodEvents.WARNING, "FailedPreStopHook",
+                            "PreStopHook failed");
+                }
+                grace = grace.minusSeconds(Duration.between(begin, clock.instant()).toSeconds());
+            }
+        }
+        if (!grace.isZero() && grace.compareTo(MINIMUM_GRACE_PERIOD) < 0) {
+            grace = MINIMUM_GRACE_PERIOD;
+        }
+        process.terminate();
+        process.awaitOrKill(clock.instant().plus(grace));
+    }
+
+    private static Duration gracePeriod(ObjectNode pod) {
+        return Duration.ofSeconds(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+    }
+
+    private static JsonNode spec(ObjectNode pod, String list, String name) {
+        for (JsonNode container : pod.path("spec").path(list)) {
+            if (name.equals(container.path("name").asText())) {
+                return container;
+            }
+        }
+        return pod.missingNode();
     }
 
     private Path podDir(ObjectNode pod) {
@@ -171,6 +263,11 @@ public final class ProcessRuntime implements PodRuntime {
                 throws IOException {
             String key = Meta.uid(pod) + "/" + container.path("name").asText();
             if (crashBackOff.inBackOffSince(key, process.finishedAt(), now)) {
+                if (repeats.due(key + "/BackOff", now)) {
+                    events.container(pod, container.path("name").asText(), PodEvents.WARNING, "BackOff",
+                            "Back-off restarting failed container " + container.path("name").asText() + " in pod "
+                                    + Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")");
+                }
                 process.waiting("CrashLoopBackOff", "back-off " + crashBackOff.delay(key).toSeconds()
                         + "s restarting failed container=" + container.path("name").asText() + " pod="
                         + Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")");
@@ -204,9 +301,35 @@ public final class ProcessRuntime implements PodRuntime {
             if (!requested.isEmpty()) {
                 workingDir = Path.of(requested);
             }
-            process.start(command, env, workingDir);
+            if (process.start(command, env, workingDir)) {
+                events.container(pod, name, PodEvents.NORMAL, "Started", "Started container " + name);
+                postStart(pod, container, process);
+            } else {
+                events.container(pod, name, PodEvents.WARNING, "Failed", "Error: " + process.waitingMessage());
+            }
             LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("container", name)
                     .addKeyValue("command", command).log("started a container as a process");
+        }
+
+        /** A failing postStart hook: a FailedPostStartHook event and the container killed (then restarted). */
+        private void postStart(ObjectNode pod, JsonNode container, ProcessContainer process) {
+            JsonNode postStart = container.path("lifecycle").path("postStart");
+            if (!postStart.isObject()) {
+                return;
+            }
+            try {
+                String failure = hooks.run(postStart, new ProbeTarget(pod, container, hostIp, process.containerId()),
+                        Duration.ofMinutes(2), Meta.name(pod) + "_" + Meta.namespace(pod) + "(" + Meta.uid(pod) + ")");
+                if (failure != null) {
+                    LOG.atWarn().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod))
+                            .addKeyValue("container", process.name()).log("postStart hook failed: " + failure);
+                    events.container(pod, process.name(), PodEvents.WARNING, "FailedPostStartHook",
+                            "PostStartHook failed");
+                    killOne(pod, container, process, gracePeriod(pod), "FailedPostStartHook");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private ProcessContainer container(String list, ObjectNode pod, JsonNode container) {
@@ -215,17 +338,29 @@ public final class ProcessRuntime implements PodRuntime {
                     container.path("image").asText(""), dir.resolve(name), clock));
         }
 
-        /** SIGTERM to all, then SIGKILL to what still runs after the grace period (at least 2 s unless zero). */
-        RuntimePod kill(Duration gracePeriod) throws InterruptedException {
+        /**
+         * Every running container killed at once, each as {@link #killOne} (preStop, SIGTERM, then SIGKILL after
+         * the grace period); {@code pod} null for no hooks and events.
+         */
+        RuntimePod kill(ObjectNode pod, Duration gracePeriod) throws InterruptedException {
             stopped = true;
-            Duration grace = gracePeriod.isZero() || gracePeriod.compareTo(MINIMUM_GRACE_PERIOD) >= 0 ? gracePeriod
-                    : MINIMUM_GRACE_PERIOD;
-            containers.values().forEach(ProcessContainer::terminate);
-            Instant deadline = clock.instant().plus(grace);
+            try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Map.Entry<String, ProcessContainer> entry : containers.entrySet()) {
+                    ProcessContainer process = entry.getValue();
+                    if (process.running()) {
+                        JsonNode spec = pod == null ? null : spec(pod,
+                                entry.getKey().startsWith(INIT) ? "initContainers" : "containers", process.name());
+                        stopping.submit(() -> {
+                            killOne(pod, spec, process, gracePeriod, "Stopping container " + process.name());
+                            return null;
+                        });
+                    }
+                }
+            }
             List<RuntimeContainer> init = new ArrayList<>();
             List<RuntimeContainer> regular = new ArrayList<>();
             for (Map.Entry<String, ProcessContainer> entry : containers.entrySet()) {
-                entry.getValue().awaitOrKill(deadline);
+                entry.getValue().awaitOrKill(clock.instant());
                 boolean isInit = entry.getKey().startsWith(INIT);
                 (isInit ? init : regular).add(entry.getValue().report(isInit));
             }

@@ -96,9 +96,23 @@ class CriRuntimeTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello from web\n");
 
+            ObjectNode pulled = awaitEvent("web", "Pulled",
+                    "Container image \"kumo.local/busybox:latest\" already present on machine"::equals);
+            assertThat(pulled.path("type").asText()).isEqualTo("Normal");
+            assertThat(pulled.path("involvedObject").path("fieldPath").asText()).isEqualTo("spec.containers{web}");
+            assertThat(pulled.path("involvedObject").path("uid").asText()).isEqualTo(Meta.uid(created));
+            assertThat(pulled.path("involvedObject").path("kind").asText()).isEqualTo("Pod");
+            assertThat(pulled.path("source").path("component").asText()).isEqualTo("kubelet");
+            assertThat(pulled.path("source").path("host").asText()).isEqualTo("cri-web");
+            assertThat(pulled.path("reportingComponent").asText()).isEqualTo("kubelet");
+            assertThat(pulled.path("reportingInstance").asText()).isEqualTo("cri-web");
+            awaitEvent("web", "Created", "Created container: web"::equals);
+            awaitEvent("web", "Started", "Started container web"::equals);
+
             assertThat(sandboxes(cri, Meta.uid(created))).isEqualTo(1);
             admin.delete(ResourceType.PODS, "default", "web", admin.mapper().createObjectNode());
             awaitGone("web", Duration.ofSeconds(60));
+            awaitEvent("web", "Killing", "Stopping container web"::equals);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (sandboxes(cri, Meta.uid(created)) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50); // the agent removes the sandbox right after its final delete of the pod
@@ -127,6 +141,14 @@ class CriRuntimeTest {
                     {"name": "c", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
                      "env": [{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "absent", "key": "k"}}}]}""", 0);
 
+            admin.create(ResourceType.PODS, "default", object("""
+                    {"metadata": {"name": "no-volume"},
+                     "spec": {"nodeName": "cri-env", "terminationGracePeriodSeconds": 0,
+                              "volumes": [{"name": "cfg", "configMap": {"name": "absent"}}],
+                              "containers": [{"name": "c", "image": "kumo.local/busybox:latest",
+                                              "imagePullPolicy": "IfNotPresent", "command": ["true"],
+                                              "volumeMounts": [{"name": "cfg", "mountPath": "/cfg"}]}]}}"""));
+
             String podIp = await("env", CriRuntimeTest::isReady, Duration.ofSeconds(60)).path("status")
                     .path("podIP").asText();
             HttpResponse<String> response = get("http://" + podIp + ":8080/");
@@ -135,11 +157,19 @@ class CriRuntimeTest {
             ObjectNode failing = await("no-config",
                     pod -> waitingReason(pod).equals("CreateContainerConfigError"), Duration.ofSeconds(60));
             assertThat(waiting(failing).path("message").asText()).isEqualTo("configmap \"absent\" not found");
+            assertThat(awaitEvent("no-config", "Failed", "Error: configmap \"absent\" not found"::equals)
+                    .path("type").asText()).isEqualTo("Warning");
+            ObjectNode failedMount = awaitEvent("no-volume", "FailedMount",
+                    "MountVolume.SetUp failed for volume \"cfg\" : configmap \"absent\" not found"::equals);
+            assertThat(failedMount.path("type").asText()).isEqualTo("Warning");
+            assertThat(failedMount.path("involvedObject").has("fieldPath")).as("about the pod").isFalse();
 
             admin.delete(ResourceType.PODS, "default", Meta.name(created), admin.mapper().createObjectNode());
             admin.delete(ResourceType.PODS, "default", "no-config", admin.mapper().createObjectNode());
+            admin.delete(ResourceType.PODS, "default", "no-volume", admin.mapper().createObjectNode());
             awaitGone("env", Duration.ofSeconds(60));
             awaitGone("no-config", Duration.ofSeconds(60));
+            awaitGone("no-volume", Duration.ofSeconds(60));
         }
     }
 
@@ -199,8 +229,13 @@ class CriRuntimeTest {
             assertThat(waiting(backingOff).path("message").asText())
                     .isEqualTo("Back-off pulling image \"" + image + "\"");
             assertThat(phase(backingOff)).isEqualTo("Pending");
-            admin.delete(ResourceType.PODS, "default", "missing", admin.mapper().createObjectNode());
-            awaitGone("missing", Duration.ofSeconds(60));
+            awaitEvent("missing", "Pulling", ("Pulling image \"" + image + "\"")::equals);
+            assertThat(awaitEvent("missing", "Failed", m -> m.startsWith("Failed to pull image \"" + image + "\": "))
+                    .path("type").asText()).isEqualTo("Warning");
+            awaitEvent("missing", "Failed", "Error: ErrImagePull"::equals);
+            awaitEvent("missing", "BackOff", ("Back-off pulling image \"" + image + "\"")::equals);
+            awaitEvent("missing", "Failed", "Error: ImagePullBackOff"::equals);
+            deletePod("missing");
         }
     }
 
@@ -229,6 +264,9 @@ class CriRuntimeTest {
             assertThat(last.path("reason").asText()).isEqualTo("Error");
             assertThat(last.path("containerID").asText()).startsWith("containerd://");
             assertThat(phase(crashing)).isEqualTo("Running");
+            ObjectNode backOff = awaitEvent("crash", "BackOff", ("Back-off restarting failed container c in pod "
+                    + "crash_default(" + Meta.uid(crashing) + ")")::equals);
+            assertThat(backOff.path("type").asText()).isEqualTo("Warning");
 
             ObjectNode done = await("once", pod -> "Succeeded".equals(phase(pod)), Duration.ofSeconds(60));
             JsonNode terminated = done.path("status").path("containerStatuses").get(0).path("state")
@@ -245,6 +283,107 @@ class CriRuntimeTest {
             awaitGone("crash", Duration.ofSeconds(60));
             awaitGone("once", Duration.ofSeconds(60));
         }
+    }
+
+    @Test
+    void aReadinessProbeKeepsThePodNotReadyUntilItsPortOpensAndTakesItOutWhenItCloses() throws Exception {
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-ready")) {
+            createPod("late", "cri-ready", """
+                    {"name": "web", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "command": ["sh", "-c", "sleep 4; mkdir -p /www; echo up > /www/index.html; httpd -p 8080 -h /www; sleep 5; killall httpd; exec sleep 3600"],
+                     "ports": [{"name": "http", "containerPort": 8080}],
+                     "readinessProbe": {"httpGet": {"port": "http"}, "periodSeconds": 1, "failureThreshold": 1}}""", 0);
+            ObjectNode running = await("late", pod -> "Running".equals(phase(pod)), Duration.ofSeconds(60));
+            String podIp = running.path("status").path("podIP").asText();
+            JsonNode container = running.path("status").path("containerStatuses").get(0);
+            assertThat(container.path("ready").asBoolean()).as("running, but its port is not open yet").isFalse();
+            assertThat(container.path("started").asBoolean()).isTrue();
+            assertThat(Conditions.status(running, "Ready")).isEqualTo("False");
+
+            ObjectNode unhealthy = awaitEvent("late", "Unhealthy", ("Readiness probe failed: Get \"http://" + podIp
+                    + ":8080\": dial tcp " + podIp + ":8080: connect: connection refused")::equals);
+            assertThat(unhealthy.path("type").asText()).isEqualTo("Warning");
+            assertThat(unhealthy.path("involvedObject").path("fieldPath").asText()).isEqualTo("spec.containers{web}");
+
+            ObjectNode ready = await("late", CriRuntimeTest::isReady, Duration.ofSeconds(30));
+            Instant readyAt = Instant.now();
+            Instant started = Instant.parse(container.path("state").path("running").path("startedAt").asText());
+            System.out.printf("readiness: container started -> pod Ready %d ms (its port opens after 4 s; probe "
+                    + "period 1 s)%n", Duration.between(started, readyAt).toMillis());
+            assertThat(ready.path("status").path("containerStatuses").get(0).path("ready").asBoolean()).isTrue();
+            assertThat(ready.path("status").path("containerStatuses").get(0).path("restartCount").asInt()).isZero();
+
+            ObjectNode notReady = await("late", pod -> !isReady(pod), Duration.ofSeconds(30));
+            JsonNode closed = notReady.path("status").path("containerStatuses").get(0);
+            assertThat(closed.path("ready").asBoolean()).as("its port closed").isFalse();
+            assertThat(closed.path("restartCount").asInt()).as("readiness never restarts").isZero();
+            assertThat(closed.path("state").has("running")).isTrue();
+            assertThat(Conditions.status(notReady, "ContainersReady")).isEqualTo("False");
+            deletePod("late");
+        }
+    }
+
+    @Test
+    void aFailingLivenessProbeRestartsTheContainer() throws Exception {
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-live")) {
+            createPod("sick", "cri-live", """
+                    {"name": "app", "image": "kumo.local/busybox:latest", "imagePullPolicy": "IfNotPresent",
+                     "command": ["sh", "-c", "echo run; exec sleep 3600"],
+                     "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "periodSeconds": 1,
+                                       "failureThreshold": 2}}""", 1);
+            ObjectNode restarted = await("sick", pod -> pod.path("status").path("containerStatuses").path(0)
+                    .path("restartCount").asInt() >= 1, Duration.ofSeconds(60));
+            JsonNode last = restarted.path("status").path("containerStatuses").get(0).path("lastState")
+                    .path("terminated");
+            assertThat(last.path("containerID").asText()).startsWith("containerd://");
+            // sleep as the container's PID 1 has no SIGTERM handler: SIGKILL after the pod's grace period
+            assertThat(last.path("exitCode").asInt()).isEqualTo(137);
+
+            ObjectNode unhealthy = awaitEvent("sick", "Unhealthy", m -> m.startsWith(
+                    "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"));
+            assertThat(unhealthy.path("type").asText()).isEqualTo("Warning");
+            ObjectNode killing = awaitEvent("sick", "Killing",
+                    "Container app failed liveness probe, will be restarted"::equals);
+            assertThat(killing.path("type").asText()).isEqualTo("Normal");
+            assertThat(killing.path("involvedObject").path("fieldPath").asText()).isEqualTo("spec.containers{app}");
+            deletePod("sick");
+        }
+    }
+
+    @Test
+    void thePreStopHookRunsBeforeSigtermAndPostStartAfterTheStart(@TempDir Path host) throws Exception {
+        try (NodeAgent agent = node.agent(cluster.endpoint(), cluster.bootstrapToken(), "cri-hooks")) {
+            admin.create(ResourceType.PODS, "default", object("""
+                    {"metadata": {"name": "hooked"},
+                     "spec": {"nodeName": "cri-hooks", "terminationGracePeriodSeconds": 20,
+                      "volumes": [{"name": "host", "hostPath": {"path": "%s", "type": "Directory"}}],
+                      "containers": [{"name": "c", "image": "kumo.local/busybox:latest",
+                        "imagePullPolicy": "IfNotPresent",
+                        "command": ["sh", "-c", "trap 'echo term >> /host/log; exit 0' TERM; while true; do sleep 1; done"],
+                        "volumeMounts": [{"name": "host", "mountPath": "/host"}],
+                        "lifecycle": {
+                          "postStart": {"exec": {"command": ["sh", "-c", "echo postStart >> /host/log"]}},
+                          "preStop": {"exec": {"command": ["sh", "-c", "echo preStop >> /host/log; sleep 1"]}}}}]}}"""
+                    .formatted(host)));
+            await("hooked", pod -> "Running".equals(phase(pod)), Duration.ofSeconds(60));
+            awaitFileContent(host.resolve("log"), "postStart\n");
+
+            deletePod("hooked");
+            assertThat(Files.readString(host.resolve("log"))).as("the hook ran to its end before SIGTERM")
+                    .isEqualTo("postStart\npreStop\nterm\n");
+            awaitEvent("hooked", "Killing", "Stopping container c"::equals);
+        }
+    }
+
+    private static void awaitFileContent(Path file, String content) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.readString(file).equals(content)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " holds " + (Files.exists(file) ? Files.readString(file) : "nothing"));
     }
 
     @Test
@@ -329,6 +468,16 @@ class CriRuntimeTest {
     private static ObjectNode await(String name, Predicate<ObjectNode> condition, Duration timeout)
             throws InterruptedException {
         return PodWaits.await(admin, name, condition, timeout);
+    }
+
+    private static ObjectNode awaitEvent(String pod, String reason, Predicate<String> message)
+            throws InterruptedException {
+        return PodWaits.awaitEvent(admin, pod, reason, message, Duration.ofSeconds(30));
+    }
+
+    private static void deletePod(String name) throws InterruptedException {
+        admin.delete(ResourceType.PODS, "default", name, admin.mapper().createObjectNode());
+        awaitGone(name, Duration.ofSeconds(60));
     }
 
     private static void awaitGone(String name, Duration timeout) throws InterruptedException {

@@ -109,6 +109,17 @@ class NodeAuthorizerStoreTest {
     }
 
     @Test
+    void aNodeRecordsEventsWithoutReadingTheStore() {
+        // the kubelet's events: created, and repeats patched (count, lastTimestamp), as kube's system:node role allows
+        for (String verb : java.util.List.of("create", "patch", "update")) {
+            assertThat(authorize(verb, "", "events", "", "web.17f3a").kind()).as(verb).isEqualTo(Decision.Kind.ALLOW);
+        }
+        assertThat(authorize("delete", "", "events", "", "web.17f3a").kind()).isEqualTo(Decision.Kind.NO_OPINION);
+        assertThat(authorize("list", "", "events", "", "").kind()).isEqualTo(Decision.Kind.NO_OPINION);
+        assertThat(store.gets.get() + store.lists.get()).isZero();
+    }
+
+    @Test
     void usersThatAreNotIdentifiableNodesGetNoOpinion() {
         RequestInfo getSecret = RequestInfo.resource("get", "", "default", "secrets", "", "s-a");
         assertThat(authorizer.authorize(UserInfo.of("system:node:a"), getSecret))

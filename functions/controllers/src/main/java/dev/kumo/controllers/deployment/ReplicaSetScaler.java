@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 
 import java.util.ArrayList;
 import java.util.HashMap;

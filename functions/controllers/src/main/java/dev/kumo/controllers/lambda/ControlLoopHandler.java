@@ -9,7 +9,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.controllers.runtime.Delivery;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.KeyQueues;
 import dev.kumo.controllers.runtime.LoopRunner;
 import dev.kumo.controllers.runtime.ResyncSource;

@@ -1,6 +1,7 @@
 package dev.kumo.controllers.runtime;
 
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 
 import java.time.Clock;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.kumo.controllers.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;

@@ -19,7 +19,7 @@ import dev.kumo.apiserver.lambda.SecurityFactory;
 import dev.kumo.apiserver.lambda.TokenFactory;
 import dev.kumo.apiserver.registry.ServiceCidr;
 import dev.kumo.controllers.runtime.ControllerContext;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.kumo.controllers.scheduler.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 
 /**
  * kube-scheduler's {@code handleSchedulingFailure}: the pod's PodScheduled condition goes False with the reason

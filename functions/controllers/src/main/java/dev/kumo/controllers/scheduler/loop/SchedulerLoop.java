@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * kube-scheduler as a control loop, under the {@code system:kube-scheduler} identity: keys from
  * {@link SchedulerKeys}, a {@link SchedulingReconciler} (a batch reconciler: hosts that have several keys at once
  * should hand them over together), and {@link UnschedulableResync} on the tick. The host's
- * {@link dev.kumo.controllers.runtime.EventRecorder} should report as {@link #EVENT_SOURCE}, the component
+ * {@link dev.kumo.apimachinery.client.events.EventRecorder} should report as {@link #EVENT_SOURCE}, the component
  * kube-scheduler's events name.
  */
 public final class SchedulerLoop {

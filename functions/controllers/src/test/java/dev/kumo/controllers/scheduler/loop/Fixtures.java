@@ -7,7 +7,7 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.resource.Quantity;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.controllers.runtime.ControllerContext;
-import dev.kumo.controllers.runtime.EventRecorder;
+import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.testing.TestCluster;
 
 import java.time.Clock;

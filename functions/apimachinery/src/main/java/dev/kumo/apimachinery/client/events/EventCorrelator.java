@@ -1,4 +1,4 @@
-package dev.kumo.controllers.runtime;
+package dev.kumo.apimachinery.client.events;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.kumo.controllers.runtime;
+package dev.kumo.apimachinery.client.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +32,8 @@ public final class EventRecorder {
 
     private final KubeClient client;
     private final String component;
+    /** {@code source.host} and {@code reportingInstance}: the node, for the kubelet; "" for a controller. */
+    private final String host;
     private final Clock clock;
     private final EventCorrelator correlator = new EventCorrelator();
     /** Events about one object are written one at a time, so that two threads never both create the same one. */
@@ -43,8 +45,17 @@ public final class EventRecorder {
     }
 
     public EventRecorder(KubeClient client, String component, Clock clock) {
+        this(client, component, "", clock);
+    }
+
+    /**
+     * A recorder on a node ({@code host}): the kubelet's, whose events carry {@code source.host} and the node as
+     * {@code reportingInstance}.
+     */
+    public EventRecorder(KubeClient client, String component, String host, Clock clock) {
         this.client = client;
         this.component = component;
+        this.host = host;
         this.clock = clock;
         for (int i = 0; i < writing.length; i++) {
             writing[i] = new Object();
@@ -53,6 +64,14 @@ public final class EventRecorder {
 
     /** Records an event about {@code object} (a full object as the API returned it). */
     public void event(JsonNode object, String type, String reason, String message) {
+        event(object, "", type, reason, message);
+    }
+
+    /**
+     * Records an event about a part of {@code object}: {@code fieldPath} is the involved object's
+     * {@code fieldPath}, such as the kubelet's {@code spec.containers{web}} ("" for the whole object).
+     */
+    public void event(JsonNode object, String fieldPath, String type, String reason, String message) {
         JsonNode metadata = object.path("metadata");
         String uid = metadata.path("uid").asText();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -63,16 +82,17 @@ public final class EventRecorder {
             return;
         }
         synchronized (writing[Math.floorMod(uid.hashCode(), writing.length)]) {
-            record(object, type, reason, message, now);
+            record(object, fieldPath, type, reason, message, now);
         }
     }
 
-    private void record(JsonNode object, String type, String reason, String message, Instant now) {
+    private void record(JsonNode object, String fieldPath, String type, String reason, String message,
+                        Instant now) {
         JsonNode metadata = object.path("metadata");
         String namespace = metadata.path("namespace").asText("");
         String eventNamespace = namespace.isEmpty() ? "default" : namespace;
         String name = metadata.path("name").asText();
-        String similar = metadata.path("uid").asText() + "\u0000" + type + "\u0000" + reason;
+        String similar = metadata.path("uid").asText() + "\u0000" + fieldPath + "\u0000" + type + "\u0000" + reason;
         String correlation = similar + "\u0000" + message;
         if (correlator.combine(similar, message, now)) {
             message = EventCorrelator.COMBINED_PREFIX + message;
@@ -102,10 +122,17 @@ public final class EventRecorder {
             if (!namespace.isEmpty()) {
                 involved.put("namespace", namespace);
             }
+            if (!fieldPath.isEmpty()) {
+                involved.put("fieldPath", fieldPath);
+            }
             event.put("reason", reason).put("message", message).put("type", type)
                     .put("firstTimestamp", now.toString()).put("lastTimestamp", now.toString()).put("count", 1)
-                    .put("reportingComponent", component).put("reportingInstance", component);
-            event.putObject("source").put("component", component);
+                    .put("reportingComponent", component)
+                    .put("reportingInstance", host.isEmpty() ? component : host);
+            ObjectNode source = event.putObject("source").put("component", component);
+            if (!host.isEmpty()) {
+                source.put("host", host);
+            }
             client.create(ResourceType.EVENTS, eventNamespace, event);
             synchronized (recent) {
                 recent.put(correlation, new Recorded(eventName, 1));
