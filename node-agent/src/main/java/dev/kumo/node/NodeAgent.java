@@ -17,6 +17,8 @@ import dev.kumo.node.pods.PodSync;
 import dev.kumo.node.proxy.ProxyConfig;
 import dev.kumo.node.proxy.ServiceProxier;
 import dev.kumo.node.server.KubeletServer;
+import dev.kumo.node.stats.HostUsage;
+import dev.kumo.node.stats.SummaryProvider;
 import dev.kumo.apimachinery.kubelet.KubeletApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,6 +83,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile ClusterDns clusterDns;
     private volatile InetSocketAddress kubeletListen;
     private volatile KubeletServer kubeletServer;
+    private volatile Path rootDir;
+    private volatile SummaryProvider summaries;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -111,11 +116,14 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Makes the agent serve the kubelet endpoint (logs, exec, port-forward) on {@code listen} (port 0: any free
-     * one) once started, and report its port on the Node; call before {@link #start}. Off unless called.
+     * Makes the agent serve the kubelet endpoint (logs, exec, port-forward, the stats summary) on {@code listen}
+     * (port 0: any free one) once started, and report its port on the Node; call before {@link #start}. Off unless
+     * called. {@code rootDir} is the agent's state directory (the kubelet's {@code --root-dir}), whose file system
+     * the summary reports as the node's.
      */
-    public NodeAgent serveKubeletApi(InetSocketAddress listen) {
+    public NodeAgent serveKubeletApi(InetSocketAddress listen, Path rootDir) {
         this.kubeletListen = listen;
+        this.rootDir = rootDir;
         return this;
     }
 
@@ -188,7 +196,9 @@ public final class NodeAgent implements AutoCloseable {
             }
         }
         if (kubeletServer != null) {
-            kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime);
+            summaries = new SummaryProvider(config.name(), rootDir, () -> runtime, HostUsage.system(), clock);
+            summaries.start(SummaryProvider.SAMPLE_INTERVAL);
+            kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime, summaries);
         }
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock);
         pods.start(podWorkers);
@@ -265,6 +275,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (kubeletServer != null) {
             kubeletServer.close();
+        }
+        if (summaries != null) {
+            summaries.close();
         }
         if (proxier != null) {
             proxier.close();

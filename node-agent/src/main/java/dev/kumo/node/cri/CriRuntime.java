@@ -31,6 +31,7 @@ import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
 import dev.kumo.node.pods.RuntimePod;
+import dev.kumo.node.stats.PodStats;
 import dev.kumo.node.volumes.MountedVolume;
 import dev.kumo.node.volumes.PodVolumes;
 import dev.kumo.node.volumes.VolumeError;
@@ -97,6 +98,7 @@ public final class CriRuntime implements PodRuntime {
     private final EnvSources envSources;
     private final PodVolumes volumes;
     private final ContainerStreams streams;
+    private final CriStats stats;
 
     private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api) {
         this.client = client;
@@ -107,6 +109,7 @@ public final class CriRuntime implements PodRuntime {
         this.envSources = api == null ? null : new EnvSources(api);
         this.volumes = new PodVolumes(options.stateDir().resolve("volumes"), api, clock);
         this.streams = new CriStreams(client);
+        this.stats = new CriStats(client, clock);
     }
 
     /**
@@ -513,6 +516,12 @@ public final class CriRuntime implements PodRuntime {
     @Override
     public Optional<ContainerStreams> streams() {
         return Optional.of(streams);
+    }
+
+    /** CPU and memory of the node's pods as containerd measures them ({@link CriStats}). */
+    @Override
+    public List<PodStats> stats() {
+        return stats.list();
     }
 
     /** Disconnects; the pods keep running (an agent that starts again adopts them). */

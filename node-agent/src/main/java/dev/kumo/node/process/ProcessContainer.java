@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,9 +24,10 @@ final class ProcessContainer {
     private final String image;
     private final Path dir;
     private final Clock clock;
-    private Process process;
+    // volatile: the summary API reads the running process from another thread
+    private volatile Process process;
     private int restartCount = -1;
-    private Instant startedAt;
+    private volatile Instant startedAt;
     private Instant finishedAt;
     private int exitCode;
     private String waitingReason = "";
@@ -155,7 +157,21 @@ final class ProcessContainer {
                 false);
     }
 
-    private String id() {
+    /** The running instance's process, for its usage; empty when none runs. */
+    Optional<ProcessHandle> runningProcess() {
+        Process current = process;
+        return current != null && current.isAlive() ? Optional.of(current.toHandle()) : Optional.empty();
+    }
+
+    String name() {
+        return name;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    String id() {
         return "process://" + process.pid();
     }
 }

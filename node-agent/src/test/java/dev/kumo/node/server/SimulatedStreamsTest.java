@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +72,7 @@ class SimulatedStreamsTest {
                 runtime.factory(config, Clock.systemUTC()), NodeSystemInfo.simulated(name, runtime.runtimeVersion()),
                 Clock.systemUTC(), 4);
         if (kubeletApi) {
-            agent.serveKubeletApi(new InetSocketAddress("127.0.0.1", 0));
+            agent.serveKubeletApi(new InetSocketAddress("127.0.0.1", 0), Path.of(System.getProperty("java.io.tmpdir")));
         }
         agent.start(Duration.ofSeconds(30));
         return agent;
