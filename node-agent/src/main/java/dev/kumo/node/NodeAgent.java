@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,6 +164,7 @@ public final class NodeAgent implements AutoCloseable {
         Duration backoff = JOIN_INITIAL_BACKOFF;
         if (kubeletListen != null && kubeletServer == null) {
             try {
+                Files.createDirectories(rootDir); // as the kubelet makes its --root-dir: the summary measures its fs
                 // bound before joining: the Node is registered with its port and certificate
                 kubeletServer = KubeletServer.bind(config.name(), kubeletListen, List.of(config.address()), clock);
             } catch (IOException e) {

@@ -243,7 +243,7 @@ public final class KubeletServer implements AutoCloseable {
             return;
         } catch (Exception e) {
             LOG.atWarn().addKeyValue("node", nodeName).setCause(e).log("reading the stats summary failed");
-            error(out, 500, "Internal Error: failed to get node info: " + e.getMessage());
+            error(out, 500, "Internal Error: failed to get node info: " + e);
             return;
         }
         respond(out, 200, "application/json", JSON.writeValueAsBytes(summary.toJson(JSON)));

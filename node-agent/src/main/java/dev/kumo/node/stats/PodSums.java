@@ -6,7 +6,9 @@ import java.util.function.Function;
 /**
  * A pod's CPU and memory as the sum of its containers', as the kubelet's CRI stats provider adds them up when it has
  * no pod cgroup ({@code addPodCPUMemoryStats}): a field a container does not report counts as 0, the time is the last
- * container's; a pod none of whose containers reports CPU (or memory) has none.
+ * container's; a pod none of whose containers reports CPU (or memory) has none. Unlike the kubelet, a field no
+ * container reports stays unknown instead of 0 (with containerd every container reports every field; the process
+ * runtime's have no usage or available bytes, and 0 available would read as a pod out of memory).
  */
 final class PodSums {
     private PodSums() {
@@ -32,11 +34,14 @@ final class PodSums {
                 sum(memories, MemoryStats::majorPageFaults));
     }
 
-    private static <T> long sum(List<T> readings, Function<T, Long> field) {
-        long total = 0;
+    /** Null when no container reports the field (the process runtime has no usage or limit): not a false 0. */
+    private static <T> Long sum(List<T> readings, Function<T, Long> field) {
+        Long total = null;
         for (T reading : readings) {
             Long value = field.apply(reading);
-            total += value == null ? 0 : value;
+            if (value != null) {
+                total = (total == null ? 0 : total) + value;
+            }
         }
         return total;
     }

@@ -75,5 +75,9 @@ class SummaryTest {
         assertThat(PodSums.memory(List.of(a, b)))
                 .isEqualTo(new MemoryStats(NOW.plusSeconds(1), 7L, 50L, 100L, 30L, 3L, 1L));
         assertThat(PodSums.cpu(List.of())).isNull();
+        ContainerStats process = new ContainerStats("p", "p", BOOT, CpuStats.cumulative(NOW, 5),
+                new MemoryStats(NOW, null, null, 60L, 60L, 1L, 0L));
+        assertThat(PodSums.memory(List.of(process))).as("no container reports usage: unknown, not 0")
+                .isEqualTo(new MemoryStats(NOW, null, null, 60L, 60L, 1L, 0L));
     }
 }
