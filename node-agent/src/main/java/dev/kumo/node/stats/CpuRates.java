@@ -1,5 +1,8 @@
 package dev.kumo.node.stats;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,6 +15,7 @@ import java.util.Map;
  * ({@link #latest}) without moving it, so that a client asking often does not shrink the window for everyone.
  */
 public final class CpuRates {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuRates.class);
     /** How long an entry whose container went away is kept (the kubelet's {@code defaultCachePeriod}). */
     static final Duration CACHE_PERIOD = Duration.ofMinutes(10);
 
@@ -23,9 +27,8 @@ public final class CpuRates {
     /**
      * The kubelet's {@code getAndUpdateContainerUsageNanoCores}: the runtime's own rate when it gives one; else the
      * rate since the kept reading of {@code id}, which {@code reading} then replaces; null for the first reading, or
-     * after the counter went backwards (a new container instance under the same key).
-     *
-     * @throws IllegalArgumentException when the reading is not newer than the kept one
+     * after the counter went backwards (a new container instance under the same key); null, logged, for a reading
+     * that is not newer than the kept one (which the kubelet logs as something that should not happen).
      */
     public synchronized Long update(String id, CpuStats reading) {
         if (reading.usageNanoCores() != null) {
@@ -42,8 +45,10 @@ public final class CpuRates {
         }
         long nanoSeconds = Duration.between(kept.reading().time(), reading.time()).toNanos();
         if (nanoSeconds <= 0) {
-            throw new IllegalArgumentException("zero or negative interval (" + reading.time() + " - "
-                    + kept.reading().time() + ") for " + id);
+            LOG.atWarn().addKeyValue("id", id).addKeyValue("time", reading.time())
+                    .addKeyValue("keptTime", kept.reading().time())
+                    .log("failed updating cpu usage nano core: zero or negative interval");
+            return null;
         }
         long nanoCores = (long) ((double) (reading.usageCoreNanoSeconds() - kept.reading().usageCoreNanoSeconds())
                 / nanoSeconds * 1e9);
