@@ -171,7 +171,7 @@ final class ProcessContainer {
         return startedAt;
     }
 
-    String id() {
+    private String id() {
         return "process://" + process.pid();
     }
 }

@@ -172,8 +172,9 @@ public final class ProcessRuntime implements PodRuntime {
                 Optional<ProcessHandle> process = container.runningProcess();
                 if (process.isPresent()) {
                     ProcessTreeUsage.ContainerUsage usage = TREES.measure(process.get(), clock.instant());
-                    running.add(new ContainerStats(container.id(), container.name(), container.startedAt(),
-                            usage.cpu(), usage.memory()));
+                    // the id of the process measured (the container may have restarted since)
+                    running.add(new ContainerStats("process://" + process.get().pid(), container.name(),
+                            container.startedAt(), usage.cpu(), usage.memory()));
                 }
             }
             return new PodStats(name, namespace, uid, created, running, null, null);

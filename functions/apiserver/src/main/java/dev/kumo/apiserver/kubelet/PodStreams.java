@@ -135,7 +135,7 @@ public final class PodStreams {
         if (!isUpgrade(request)) {
             throw ApiException.badRequest("Upgrade request required");
         }
-        String token = token(nodeName, request.method(), path);
+        String token = kubelet.token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("path", path)
                 .addKeyValue("user", request.requireUser().name()).addKeyValue("upgrade", request.header("Upgrade"))
@@ -153,11 +153,6 @@ public final class PodStreams {
         ObjectNode node = registry.find(nodes, "", nodeName).orElseThrow(() ->
                 ApiException.badRequest("the pod's node \"" + nodeName + "\" does not exist"));
         return NodeEndpoint.of(node);
-    }
-
-    /** The API server's credential for one request to the node ({@link TokenIssuer#kubeletClientToken}). */
-    private String token(String nodeName, String method, String path) {
-        return kubelet.token(nodeName, method, path);
     }
 
     /**
