@@ -150,7 +150,7 @@ final class CriNodes implements AutoCloseable {
                     .withServiceProxy(ProxyConfig.of(name, List.of(network.address(index)), network.clusterCidr(),
                             netns))
                     // the agent listens in the host's namespace; the API calls the node's address
-                    .serveKubeletApi(new InetSocketAddress(network.hostAddress(), 0),
+                    .serveKubeletApi(new InetSocketAddress(network.hostAddress(), 0), runtime.stateDir(),
                             bound -> forwardKubeletPort(index, bound));
             try {
                 agent.start(JOIN_TIMEOUT);

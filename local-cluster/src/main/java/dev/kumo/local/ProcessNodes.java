@@ -7,6 +7,7 @@ import dev.kumo.node.NodeConfig;
 import dev.kumo.node.RuntimeConfig;
 import dev.kumo.node.main.HostFacts;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +44,9 @@ final class ProcessNodes implements AutoCloseable {
                 RuntimeConfig.Process runtime = new RuntimeConfig.Process(dir.resolve(name).resolve("agent"));
                 NodeConfig config = NodeConfig.of(name, ADDRESS, "10.244." + (i - 1) + ".0/24", capacity);
                 NodeAgent agent = new NodeAgent(api, bootstrapToken, config, runtime.factory(config, clock),
-                        HostNodeInfo.systemInfo(name, runtime.runtimeVersion(), osImage), clock, POD_WORKERS);
+                        HostNodeInfo.systemInfo(name, runtime.runtimeVersion(), osImage), clock, POD_WORKERS)
+                        // a free loopback port each: the stats summary through nodes/{name}/proxy
+                        .serveKubeletApi(new InetSocketAddress(ADDRESS, 0), runtime.stateDir());
                 nodes.agents.put(name, agent);
                 agent.start(JOIN_TIMEOUT);
             }

@@ -19,6 +19,8 @@ import dev.kumo.node.pods.PodSync;
 import dev.kumo.node.proxy.ProxyConfig;
 import dev.kumo.node.proxy.ServiceProxier;
 import dev.kumo.node.server.KubeletServer;
+import dev.kumo.node.stats.HostUsage;
+import dev.kumo.node.stats.SummaryProvider;
 import dev.kumo.apimachinery.kubelet.KubeletApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +96,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile IntUnaryOperator kubeletPortPublished = IntUnaryOperator.identity();
     /** The port the Node reports for its kubelet endpoint (the bound one unless published otherwise). */
     private volatile int kubeletPort;
+    private volatile Path rootDir;
+    private volatile SummaryProvider summaries;
 
     /**
      * @param systemInfo what the node reports in {@code status.nodeInfo}
@@ -123,11 +129,13 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Makes the agent serve the kubelet endpoint (logs, exec, port-forward) on {@code listen} (port 0: any free
-     * one) once started, and report its port on the Node; call before {@link #start}. Off unless called.
+     * Makes the agent serve the kubelet endpoint (logs, exec, port-forward, the stats summary) on {@code listen}
+     * (port 0: any free one) once started, and report its port on the Node; call before {@link #start}. Off unless
+     * called. {@code rootDir} is the agent's state directory (the kubelet's {@code --root-dir}), whose file system
+     * the summary reports as the node's.
      */
-    public NodeAgent serveKubeletApi(InetSocketAddress listen) {
-        return serveKubeletApi(listen, IntUnaryOperator.identity());
+    public NodeAgent serveKubeletApi(InetSocketAddress listen, Path rootDir) {
+        return serveKubeletApi(listen, rootDir, IntUnaryOperator.identity());
     }
 
     /**
@@ -135,8 +143,9 @@ public final class NodeAgent implements AutoCloseable {
      * {@code published} is given the bound port, makes it reachable (e.g. a forward from the node's address) and
      * returns the port the Node reports.
      */
-    public NodeAgent serveKubeletApi(InetSocketAddress listen, IntUnaryOperator published) {
+    public NodeAgent serveKubeletApi(InetSocketAddress listen, Path rootDir, IntUnaryOperator published) {
         this.kubeletListen = listen;
+        this.rootDir = rootDir;
         this.kubeletPortPublished = published;
         return this;
     }
@@ -177,6 +186,7 @@ public final class NodeAgent implements AutoCloseable {
         Duration backoff = JOIN_INITIAL_BACKOFF;
         if (kubeletListen != null && kubeletServer == null) {
             try {
+                Files.createDirectories(rootDir); // as the kubelet makes its --root-dir: the summary measures its fs
                 // bound before joining: the Node is registered with its port and certificate
                 kubeletServer = KubeletServer.bind(config.name(), kubeletListen, List.of(config.address()), clock);
                 kubeletPort = kubeletPortPublished.applyAsInt(kubeletServer.port());
@@ -211,7 +221,9 @@ public final class NodeAgent implements AutoCloseable {
             }
         }
         if (kubeletServer != null) {
-            kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime);
+            summaries = new SummaryProvider(config.name(), rootDir, () -> runtime, HostUsage.system(), clock);
+            summaries.start(SummaryProvider.SAMPLE_INTERVAL);
+            kubeletServer.start(() -> client.getPath(JWKS_PATH), () -> runtime, summaries);
         }
         pods = new PodSync(client, config.name(), runtime, new PodStatusBuilder(config.address()), clock, events);
         pods.start(podWorkers);
@@ -289,6 +301,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (kubeletServer != null) {
             kubeletServer.close();
+        }
+        if (summaries != null) {
+            summaries.close();
         }
         if (proxier != null) {
             proxier.close();

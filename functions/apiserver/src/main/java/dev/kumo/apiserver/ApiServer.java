@@ -26,6 +26,7 @@ import dev.kumo.apiserver.handlers.PatchApplier;
 import dev.kumo.apiserver.handlers.ResourceHandler;
 import dev.kumo.apiserver.handlers.Responses;
 import dev.kumo.apiserver.handlers.TokenRequests;
+import dev.kumo.apiserver.kubelet.NodeProxy;
 import dev.kumo.apiserver.kubelet.PodStreams;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
@@ -89,6 +90,7 @@ public final class ApiServer {
     private final Impersonation impersonation;
     private final CreateOnlyHandler createOnly;
     private final PodStreams podStreams;
+    private final NodeProxy nodeProxy;
     private final Clock clock;
     /**
      * What every namespace holds (the default ServiceAccount, ConfigMap kube-root-ca.crt), made right after a
@@ -154,6 +156,7 @@ public final class ApiServer {
         this.impersonation = new Impersonation(security.authorizer());
         this.podStreams = new PodStreams(registry, resources.find("", "v1", "nodes").orElseThrow(),
                 security.tokens());
+        this.nodeProxy = new NodeProxy(registry, resources.find("", "v1", "nodes").orElseThrow(), security.tokens());
         this.createOnly = new CreateOnlyHandler(bodies, responses,
                 new AccessReviews(mapper, security.authorizer(), clock)::review);
     }
@@ -358,6 +361,9 @@ public final class ApiServer {
                 throw ApiException.notFoundPath("the server could not find the requested resource");
             }
             return responses.json(200, discovery.apiResourceList(segments.get(1), segments.get(2)));
+        }
+        if (NodeProxy.matches(path)) {
+            return nodeProxy.handle(request, path);
         }
         Optional<ResourcePath> resourcePath = ResourcePath.parse(path, (g, v, r) ->
                 resources.find(g, v, r).map(ResourceDefinition::namespaced).orElse(false));

@@ -39,6 +39,7 @@ import dev.kumo.node.pods.RuntimePod;
 import dev.kumo.node.probes.ContainerExec;
 import dev.kumo.node.probes.LifecycleHooks;
 import dev.kumo.node.probes.ProbeTarget;
+import dev.kumo.node.stats.PodStats;
 import dev.kumo.node.volumes.MountedVolume;
 import dev.kumo.node.volumes.PodVolumes;
 import dev.kumo.node.volumes.VolumeError;
@@ -109,6 +110,7 @@ public final class CriRuntime implements PodRuntime {
     private final PodEvents events;
     private final RepeatLimiter repeats = new RepeatLimiter();
     private final LifecycleHooks hooks = new LifecycleHooks(this::execSync);
+    private final CriStats stats;
 
     private CriRuntime(CriClient client, Options options, Clock clock, String version, KubeClient api,
                        PodEvents events) {
@@ -121,6 +123,7 @@ public final class CriRuntime implements PodRuntime {
         this.envSources = api == null ? null : new EnvSources(api);
         this.volumes = new PodVolumes(options.stateDir().resolve("volumes"), api, clock);
         this.streams = new CriStreams(client);
+        this.stats = new CriStats(client, clock);
     }
 
     /**
@@ -673,6 +676,12 @@ public final class CriRuntime implements PodRuntime {
     @Override
     public Optional<ContainerStreams> streams() {
         return Optional.of(streams);
+    }
+
+    /** CPU and memory of the node's pods as containerd measures them ({@link CriStats}). */
+    @Override
+    public List<PodStats> stats() {
+        return stats.list();
     }
 
     /** Disconnects; the pods keep running (an agent that starts again adopts them). */

@@ -54,8 +54,8 @@ public final class AgentMain {
                 runtime.factory(node, clock), HostFacts.systemInfo(runtime.runtimeVersion()), clock, POD_WORKERS)
                 .withServiceProxy(ProxyConfig.of(settings.nodeName(), List.of(settings.address()),
                         settings.clusterCidr(), ""))
-                // the kubelet's port: logs, exec and port-forward proxied by the API server
-                .serveKubeletApi(new InetSocketAddress(settings.address(), KUBELET_PORT));
+                // the kubelet's port: logs, exec, port-forward and stats, proxied by the API server
+                .serveKubeletApi(new InetSocketAddress(settings.address(), KUBELET_PORT), settings.stateDir());
         if (settings.clusterDns()) {
             agent.serveClusterDns(DnsSettings.of(new InetSocketAddress(settings.address(), 53)));
         }

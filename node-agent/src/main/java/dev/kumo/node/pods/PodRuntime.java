@@ -2,8 +2,10 @@ package dev.kumo.node.pods;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.node.probes.ContainerExec;
+import dev.kumo.node.stats.PodStats;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -71,6 +73,13 @@ public interface PodRuntime extends AutoCloseable {
     default Optional<ContainerStreams> streams() {
         return Optional.empty();
     }
+
+    /**
+     * What the runtime's pods use now, for the summary API: each pod it holds, with its running containers' CPU
+     * (cumulative, and a rate only where the runtime computes one itself) and memory as far as the runtime can
+     * measure them (null: nothing measured), and the pod's own where the runtime measures the pod apart.
+     */
+    List<PodStats> stats() throws Exception;
 
     @Override
     void close();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -29,9 +30,10 @@ final class ProcessContainer {
     private final String image;
     private final Path dir;
     private final Clock clock;
-    private Process process;
+    // volatile: the summary API reads the running process from another thread
+    private volatile Process process;
     private int restartCount = -1;
-    private Instant startedAt;
+    private volatile Instant startedAt;
     private Instant finishedAt;
     private int exitCode;
     private String waitingReason = "";
@@ -217,6 +219,16 @@ final class ProcessContainer {
     private RuntimeContainer report() {
         return RuntimeContainer.terminated(name, image, "", id(), restartCount, startedAt, finishedAt, exitCode,
                 false);
+    }
+
+    /** The running instance's process, for its usage; empty when none runs. */
+    Optional<ProcessHandle> runningProcess() {
+        Process current = process;
+        return current != null && current.isAlive() ? Optional.of(current.toHandle()) : Optional.empty();
+    }
+
+    Instant startedAt() {
+        return startedAt;
     }
 
     private String id() {

@@ -14,6 +14,9 @@ import dev.kumo.node.pods.RuntimePod;
 import dev.kumo.node.probes.ContainerExec;
 import dev.kumo.node.probes.LifecycleHooks;
 import dev.kumo.node.probes.ProbeTarget;
+import dev.kumo.node.stats.ContainerStats;
+import dev.kumo.node.stats.PodStats;
+import dev.kumo.node.stats.ProcessTreeUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,8 @@ import java.util.stream.Stream;
  * <p>What it cannot do, by design: <b>no images</b> (the image is neither pulled nor used: a container needs a
  * command, and it runs the host's programs — one without a command waits with CreateContainerConfigError); <b>no
  * isolation</b> (no namespaces: processes share the host's file system, process table and user; each pod starts in a
- * scratch directory of its own); <b>no cgroups</b> (requests and limits are not enforced); <b>a shared network</b>
+ * scratch directory of its own); <b>no cgroups</b> (requests and limits are not enforced; the summary API's usage
+ * comes from {@code /proc}, see {@link #stats}); <b>a shared network</b>
  * (a pod's IP is the node's address, and two pods that listen on one port collide). Probes and lifecycle hooks
  * work: httpGet and tcpSocket reach the node's address, exec runs beside the container's process with its
  * environment and working directory. Not done either: volumes, {@code envFrom} and {@code valueFrom} other than pod
@@ -55,6 +59,7 @@ public final class ProcessRuntime implements PodRuntime {
     static final Duration MINIMUM_GRACE_PERIOD = Duration.ofSeconds(2);
     private static final String INIT = "init/";
     private static final String MAIN = "main/";
+    private static final ProcessTreeUsage TREES = ProcessTreeUsage.system();
 
     private final String hostIp;
     private final Path podsDir;
@@ -95,7 +100,8 @@ public final class ProcessRuntime implements PodRuntime {
 
     @Override
     public RuntimePod sync(ObjectNode pod) throws IOException {
-        Pod running = pods.computeIfAbsent(Meta.uid(pod), uid -> new Pod(podDir(pod)));
+        Pod running = pods.computeIfAbsent(Meta.uid(pod), uid -> new Pod(podDir(pod), Meta.namespace(pod),
+                Meta.name(pod), uid, clock.instant()));
         return running.sync(pod);
     }
 
@@ -205,6 +211,20 @@ public final class ProcessRuntime implements PodRuntime {
         return pod.missingNode();
     }
 
+    /**
+     * Each pod's running processes with their usage read from {@code /proc} ({@link ProcessTreeUsage}: CPU time,
+     * resident memory and page faults of each container's process tree; no page cache, so the working set is the
+     * resident memory). The processes share the agent's cgroup, so no cgroup measures a container apart.
+     */
+    @Override
+    public List<PodStats> stats() throws IOException {
+        List<PodStats> stats = new ArrayList<>();
+        for (Pod pod : pods.values()) {
+            stats.add(pod.stats());
+        }
+        return stats;
+    }
+
     private Path podDir(ObjectNode pod) {
         return podsDir.resolve(Meta.namespace(pod) + "_" + Meta.name(pod) + "_" + Meta.uid(pod));
     }
@@ -212,11 +232,43 @@ public final class ProcessRuntime implements PodRuntime {
     /** One pod's containers. Calls for one pod never overlap. */
     private final class Pod {
         private final Path dir;
+        private final String namespace;
+        private final String name;
+        private final String uid;
+        private final Instant created;
+        /** Written by the pod's sync only; read by {@link #stats} under its lock. */
         private final Map<String, ProcessContainer> containers = new LinkedHashMap<>();
         private boolean stopped;
 
-        Pod(Path dir) {
+        Pod(Path dir, String namespace, String name, String uid, Instant created) {
             this.dir = dir;
+            this.namespace = namespace;
+            this.name = name;
+            this.uid = uid;
+            this.created = created;
+        }
+
+        PodStats stats() throws IOException {
+            List<ProcessContainer> current;
+            synchronized (containers) {
+                current = new ArrayList<>();
+                containers.forEach((key, container) -> {
+                    if (key.startsWith(MAIN)) {
+                        current.add(container);
+                    }
+                });
+            }
+            List<ContainerStats> running = new ArrayList<>();
+            for (ProcessContainer container : current) {
+                Optional<ProcessHandle> process = container.runningProcess();
+                if (process.isPresent()) {
+                    ProcessTreeUsage.ContainerUsage usage = TREES.measure(process.get(), clock.instant());
+                    // the id of the process measured (the container may have restarted since)
+                    running.add(new ContainerStats("process://" + process.get().pid(), container.name(),
+                            container.startedAt(), usage.cpu(), usage.memory()));
+                }
+            }
+            return new PodStats(name, namespace, uid, created, running, null, null);
         }
 
         RuntimePod sync(ObjectNode pod) throws IOException {
@@ -334,8 +386,10 @@ public final class ProcessRuntime implements PodRuntime {
 
         private ProcessContainer container(String list, ObjectNode pod, JsonNode container) {
             String name = container.path("name").asText();
-            return containers.computeIfAbsent(list + name, key -> new ProcessContainer(name,
-                    container.path("image").asText(""), dir.resolve(name), clock));
+            synchronized (containers) {
+                return containers.computeIfAbsent(list + name, key -> new ProcessContainer(name,
+                        container.path("image").asText(""), dir.resolve(name), clock));
+            }
         }
 
         /**

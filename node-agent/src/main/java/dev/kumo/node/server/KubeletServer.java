@@ -7,6 +7,9 @@ import dev.kumo.node.logs.CriLogReader;
 import dev.kumo.node.logs.LogOptions;
 import dev.kumo.node.pods.ContainerStreams;
 import dev.kumo.node.pods.PodRuntime;
+import dev.kumo.node.stats.Summary;
+import dev.kumo.node.stats.SummaryProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +35,14 @@ import java.util.function.Supplier;
 /**
  * The agent's HTTPS endpoint, the kubelet server's streaming part: {@code GET /containerLogs/{ns}/{pod}/{container}}
  * (with the log options as query parameters), {@code /exec/{ns}/{pod}/{container}} and
- * {@code /portForward/{ns}/{pod}} (upgrade requests, proxied to the runtime's streaming server). Every request must
+ * {@code /portForward/{ns}/{pod}} (upgrade requests, proxied to the runtime's streaming server); and
+ * {@code GET /stats/summary} (the summary API, {@link SummaryProvider}) and {@code GET /healthz}. Every request must
  * carry the API server's token for it ({@link ApiServerTokens}); one request per connection.
  */
 public final class KubeletServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeletServer.class);
     private static final int HEAD_TIMEOUT_MILLIS = 30_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String nodeName;
     private final ServingCertificate certificate;
@@ -45,6 +50,7 @@ public final class KubeletServer implements AutoCloseable {
     private final Clock clock;
     private volatile ApiServerTokens tokens;
     private volatile Supplier<PodRuntime> runtime;
+    private volatile SummaryProvider summaries;
     private volatile Thread acceptor;
 
     private KubeletServer(String nodeName, ServingCertificate certificate, ServerSocket socket, Clock clock) {
@@ -76,15 +82,18 @@ public final class KubeletServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving: tokens are checked against the keys {@code jwks} reads, and containers are those of the
-     * runtime {@code runtime} gives at each request (the agent may replace its runtime when it learns its pod CIDR).
+     * Starts serving: tokens are checked against the keys {@code jwks} reads, containers are those of the runtime
+     * {@code runtime} gives at each request (the agent may replace its runtime when it learns its pod CIDR), and the
+     * summary is {@code summaries}'.
      */
-    public synchronized void start(Supplier<JsonNode> jwks, Supplier<PodRuntime> runtime) {
+    public synchronized void start(Supplier<JsonNode> jwks, Supplier<PodRuntime> runtime,
+                                   SummaryProvider summaries) {
         if (acceptor != null) {
             throw new IllegalStateException("the kubelet server of " + nodeName + " was started already");
         }
         this.tokens = new ApiServerTokens(nodeName, jwks, clock);
         this.runtime = runtime;
+        this.summaries = summaries;
         acceptor = Thread.ofVirtual().name("kubelet-server-" + nodeName).start(this::accept);
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("port", port())
                 .addKeyValue("certificateSha256", certificateSha256()).log("kubelet server listening");
@@ -135,6 +144,16 @@ public final class KubeletServer implements AutoCloseable {
     }
 
     private void route(HttpHead head, InputStream in, OutputStream out, Socket connection) throws IOException {
+        if (head.path().equals("/stats/summary") || head.path().equals("/healthz")) {
+            if (!head.method().equals("GET")) {
+                error(out, 405, "405 method not allowed");
+            } else if (head.path().equals("/healthz")) {
+                respond(out, 200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
+            } else {
+                summary(head, out);
+            }
+            return;
+        }
         List<String> segments = List.of(head.path().replaceFirst("^/", "").split("/"));
         String kind = segments.get(0);
         Optional<ContainerStreams> streams = runtime.get().streams();
@@ -218,11 +237,30 @@ public final class KubeletServer implements AutoCloseable {
         body.finish();
     }
 
+    /** The kubelet's {@code /stats/summary}, with its {@code only_cpu_and_memory} option. */
+    private void summary(HttpHead head, OutputStream out) throws IOException {
+        Summary summary;
+        try {
+            summary = summaries.summary(head.flag("only_cpu_and_memory"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            LOG.atWarn().addKeyValue("node", nodeName).setCause(e).log("reading the stats summary failed");
+            error(out, 500, "Internal Error: failed to get node info: " + e);
+            return;
+        }
+        respond(out, 200, "application/json", JSON.writeValueAsBytes(summary.toJson(JSON)));
+    }
+
     private static void error(OutputStream out, int status, String message) throws IOException {
-        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "X-Content-Type-Options: nosniff\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        respond(out, status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(OutputStream out, int status, String contentType, byte[] body) throws IOException {
+        out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\nContent-Type: " + contentType
+                + "\r\nX-Content-Type-Options: nosniff\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
     }
@@ -232,6 +270,8 @@ public final class KubeletServer implements AutoCloseable {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 200 -> "OK";
             default -> "Internal Server Error";
         };
     }

@@ -9,6 +9,8 @@ import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.pods.RuntimeHealth;
 import dev.kumo.node.pods.RuntimePod;
+import dev.kumo.node.stats.ContainerStats;
+import dev.kumo.node.stats.PodStats;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -107,7 +109,20 @@ public final class SimulatedRuntime implements PodRuntime {
                 }
             }
         }
-        return new SimulatedPod(uid, ip, startedAt);
+        String since = status.path("startTime").asText("");
+        return new SimulatedPod(uid, Meta.namespace(pod), Meta.name(pod),
+                since.isEmpty() ? clock.instant() : ApiTime.parse(since), ip, startedAt);
+    }
+
+    /**
+     * The pods and their running containers with no usage: nothing runs, so nothing is measured, and the summary
+     * leaves the fields out as the kubelet does when it has no data (rather than inventing numbers).
+     */
+    @Override
+    public List<PodStats> stats() {
+        List<PodStats> stats = new ArrayList<>();
+        pods.values().forEach(pod -> stats.add(pod.stats()));
+        return stats;
     }
 
     /** One pod's simulated containers. Calls for one pod never overlap (the pod sync's work queue). */
@@ -116,18 +131,36 @@ public final class SimulatedRuntime implements PodRuntime {
         private static final String REGULAR = "containerStatuses";
 
         private final String uid;
+        private final String namespace;
+        private final String name;
+        private final Instant startTime;
         private final String ip;
         private final Map<String, Instant> adoptedStarts;
         private final Map<String, Container> containers = new LinkedHashMap<>();
         private boolean stopped;
 
-        SimulatedPod(String uid, String ip, Map<String, Instant> adoptedStarts) {
+        SimulatedPod(String uid, String namespace, String name, Instant startTime, String ip,
+                     Map<String, Instant> adoptedStarts) {
             this.uid = uid;
+            this.namespace = namespace;
+            this.name = name;
+            this.startTime = startTime;
             this.ip = ip;
             this.adoptedStarts = adoptedStarts;
         }
 
-        RuntimePod sync(JsonNode spec) {
+        /** Read while the pod may sync: a copy of the containers, each read once. */
+        synchronized PodStats stats() {
+            List<ContainerStats> running = new ArrayList<>();
+            containers.forEach((key, container) -> {
+                if (!key.startsWith(INIT + "/") && container.finishedAt == null) {
+                    running.add(new ContainerStats(container.id(), container.name, container.startedAt, null, null));
+                }
+            });
+            return new PodStats(name, namespace, uid, startTime, running, null, null);
+        }
+
+        synchronized RuntimePod sync(JsonNode spec) {
             Instant now = clock.instant();
             List<RuntimeContainer> init = new ArrayList<>();
             for (JsonNode container : spec.path("initContainers")) {
@@ -141,7 +174,7 @@ public final class SimulatedRuntime implements PodRuntime {
             return new RuntimePod(!stopped, ip == null ? List.of() : List.of(ip), init, regular);
         }
 
-        RuntimePod kill(Instant now) {
+        synchronized RuntimePod kill(Instant now) {
             stopped = true;
             List<RuntimeContainer> init = new ArrayList<>();
             List<RuntimeContainer> regular = new ArrayList<>();
@@ -194,8 +227,12 @@ public final class SimulatedRuntime implements PodRuntime {
                 }
             }
 
+            String id() {
+                return "simulated://" + sha256(uid + "/" + name + "/" + restartCount);
+            }
+
             RuntimeContainer report() {
-                String id = "simulated://" + sha256(uid + "/" + name + "/" + restartCount);
+                String id = id();
                 String imageId = "sha256:" + sha256(image);
                 if (finishedAt != null) {
                     return RuntimeContainer.terminated(name, image, imageId, id, restartCount, startedAt, finishedAt,

@@ -68,7 +68,7 @@ final class CriTestNode implements AutoCloseable {
                 runtime.factory(config, Clock.systemUTC()),
                 NodeSystemInfo.simulated(name, runtime.runtimeVersion()), Clock.systemUTC(), 16);
         if (kubeletApi) {
-            agent.serveKubeletApi(new java.net.InetSocketAddress("127.0.0.1", 0));
+            agent.serveKubeletApi(new java.net.InetSocketAddress("127.0.0.1", 0), runtime.stateDir());
         }
         agent.start(Duration.ofSeconds(30));
         return agent;

@@ -1,5 +1,6 @@
 package dev.kumo.node.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.node.NodeAgent;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Logs and exec of pods whose node runs no containers: a simulated node serving no kubelet endpoint, and one that
  * serves it over the simulated runtime. Both answer 400 saying why, through the API; the second proves the API
- * server reaches the endpoint (pinned certificate, its token accepted).
+ * server reaches the endpoint (pinned certificate, its token accepted). The second's stats summary, through
+ * {@code nodes/proxy}, lists its pods without usage.
  */
 class SimulatedStreamsTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -71,7 +74,7 @@ class SimulatedStreamsTest {
                 runtime.factory(config, Clock.systemUTC()), NodeSystemInfo.simulated(name, runtime.runtimeVersion()),
                 Clock.systemUTC(), 4);
         if (kubeletApi) {
-            agent.serveKubeletApi(new InetSocketAddress("127.0.0.1", 0));
+            agent.serveKubeletApi(new InetSocketAddress("127.0.0.1", 0), Path.of(System.getProperty("java.io.tmpdir")));
         }
         agent.start(Duration.ofSeconds(30));
         return agent;
@@ -88,6 +91,39 @@ class SimulatedStreamsTest {
         assertThat(message("/api/v1/namespaces/default/pods/sim-serving/log"))
                 .isEqualTo("the simulated runtime runs no containers: no logs, exec or port-forward on node "
                         + "sim-serving");
+    }
+
+    @Test
+    void theSummaryListsTheSimulatedPodsWithoutUsageAndTheMachinesUsage() throws Exception {
+        HttpResponse<String> response = get("/api/v1/nodes/sim-serving/proxy/stats/summary");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode summary = MAPPER.readTree(response.body());
+        JsonNode node = summary.path("node");
+        assertThat(node.path("nodeName").asText()).isEqualTo("sim-serving");
+        assertThat(node.path("cpu").path("usageCoreNanoSeconds").asLong()).isPositive();
+        assertThat(node.path("memory").path("workingSetBytes").asLong()).isPositive();
+        assertThat(node.path("fs").path("capacityBytes").asLong()).isPositive();
+        JsonNode pod = summary.path("pods").get(0);
+        assertThat(summary.path("pods").size()).isEqualTo(1);
+        assertThat(pod.path("podRef").path("name").asText()).isEqualTo("sim-serving");
+        assertThat(pod.path("podRef").path("uid").asText()).isEqualTo(cluster.admin()
+                .get(ResourceType.PODS, "default", "sim-serving").orElseThrow().path("metadata").path("uid").asText());
+        assertThat(pod.path("containers").get(0).path("name").asText()).isEqualTo("c");
+        // nothing runs, so nothing is measured: no usage fields rather than invented ones
+        assertThat(pod.has("cpu") || pod.has("memory") || pod.path("containers").get(0).has("cpu")).isFalse();
+
+        JsonNode cpuAndMemory = MAPPER.readTree(get("/api/v1/nodes/sim-serving/proxy/stats/summary"
+                + "?only_cpu_and_memory=true").body());
+        assertThat(cpuAndMemory.path("node").has("fs")).isFalse();
+        HttpResponse<String> healthz = get("/api/v1/nodes/sim-serving/proxy/healthz");
+        assertThat(healthz.statusCode()).isEqualTo(200);
+        assertThat(healthz.body()).isEqualTo("ok");
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.server() + path))
+                .header("Authorization", "Bearer " + cluster.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String message(String path) throws Exception {

@@ -20,7 +20,9 @@ public final class Discovery {
             "scale", List.of("get", "patch", "update"),
             "binding", List.of("create"),
             "finalize", List.of("update"),
-            "token", List.of("create"));
+            "token", List.of("create"),
+            // kube-apiserver lists create, delete, get, patch and update; kumo relays GET only
+            "proxy", List.of("get"));
 
     private final ObjectMapper mapper;
     private final ResourceRegistry resources;
@@ -141,6 +143,7 @@ public final class Discovery {
             case "scale" -> new Kind("autoscaling", "v1", "Scale");
             case "binding" -> new Kind("", "v1", "Binding");
             case "token" -> new Kind("authentication.k8s.io", "v1", "TokenRequest");
+            case "proxy" -> new Kind("", "v1", "NodeProxyOptions");
             default -> new Kind(def.group(), def.version(), def.kind());
         };
     }

@@ -56,7 +56,7 @@ final class NodeTunnel implements ApiResponse.Tunnel {
             } catch (IOException e) {
                 LOG.atWarn().addKeyValue("node", endpoint.node()).addKeyValue("path", path).setCause(e)
                         .log("the node's kubelet endpoint cannot be reached");
-                byte[] body = PodStreams.statusBody(PodStreams.unreachable(endpoint, e));
+                byte[] body = PodStreams.statusBody(KubeletRequests.unreachable(endpoint, e));
                 clientOut.write(("HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: "
                         + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 clientOut.write(body);

@@ -16,13 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,7 +37,6 @@ import java.util.StringJoiner;
 public final class PodStreams {
     private static final Logger LOG = LoggerFactory.getLogger(PodStreams.class);
     public static final Set<String> SUBRESOURCES = Set.of("log", "exec", "portforward");
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** kube-apiserver's answer to an exec, attach or port-forward request without upgrade headers. */
     static final String UPGRADE_REQUIRED = "Upgrade request required";
@@ -50,12 +44,12 @@ public final class PodStreams {
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final GenericRegistry registry;
     private final ResourceDefinition nodes;
-    private final TokenIssuer tokens;
+    private final KubeletRequests kubelet;
 
     public PodStreams(GenericRegistry registry, ResourceDefinition nodes, TokenIssuer tokens) {
         this.registry = registry;
         this.nodes = nodes;
-        this.tokens = tokens;
+        this.kubelet = new KubeletRequests(tokens);
     }
 
     public ApiResponse handle(ApiRequest request, ResourcePath target, ResourceDefinition pods) {
@@ -80,7 +74,7 @@ public final class PodStreams {
             }
             StringJoiner query = new StringJoiner("&");
             for (String command : request.query().getOrDefault("command", List.of())) {
-                query.add("command=" + encode(command));
+                query.add("command=" + KubeletRequests.encode(command));
             }
             if (request.query().getOrDefault("command", List.of()).isEmpty()) {
                 throw ApiException.badRequest("you must specify at least 1 command");
@@ -99,7 +93,7 @@ public final class PodStreams {
         }
         StringJoiner query = new StringJoiner("&");
         for (String port : request.query().getOrDefault("ports", List.of())) {
-            query.add("port=" + encode(port));
+            query.add("port=" + KubeletRequests.encode(port));
         }
         return upgrade(request, nodeName, "/portForward/" + namespace + "/" + name
                 + (query.length() == 0 ? "" : "?" + query));
@@ -115,34 +109,19 @@ public final class PodStreams {
         }
         String path = "/containerLogs/" + namespace + "/" + name + "/" + container + (query.isEmpty() ? ""
                 : "?" + query);
-        String token = token(nodeName, "GET", path);
         NodeEndpoint endpoint = endpoint(nodeName);
-        HttpClient http = HttpClient.newBuilder().sslContext(PinnedTrust.context(endpoint.certificateSha256()))
-                .connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create("https://" + endpoint.authority() + path))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            http.close();
-            LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("pod", namespace + "/" + name).setCause(e)
-                    .log("the node's kubelet endpoint cannot be reached");
-            throw unreachable(endpoint, e);
-        } catch (InterruptedException e) {
-            http.close();
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted while connecting to node " + nodeName);
-        }
+        KubeletRequests.Answer answer = kubelet.get(endpoint, path, "the log of pod " + namespace + "/" + name);
+        HttpResponse<InputStream> response = answer.response();
         if (response.statusCode() != 200) {
-            try (http; InputStream body = response.body()) {
-                throw nodeRefused(response.statusCode(), new String(body.readNBytes(64 * 1024),
+            try (answer) {
+                throw nodeRefused(response.statusCode(), new String(response.body().readNBytes(64 * 1024),
                         StandardCharsets.UTF_8).strip());
             } catch (IOException e) {
-                throw unreachable(endpoint, e);
+                throw KubeletRequests.unreachable(endpoint, e);
             }
         }
         return new ApiResponse.Streaming(200, Map.of("Content-Type", "text/plain"), sink -> {
-            try (http; InputStream body = response.body()) {
+            try (answer; InputStream body = response.body()) {
                 byte[] buffer = new byte[8192];
                 for (int read = body.read(buffer); read >= 0 && sink.isOpen(); read = body.read(buffer)) {
                     if (read > 0) {
@@ -158,7 +137,7 @@ public final class PodStreams {
         if (!isUpgrade(request)) {
             throw ApiException.badRequest(UPGRADE_REQUIRED);
         }
-        String token = token(nodeName, request.method(), path);
+        String token = kubelet.token(nodeName, request.method(), path);
         NodeEndpoint endpoint = endpoint(nodeName);
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("path", path)
                 .addKeyValue("user", request.requireUser().name()).addKeyValue("upgrade", request.header("Upgrade"))
@@ -176,14 +155,6 @@ public final class PodStreams {
         ObjectNode node = registry.find(nodes, "", nodeName).orElseThrow(() ->
                 ApiException.badRequest("the pod's node \"" + nodeName + "\" does not exist"));
         return NodeEndpoint.of(node);
-    }
-
-    /** The API server's credential for one request to the node ({@link TokenIssuer#kubeletClientToken}). */
-    private String token(String nodeName, String method, String path) {
-        if (tokens == null) {
-            throw ApiException.badRequest("this API server signs no tokens, so it cannot reach node agents");
-        }
-        return tokens.kubeletClientToken(nodeName, method + " " + path).token();
     }
 
     /**
@@ -258,7 +229,7 @@ public final class PodStreams {
             query.add("sinceSeconds=" + sinceSeconds);
         }
         if (sinceTime != null) {
-            query.add("sinceTime=" + encode(sinceTime));
+            query.add("sinceTime=" + KubeletRequests.encode(sinceTime));
         }
         if (tailLines != null) {
             query.add("tailLines=" + tailLines);
@@ -292,11 +263,6 @@ public final class PodStreams {
             default -> "InternalError";
         };
         return new ApiException(status, reason, text, null);
-    }
-
-    static ApiException unreachable(NodeEndpoint endpoint, Exception e) {
-        return new ApiException(502, "InternalError", "the kubelet endpoint of node \"" + endpoint.node() + "\" at "
-                + endpoint.authority() + " cannot be reached: " + e.getMessage(), null);
     }
 
     /**
@@ -343,9 +309,5 @@ public final class PodStreams {
 
     private static String goList(List<String> names) {
         return "[" + String.join(" ", names) + "]";
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

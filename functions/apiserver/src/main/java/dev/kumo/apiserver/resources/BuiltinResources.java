@@ -35,7 +35,7 @@ public final class BuiltinResources {
                         SimpleStrategies.namespaces(), BuiltinTables.namespaces()),
                 core("pods", "pod", "Pod", true, List.of("po"), Set.of("status", "binding"),
                         new PodStrategy(), BuiltinTables.pods(), "all"),
-                core("nodes", "node", "Node", false, List.of("no"), Set.of("status", "token"),
+                core("nodes", "node", "Node", false, List.of("no"), Set.of("status", "token", "proxy"),
                         SimpleStrategies.nodes(), BuiltinTables.nodes()),
                 core("services", "service", "Service", true, List.of("svc"), Set.of("status"),
                         SimpleStrategies.services(), BuiltinTables.services(), "all"),

@@ -23,21 +23,12 @@ class PodStreamsRestTest {
     @BeforeAll
     static void start() {
         api = new TestApi();
-        api.call("POST", "/api/v1/nodes", """
-                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "quiet"},
-                 "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.9"}],
-                            "daemonEndpoints": {"kubeletEndpoint": {"Port": 0}}}}""");
+        KubeletNodes.withoutEndpoint(api, "quiet", "10.0.0.9");
         api.call("POST", "/api/v1/nodes", """
                 {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "unpinned"},
                  "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.10"}],
                             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}}""");
-        api.call("POST", "/api/v1/nodes", """
-                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "gone",
-                  "annotations": {"%s": "%s"}},
-                 "status": {"addresses": [{"type": "Hostname", "address": "gone"},
-                                          {"type": "InternalIP", "address": "127.0.0.1"}],
-                            "daemonEndpoints": {"kubeletEndpoint": {"Port": 1}}}}"""
-                .formatted(KubeletApi.SERVING_CERTIFICATE_ANNOTATION, "ab".repeat(32)));
+        KubeletNodes.unreachable(api, "gone");
         pod("one", "quiet", "[{\"name\": \"app\", \"image\": \"busybox\"}]");
         pod("two", "quiet", "[{\"name\": \"a\", \"image\": \"busybox\"}, {\"name\": \"b\", \"image\": \"busybox\"}]");
         pod("pending", "", "[{\"name\": \"app\", \"image\": \"busybox\"}]");

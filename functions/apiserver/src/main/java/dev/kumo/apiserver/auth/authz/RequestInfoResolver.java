@@ -62,7 +62,8 @@ public final class RequestInfoResolver {
         }
         String resource = rest.get(0);
         String name = rest.size() > 1 ? rest.get(1) : "";
-        String subresource = rest.size() > 2 ? String.join("/", rest.subList(2, rest.size())) : "";
+        // as Kubernetes: parts after the subresource (nodes/n/proxy/stats/summary) are not part of it
+        String subresource = rest.size() > 2 ? rest.get(2) : "";
         String fieldSelector = request.param("fieldSelector");
         if (name.isEmpty()) {
             if (verb.equals("get")) {

@@ -31,6 +31,7 @@ class RequestInfoResolverTest {
             DELETE | /api/v1/namespaces/other/pods                   | -                 | deletecollection | ''    | v1 | other   | pods        | ''          | ''
             GET    | /apis/apps/v1/namespaces/other/deployments/d/scale | -              | get              | apps  | v1 | other   | deployments | d           | scale
             PUT    | /api/v1/nodes/n1/status                         | -                 | update           | ''    | v1 | ''      | nodes       | n1          | status
+            GET    | /api/v1/nodes/n1/proxy/stats/summary            | -                 | get              | ''    | v1 | ''      | nodes       | n1          | proxy
             GET    | /api/v1/namespaces/other/pods                   | fieldSelector=metadata.name=foo | list | '' | v1 | other | pods | foo | ''
             GET    | /api/v1/namespaces/other/pods                   | fieldSelector=metadata.name!=foo | list | '' | v1 | other | pods | '' | ''
             """)
