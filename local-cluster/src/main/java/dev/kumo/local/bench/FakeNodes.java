@@ -47,6 +47,7 @@ final class FakeNodes implements AutoCloseable {
             Thread.ofPlatform().daemon().name("lease-renewer").factory());
     private final ExecutorService renewals;
     private final AtomicInteger renewalFailures = new AtomicInteger();
+    private volatile boolean closed;
     /** Nodes node lifecycle marked not Ready at some point of the run (each set Ready again by the next sweep). */
     private final Set<String> markedNotReady = ConcurrentHashMap.newKeySet();
 
@@ -101,6 +102,9 @@ final class FakeNodes implements AutoCloseable {
             }
             readyAgain();
         } catch (Exception e) {
+            if (closed) {
+                return; // the sweep in flight when the run ended
+            }
             renewalFailures.incrementAndGet();
             System.err.println("kumo bench: renewing leases: " + e);
         }
@@ -131,6 +135,9 @@ final class FakeNodes implements AutoCloseable {
         try {
             lease.renew();
         } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
             renewalFailures.incrementAndGet();
             System.err.println("kumo bench: renewing lease " + name + ": " + e);
         }
@@ -172,6 +179,7 @@ final class FakeNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         renewer.shutdownNow();
         renewals.shutdownNow();
     }
