@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Nodes without agents, as kube-scheduler's scheduler_perf "fake nodes": Node objects that say Ready and state
  * their capacity, and their Leases in {@code kube-node-lease} renewed here by the node agent's own
  * {@link NodeLease}, so that node lifecycle sees them alive (it would mark them unreachable and taint them 40 s
- * after their last sign of life).
+ * after their last sign of life). Like a kubelet's status sync, each renewal sweep also sets a node that node
+ * lifecycle marked not Ready (a renewal late on a saturated machine) Ready again; how many were marked is counted.
  */
 final class FakeNodes implements AutoCloseable {
     /** The kubelet's renewal period (a quarter of the lease's 40 s). */
@@ -31,8 +34,7 @@ final class FakeNodes implements AutoCloseable {
     /**
      * Renewals in flight at once, at least this many and one per {@value #LEASES_PER_RENEWER} nodes: a sweep must
      * end well inside the renewal period even when each call takes 0.3-0.5 s on a saturated machine (with 8 for 500
-     * nodes a sweep took over 20 s and 207 nodes went NotReady in pods-5000), and node lifecycle never marks a node
-     * Ready again (its kubelet would), so a late renewal ruins the run.
+     * nodes a sweep took over 20 s and 207 nodes went NotReady in pods-5000).
      */
     private static final int MIN_RENEWERS = 8;
     private static final int LEASES_PER_RENEWER = 20;
@@ -45,6 +47,9 @@ final class FakeNodes implements AutoCloseable {
             Thread.ofPlatform().daemon().name("lease-renewer").factory());
     private final ExecutorService renewals;
     private final AtomicInteger renewalFailures = new AtomicInteger();
+    private volatile boolean closed;
+    /** Nodes node lifecycle marked not Ready at some point of the run (each set Ready again by the next sweep). */
+    private final Set<String> markedNotReady = ConcurrentHashMap.newKeySet();
 
     private FakeNodes(BenchClient client, int count) {
         this.client = client;
@@ -95,34 +100,68 @@ final class FakeNodes implements AutoCloseable {
             for (Future<?> renewal : sweep) {
                 renewal.get();
             }
+            readyAgain();
         } catch (Exception e) {
+            if (closed) {
+                return; // the sweep in flight when the run ended
+            }
             renewalFailures.incrementAndGet();
             System.err.println("kumo bench: renewing leases: " + e);
         }
+    }
+
+    /**
+     * What a kubelet does within its 10 s status sync when the Node's Ready condition is not what it reports: posts
+     * Ready again (node lifecycle then lifts its taints).
+     */
+    private void readyAgain() throws Exception {
+        for (String name : notReadyNames()) {
+            markedNotReady.add(name);
+            String now = ApiTime.time(Instant.now());
+            BenchClient.expect(client.send("PATCH", "/api/v1/nodes/" + name + "/status", """
+                    {"status":{"conditions":[{"type":"Ready","status":"True","reason":"KubeletReady",
+                     "message":"kubelet is posting ready status","lastHeartbeatTime":"%1$s",
+                     "lastTransitionTime":"%1$s"}]}}
+                    """.formatted(now), "application/merge-patch+json"), 200);
+        }
+    }
+
+    /** How many nodes node lifecycle marked not Ready during the run (late renewals). */
+    int markedNotReady() {
+        return markedNotReady.size();
     }
 
     private void renew(String name, NodeLease lease) {
         try {
             lease.renew();
         } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
             renewalFailures.incrementAndGet();
             System.err.println("kumo bench: renewing lease " + name + ": " + e);
         }
     }
 
-    /** Nodes whose Ready condition is not True now (node lifecycle found them silent): the run is then void. */
+    /** Nodes whose Ready condition is not True now (node lifecycle found them silent). */
     int notReady() throws Exception {
+        return notReadyNames().size();
+    }
+
+    private List<String> notReadyNames() throws Exception {
         JsonNode list = MAPPER.readTree(BenchClient.expect(client.send("GET", "/api/v1/nodes", null), 200).body());
-        int count = 0;
+        List<String> names = new ArrayList<>();
         for (JsonNode node : list.path("items")) {
             boolean ready = false;
             for (JsonNode condition : node.path("status").path("conditions")) {
                 ready |= condition.path("type").asText().equals("Ready")
                         && condition.path("status").asText().equals("True");
             }
-            count += ready ? 0 : 1;
+            if (!ready) {
+                names.add(node.path("metadata").path("name").asText());
+            }
         }
-        return count;
+        return names;
     }
 
     private static String node(String name, int zone) {
@@ -140,6 +179,7 @@ final class FakeNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         renewer.shutdownNow();
         renewals.shutdownNow();
     }

@@ -118,10 +118,10 @@ public final class SchedulerBenchmark {
                         : "creates %.0f/s", scenario.pods / ((createdAt - start) / 1e9));
                 String result = String.format("  %-16s %5d pods / %3d nodes: %6.1f s, %5.0f pods/s end to end "
                                 + "(%s, then %.1f s to bind the rest); %.1f DynamoDB calls per pod; lease "
-                                + "renewals failed: %d; nodes not Ready at the end: %d",
+                                + "renewals failed: %d; nodes marked not Ready meanwhile: %d, at the end: %d",
                         scenario.id, scenario.pods, scenario.nodes, seconds, scenario.pods / seconds, split,
                         Math.max(0, end - createdAt) / 1e9, (double) cost.calls() / scenario.pods,
-                        nodes.renewalFailures(), nodes.notReady());
+                        nodes.renewalFailures(), nodes.markedNotReady(), nodes.notReady());
                 System.out.println(result);
                 return result;
             }

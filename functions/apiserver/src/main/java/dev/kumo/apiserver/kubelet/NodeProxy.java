@@ -40,8 +40,7 @@ public final class NodeProxy {
     private final ResourceDefinition nodes;
     private final KubeletRequests kubelet;
 
-    public NodeProxy(GenericRegistry registry, ResourceDefinition nodes,
-                     TokenIssuer tokens) {
+    public NodeProxy(GenericRegistry registry, ResourceDefinition nodes, TokenIssuer tokens) {
         this.registry = registry;
         this.nodes = nodes;
         this.kubelet = new KubeletRequests(tokens);
@@ -91,7 +90,8 @@ public final class NodeProxy {
     private static String query(Map<String, List<String>> parameters) {
         StringJoiner query = new StringJoiner("&", "?", "");
         query.setEmptyValue("");
-        parameters.forEach((key, values) -> values.forEach(value -> query.add(KubeletRequests.encode(key) + "=" + KubeletRequests.encode(value))));
+        parameters.forEach((key, values) -> values.forEach(value ->
+                query.add(KubeletRequests.encode(key) + "=" + KubeletRequests.encode(value))));
         return query.toString();
     }
 }
