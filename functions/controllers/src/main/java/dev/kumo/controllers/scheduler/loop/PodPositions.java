@@ -9,9 +9,9 @@ import dev.kumo.controllers.scheduler.framework.PodInfo;
 /**
  * Whether a placement is decided by where other pods are, beyond the resources the API's node reservations guard:
  * the pod's required pod (anti-)affinity, its DoNotSchedule topology spread constraints, or the required
- * anti-affinity of a placed pod that selects it. Such a pod is placed only on a snapshot listed for the call, so
- * that what other invocations placed before is seen (pods they place at the same moment are not: see
- * docs/scheduler.md).
+ * anti-affinity of a placed pod that selects it. Such a pod is placed only by the holder of the
+ * {@link PositionsLease}, on a snapshot listed after taking it, so that no other invocation places such pods at the
+ * same moment (docs/scheduler.md).
  */
 final class PodPositions {
     private PodPositions() {
