@@ -293,7 +293,7 @@ public final class SchedulingReconciler implements BatchReconciler {
         Plan plan = new Plan();
         for (Attempt attempt : attempts) {
             PodInfo pod = PodInfo.of(attempt.pod());
-            if (hold == null && PodPositions.dependOnOthers(pod, view.cluster())) {
+            if (hold == null && PodPositions.dependOnOthers(pod, view.cluster(), view.waitingAntiAffinity())) {
                 plan.positional().add(attempt);
                 continue;
             }

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -128,6 +131,45 @@ class ParallelSchedulersTest {
         List<ObjectNode> pending = admin.list(ResourceType.PODS, "default", "", "spec.nodeName=");
         assertThat(pending).hasSize(pods - nodes).allSatisfy(pod -> assertThat(
                 PendingPods.isMarkedUnschedulable(pod)).isTrue());
+    }
+
+    /**
+     * Bare pods that waiting pods' required anti-affinity selects are placed under the lease too: placed in parallel
+     * they could land next to such a pod that the lease holder places at the same moment.
+     */
+    @Test
+    void barePodsSelectedByAWaitingPodsRequiredAntiAffinityNeverLandNextToIt() throws Exception {
+        KubeClient admin = cluster.admin();
+        int nodes = 4;
+        for (int i = 0; i < nodes; i++) {
+            Fixtures.createNode(admin, hostnamed(Fixtures.node("n" + i, "32", "110")));
+        }
+        List<List<ObjectKey>> shares = shares(admin, 16, name -> {
+            boolean loner = Integer.parseInt(name.substring(1)) % 4 == 0;
+            ObjectNode pod = labelled(Fixtures.pod(name, "100m", 0), loner ? "loner" : "web");
+            if (loner) {
+                ObjectNode term = ((ObjectNode) pod.get("spec")).putObject("affinity").putObject("podAntiAffinity")
+                        .putArray("requiredDuringSchedulingIgnoredDuringExecution").addObject()
+                        .put("topologyKey", HOSTNAME);
+                term.putObject("labelSelector").putObject("matchLabels").put("app", "web");
+            }
+            return pod;
+        });
+
+        int requeues = runAtOnce(shares, 2);
+
+        Map<String, Set<String>> appsPerNode = new HashMap<>();
+        for (ObjectNode pod : admin.list(ResourceType.PODS, "default", "", "")) {
+            String node = pod.at("/spec/nodeName").asText("");
+            if (node.isEmpty()) {
+                assertThat(PendingPods.isMarkedUnschedulable(pod)).as("%s waits without a verdict",
+                        pod.at("/metadata/name").asText()).isTrue();
+            } else {
+                appsPerNode.computeIfAbsent(node, n -> new TreeSet<>()).add(pod.at("/metadata/labels/app").asText());
+            }
+        }
+        assertThat(appsPerNode.values()).as("apps per node (requeued keys: %d)", requeues)
+                .noneMatch(apps -> apps.containsAll(List.of("loner", "web")));
     }
 
     private static ObjectNode hostnamed(ObjectNode node) {
