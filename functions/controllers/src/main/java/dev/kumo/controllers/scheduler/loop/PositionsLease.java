@@ -44,8 +44,11 @@ final class PositionsLease {
      * it starts (a few seconds at most).
      */
     static final Duration LEASE_DURATION = Duration.ofSeconds(15);
-    /** Between two attempts of a waiting contender (client-go's RetryPeriod is 2 s; holds here last far shorter). */
-    static final Duration RETRY_PERIOD = Duration.ofMillis(50);
+    /**
+     * Between two attempts of a waiting contender, plus up to half as much jitter (client-go's RetryPeriod is 2 s; a
+     * hold here lasts one list and a few bindings, and each attempt is a GET).
+     */
+    static final Duration RETRY_PERIOD = Duration.ofMillis(100);
     /** MicroTime as the API writes it. */
     private static final DateTimeFormatter MICRO_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
