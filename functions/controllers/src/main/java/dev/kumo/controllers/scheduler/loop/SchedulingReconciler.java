@@ -185,7 +185,14 @@ public final class SchedulingReconciler implements BatchReconciler {
      * that does not get the lease in {@link #LEASE_WAIT} requeues them after {@link #LEASE_RETRY}.
      */
     private void placeUnderLease(List<Attempt> positional, Tally tally) throws InterruptedException {
-        Optional<PositionsLease.Hold> acquired = lease.acquire(LEASE_WAIT);
+        Optional<PositionsLease.Hold> acquired;
+        try {
+            acquired = lease.acquire(LEASE_WAIT);
+        } catch (RuntimeException e) {
+            // The API refused or failed the lease: only these pods' keys fail (and are retried by the host).
+            positional.forEach(attempt -> tally.fail(attempt, e));
+            return;
+        }
         if (acquired.isEmpty()) {
             positional.forEach(attempt -> tally.result(attempt, Result.requeueAfter(LEASE_RETRY)));
             tally.leaseMissed = positional.size();
