@@ -113,8 +113,10 @@ public final class BootstrapPolicy {
                 clusterRole("system:kube-scheduler", Map.of(),
                         rule(EVENT_WRITE, List.of(CORE, EVENTS), "events"),
                         rule(List.of("create"), List.of(COORDINATION), "leases"),
+                        // kube-scheduler's leader election lease, and kumo's lease of the one scheduler placing
+                        // pods that depend on other pods' positions (docs/scheduler.md).
                         rule(List.of("get", "list", "update", "watch"), List.of(COORDINATION), "leases")
-                                .withNames(List.of("kube-scheduler")),
+                                .withNames(List.of("kube-scheduler", "kube-scheduler-positions")),
                         rule(READ, List.of(CORE), "nodes"),
                         rule(List.of("delete", "get", "list", "watch"), List.of(CORE), "pods"),
                         rule(List.of("create"), List.of(CORE), "pods/binding"),

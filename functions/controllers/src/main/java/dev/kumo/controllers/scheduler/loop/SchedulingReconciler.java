@@ -45,9 +45,11 @@ import java.util.random.RandomGenerator;
  *       snapshot and the pod is scheduled again on a freshly listed snapshot, up to {@link #ROUNDS} times in the
  *       same call; after that its key is requeued after {@link #REFUSED_RETRY}.</li>
  *   <li>"No node fits" is written only from a snapshot listed for this call: a verdict from a reused snapshot is
- *       checked again on a fresh one, unless the pod already carries exactly that verdict (nothing to write).
- *       Pods whose placement depends on other pods' positions ({@link PodPositions}) are placed on a fresh one
- *       too.</li>
+ *       checked again on a fresh one, unless the pod already carries exactly that verdict (nothing to write).</li>
+ *   <li>Pods whose placement depends on other pods' positions ({@link PodPositions}) are placed by one call at a
+ *       time cluster-wide, the holder of the {@link PositionsLease}, on a list made after taking it, and bound
+ *       before it is released (kube-scheduler is one active scheduler by leader election); a call that does not
+ *       get the lease soon requeues them. The other pods are placed in parallel by every call.</li>
  *   <li>Preemption is performed: when the core's DefaultPreemption finds a node and victims on a fresh snapshot,
  *       the victims are deleted ({@link Preemptor}) and the pod is nominated to the node; the victims' deletion
  *       retries it ({@link SchedulerKeys#CLUSTER_CHANGED}).</li>
@@ -63,6 +65,13 @@ public final class SchedulingReconciler implements BatchReconciler {
     /** kube-scheduler's {@code podMaxBackoffDuration}: a pod whose attempt failed with an error waits this long. */
     static final Duration ERROR_RETRY = Duration.ofSeconds(10);
     static final int PARALLEL_WRITES = 16;
+    /**
+     * How long a call waits for the {@link PositionsLease} before it requeues its position-dependent pods: holders
+     * release it at the end of their call (a fresh list, the placements, the bindings), so a few holds fit.
+     */
+    static final Duration LEASE_WAIT = Duration.ofSeconds(2);
+    /** A position-dependent pod whose call did not get the lease is tried again after this long. */
+    static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     private final KubeClient client;
     private final SnapshotSource snapshots;
@@ -70,6 +79,7 @@ public final class SchedulingReconciler implements BatchReconciler {
     private final Binder binder;
     private final FailureRecorder failures;
     private final Preemptor preemptor;
+    private final PositionsLease lease;
     private final ExecutorService io;
     private final Semaphore writes = new Semaphore(PARALLEL_WRITES);
 
@@ -83,10 +93,13 @@ public final class SchedulingReconciler implements BatchReconciler {
     private record Write(Attempt attempt, Failure failure, PostFilterResult preemption, Result result) {
     }
 
-    /** What one scheduling pass decided: bindings and failure writes to make, and pods for a fresh snapshot. */
-    private record Plan(List<Bind> binds, List<Write> writes, List<Attempt> again) {
+    /**
+     * What one scheduling pass decided: bindings and failure writes to make, pods for a fresh snapshot, and pods
+     * whose placement depends on other pods' positions, left for the holder of the {@link PositionsLease}.
+     */
+    private record Plan(List<Bind> binds, List<Write> writes, List<Attempt> again, List<Attempt> positional) {
         Plan() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -100,6 +113,7 @@ public final class SchedulingReconciler implements BatchReconciler {
         this.binder = new Binder(client, context.events());
         this.failures = new FailureRecorder(status, context.events());
         this.preemptor = new Preemptor(client, status, context.events());
+        this.lease = new PositionsLease(client, context.clock());
     }
 
     @Override
@@ -121,27 +135,101 @@ public final class SchedulingReconciler implements BatchReconciler {
         Plan plan;
         synchronized (snapshots) {
             View view = retry ? snapshots.fresh() : snapshots.reuse();
-            plan = decide(view, resolve(view, podKeys, fetched, retry, tally), tally);
+            plan = decide(view, resolve(view, podKeys, fetched, retry, tally), null, tally);
         }
-        for (int round = 1; ; round++) {
-            List<Attempt> again = carryOut(plan, tally);
-            if (again.isEmpty()) {
-                break;
-            }
-            if (round == ROUNDS) {
-                again.forEach(attempt -> tally.result(attempt, Result.requeueAfter(REFUSED_RETRY)));
-                break;
-            }
-            synchronized (snapshots) {
-                View view = snapshots.fresh();
-                plan = decide(view, refreshed(view, again, tally), tally);
-            }
+        List<Attempt> positional = new ArrayList<>();
+        settle(plan, null, positional, tally);
+        if (!positional.isEmpty()) {
+            placeUnderLease(positional, tally);
         }
         LOG.atInfo().setMessage("scheduled a batch").addKeyValue("keys", distinct.size() + (retry ? 1 : 0))
                 .addKeyValue("bound", tally.bound).addKeyValue("unschedulable", tally.unschedulable)
-                .addKeyValue("refused", tally.refused).addKeyValue("failed", tally.failures.size())
+                .addKeyValue("refused", tally.refused).addKeyValue("positional", positional.size())
+                .addKeyValue("leaseMissed", tally.leaseMissed).addKeyValue("failed", tally.failures.size())
                 .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000).log();
         return new Outcomes(tally.results, tally.failures);
+    }
+
+    /**
+     * Carries the plan out; pods whose binding was refused are placed again on a fresh list, up to {@link #ROUNDS}
+     * rounds in all, then requeued. Without the lease ({@code hold} null) position-dependent pods found on the way
+     * are added to {@code positional}; with it, it is renewed before each round's bindings, and a lost lease ends
+     * the rounds (their pods requeued: another scheduler now places such pods).
+     */
+    private void settle(Plan plan, PositionsLease.Hold hold, List<Attempt> positional, Tally tally)
+            throws InterruptedException {
+        for (int round = 1; ; round++) {
+            positional.addAll(plan.positional());
+            if (hold != null && !hold.renew()) {
+                abandon(plan, tally);
+                return;
+            }
+            List<Attempt> again = carryOut(plan, tally);
+            if (again.isEmpty()) {
+                return;
+            }
+            if (round == ROUNDS) {
+                again.forEach(attempt -> tally.result(attempt, Result.requeueAfter(REFUSED_RETRY)));
+                return;
+            }
+            synchronized (snapshots) {
+                View view = snapshots.fresh();
+                plan = decide(view, refreshed(view, again, tally), hold, tally);
+            }
+        }
+    }
+
+    /**
+     * Places the position-dependent pods as the one scheduler doing so ({@link PositionsLease}): on a list made after
+     * taking the lease, so that every pod the previous holder bound is seen, binding before releasing it. A call
+     * that does not get the lease in {@link #LEASE_WAIT} requeues them after {@link #LEASE_RETRY}.
+     */
+    private void placeUnderLease(List<Attempt> positional, Tally tally) throws InterruptedException {
+        Optional<PositionsLease.Hold> acquired;
+        try {
+            acquired = lease.acquire(LEASE_WAIT);
+        } catch (RuntimeException e) {
+            // The API refused or failed the lease: only these pods' keys fail (and are retried by the host).
+            positional.forEach(attempt -> tally.fail(attempt, e));
+            return;
+        }
+        if (acquired.isEmpty()) {
+            positional.forEach(attempt -> tally.result(attempt, Result.requeueAfter(LEASE_RETRY)));
+            tally.leaseMissed = positional.size();
+            LOG.atInfo().setMessage("another scheduler places pods that depend on other pods' positions; requeued")
+                    .addKeyValue("lease", PositionsLease.NAMESPACE + "/" + PositionsLease.NAME)
+                    .addKeyValue("pods", positional.stream().map(attempt -> keyOf(attempt.pod())).toList()).log();
+            return;
+        }
+        PositionsLease.Hold hold = acquired.get();
+        try {
+            Plan plan;
+            synchronized (snapshots) {
+                View view = snapshots.fresh();
+                plan = decide(view, refreshed(view, positional, tally), hold, tally);
+            }
+            settle(plan, hold, new ArrayList<>(), tally);
+        } finally {
+            try {
+                hold.release();
+            } catch (RuntimeException e) {
+                // Not fatal: the lease expires after its duration and the next scheduler takes it over then.
+                LOG.atError().setMessage("releasing the lease failed").addKeyValue("lease",
+                        PositionsLease.NAMESPACE + "/" + PositionsLease.NAME).addKeyValue("holder", hold.identity())
+                        .setCause(e).log();
+            }
+        }
+    }
+
+    /** The lease was lost before the plan was carried out: nothing of it is done, its pods are requeued. */
+    private void abandon(Plan plan, Tally tally) {
+        for (Bind bind : plan.binds()) {
+            snapshots.forget(bind.placed());
+            tally.result(bind.attempt(), Result.requeueAfter(LEASE_RETRY));
+        }
+        snapshots.invalidate();
+        plan.writes().forEach(write -> tally.result(write.attempt(), Result.requeueAfter(LEASE_RETRY)));
+        plan.again().forEach(attempt -> tally.result(attempt, Result.requeueAfter(LEASE_RETRY)));
     }
 
     private static boolean isPodKey(ObjectKey key) {
@@ -202,14 +290,18 @@ public final class SchedulingReconciler implements BatchReconciler {
         return attempts;
     }
 
-    /** Schedules the pods one after another on the view, assuming each placement; the caller holds the lock. */
-    private Plan decide(View view, List<Attempt> attempts, Tally tally) {
+    /**
+     * Schedules the pods one after another on the view, assuming each placement; the caller holds the lock. Without
+     * the lease ({@code hold} null), pods whose placement depends on other pods' positions are left for its holder
+     * (another invocation may be placing the pods they must keep away from or spread against at this moment).
+     */
+    private Plan decide(View view, List<Attempt> attempts, PositionsLease.Hold hold, Tally tally) {
         attempts.sort((a, b) -> PendingPods.QUEUE_ORDER.compare(a.pod(), b.pod()));
         Plan plan = new Plan();
         for (Attempt attempt : attempts) {
             PodInfo pod = PodInfo.of(attempt.pod());
-            if (!view.fresh() && PodPositions.dependOnOthers(pod, view.cluster())) {
-                plan.again().add(attempt); // another invocation may have placed the pods it must keep away from
+            if (hold == null && PodPositions.dependOnOthers(pod, view.cluster(), view.waitingAntiAffinity())) {
+                plan.positional().add(attempt);
                 continue;
             }
             ScheduleOutcome outcome = scheduler.schedule(pod, view.cluster());
@@ -370,6 +462,7 @@ public final class SchedulingReconciler implements BatchReconciler {
         int bound;
         int unschedulable;
         int refused;
+        int leaseMissed;
 
         void result(ObjectKey key, Result result) {
             results.merge(key, result, Result::orSooner);

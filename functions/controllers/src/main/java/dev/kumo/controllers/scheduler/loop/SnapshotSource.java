@@ -53,8 +53,12 @@ final class SnapshotSource {
     private View current;
     private long builtAt;
 
-    /** The snapshot and, when it was listed for this call, the pods waiting for this scheduler then. */
-    record View(ClusterSnapshot cluster, List<ObjectNode> pending, boolean fresh) {
+    /**
+     * The snapshot and, when it was listed for this call, the pods waiting for this scheduler then; {@code
+     * waitingAntiAffinity}: the pods that waited at the list with required anti-affinity (any scheduler may be
+     * placing them now, so the pods they select depend on positions: {@link PodPositions}).
+     */
+    record View(ClusterSnapshot cluster, List<ObjectNode> pending, boolean fresh, List<PodInfo> waitingAntiAffinity) {
     }
 
     /** A placement this process made: {@code boundAt} is when its binding succeeded ({@link #IN_FLIGHT} until). */
@@ -71,7 +75,7 @@ final class SnapshotSource {
     /** The kept snapshot while it is young enough (its {@code pending} is null then), else a new one. */
     synchronized View reuse() {
         if (isReusable()) {
-            return new View(current.cluster(), null, false);
+            return new View(current.cluster(), null, false, current.waitingAntiAffinity());
         }
         return fresh();
     }
@@ -109,7 +113,7 @@ final class SnapshotSource {
         placedHere.clear();
         carryAssumed(cluster, listedAt, boundIdentities);
         pending.removeIf(pod -> assumed.containsKey(PodInfo.identity(pod)));
-        current = new View(cluster, List.copyOf(pending), true);
+        current = new View(cluster, List.copyOf(pending), true, withRequiredAntiAffinity(pending));
         builtAt = listedAt;
         LOG.atDebug().setMessage("snapshot listed").addKeyValue("nodes", cluster.size())
                 .addKeyValue("boundPods", bound.size()).addKeyValue("pendingPods", pending.size())
@@ -159,6 +163,17 @@ final class SnapshotSource {
                 placedHere.add(entry.placed().identity());
             }
         }
+    }
+
+    private static List<PodInfo> withRequiredAntiAffinity(List<ObjectNode> pending) {
+        List<PodInfo> found = new ArrayList<>();
+        for (ObjectNode pod : pending) {
+            // Parsing only the few that have such terms: a snapshot may list thousands of waiting pods.
+            if (!pod.at("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution").isEmpty()) {
+                found.add(PodInfo.of(pod));
+            }
+        }
+        return List.copyOf(found);
     }
 
     private CompletableFuture<List<ObjectNode>> list(Supplier<List<ObjectNode>> call) {

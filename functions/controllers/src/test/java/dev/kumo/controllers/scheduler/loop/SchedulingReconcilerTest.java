@@ -10,6 +10,7 @@ import dev.kumo.apimachinery.store.WatchEvent;
 import dev.kumo.controllers.runtime.BatchReconciler;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.Result;
+import dev.kumo.controllers.testing.MutableClock;
 import dev.kumo.controllers.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -54,6 +56,7 @@ class SchedulingReconcilerTest {
         for (ObjectNode event : admin.list(ResourceType.EVENTS, "default", "", "")) {
             admin.delete(ResourceType.EVENTS, "default", Meta.name(event), null, null);
         }
+        admin.delete(ResourceType.LEASES, PositionsLease.NAMESPACE, PositionsLease.NAME, null, null);
     }
 
     private ControlLoop loop(Duration snapshotMaxAge) {
@@ -311,6 +314,47 @@ class SchedulingReconcilerTest {
 
         // On the kept snapshot the empty node scores best; a fresh list shows db-1 there.
         assertThat(get(admin, "db-2").path("spec").path("nodeName").asText()).isEqualTo(warmNode);
+    }
+
+    /**
+     * A scheduler that died holding the positions lease: pods that depend on positions wait (requeued after 1 s)
+     * while bare pods are bound; once the lease is 15 s without renewal it is taken over, the pod is placed and the
+     * lease released.
+     */
+    @Test
+    void positionDependentPodsWaitForTheLeaseWhileOtherPodsAreBound() throws Exception {
+        createNode(admin, node("n1", "2", "110"));
+        createPod(admin, pod("bare", "100m", 0));
+        ObjectNode loner = pod("loner", "100m", 0);
+        ((ObjectNode) loner.get("spec")).set("affinity", TestCluster.object("""
+                {"podAntiAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":[
+                  {"labelSelector":{"matchLabels":{"app":"db"}},"topologyKey":"kubernetes.io/hostname"}]}}"""));
+        createPod(admin, loner);
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-24T06:00:00Z"));
+        ObjectNode held = TestCluster.object("""
+                {"apiVersion":"coordination.k8s.io/v1","kind":"Lease",
+                 "metadata":{"name":"kube-scheduler-positions","namespace":"kube-system"},
+                 "spec":{"holderIdentity":"crashed","leaseDurationSeconds":15,
+                         "acquireTime":"2026-11-24T06:00:00.000000Z","renewTime":"2026-11-24T06:00:00.000000Z",
+                         "leaseTransitions":3}}""");
+        admin.create(ResourceType.LEASES, "kube-system", held);
+        ControlLoop loop = SchedulerLoop.loop(Fixtures.schedulerContext(cluster, clock), Duration.ZERO);
+
+        BatchReconciler.Outcomes outcomes = reconcile(loop, key("bare"), key("loner"));
+
+        assertThat(outcomes.resultFor(key("bare"))).isEqualTo(Result.DONE);
+        assertThat(get(admin, "bare").path("spec").path("nodeName").asText()).isEqualTo("n1");
+        assertThat(outcomes.resultFor(key("loner"))).isEqualTo(Result.requeueAfter(Duration.ofSeconds(1)));
+        assertThat(get(admin, "loner").path("spec").path("nodeName").asText()).isEmpty();
+
+        clock.advance(Duration.ofSeconds(16));
+        assertThat(loop.reconciler().reconcile(key("loner"))).isEqualTo(Result.DONE);
+
+        assertThat(get(admin, "loner").path("spec").path("nodeName").asText()).isEqualTo("n1");
+        JsonNode lease = admin.get(ResourceType.LEASES, "kube-system", "kube-scheduler-positions").orElseThrow()
+                .path("spec");
+        assertThat(lease.path("holderIdentity").asText()).as("released").isEmpty();
+        assertThat(lease.path("leaseTransitions").asInt()).as("taken over").isEqualTo(4);
     }
 
     @Test
