@@ -43,14 +43,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code ./kumo up --runtime cri --nodes 2} for real: the local cluster's Main as a process of its own (as the kumo
- * script runs it), two nodes with containerd in network namespaces of their own, driven by the real kubectl.
- * Two busybox httpd pods on each node behind a NodePort Service; a pod on node 1 reaches pods on
+ * script runs it), two nodes with containerd in network namespaces of their own, driven by the real kubectl. A
+ * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
  * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
  * a pod reaches a server beyond the machine (a namespace with no route back) masqueraded to the host's address;
  * a LoadBalancer Service (the local provider's listener on 127.0.0.1) carries requests from the host to pods of both
- * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also
- * {@code -i}, exit codes) and
+ * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
  * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint;
  * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
  * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
@@ -137,29 +136,25 @@ class CriNodesTest {
     @Test
     @Order(1)
     void podsReachPodsOfBothNodesThroughDnsAndTheClusterIpAndTheNodePortAnswersFromTheHost() throws Exception {
-        // Two pods on each node, pinned: a DoNotSchedule spread constraint is not enough while scheduler
-        // invocations run at once (docs/scheduler.md, "Never overcommitting a node"), and this test is about the
-        // network between the nodes.
-        for (int node = 1; node <= 2; node++) {
-            kubectl.runWithInput("""
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    metadata: {name: web-%1$d, namespace: default}
-                    spec:
-                      replicas: 2
-                      selector: {matchLabels: {app: web, node: "%1$d"}}
-                      template:
-                        metadata: {labels: {app: web, node: "%1$d"}}
-                        spec:
-                          nodeSelector: {kubernetes.io/hostname: kumo-node-%1$d}
-                          containers:
-                          - name: httpd
-                            image: kumo.local/busybox:latest
-                            command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
-                            ports: [{containerPort: 80}]
-                    """.formatted(node), "apply", "-f", "-").ok();
-        }
         kubectl.runWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default}
+                spec:
+                  replicas: 4
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      topologySpreadConstraints:
+                      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
+                         labelSelector: {matchLabels: {app: web}}}
+                      containers:
+                      - name: httpd
+                        image: kumo.local/busybox:latest
+                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
+                        ports: [{containerPort: 80}]
+                ---
                 apiVersion: v1
                 kind: Service
                 metadata: {name: web, namespace: default}
@@ -322,7 +317,7 @@ class CriNodesTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        kubectl.run("expose", "service", "web", "--name=web-lb", "--type=LoadBalancer", "--port=" + port,
+        kubectl.run("expose", "deployment", "web", "--name=web-lb", "--type=LoadBalancer", "--port=" + port,
                 "--target-port=80").ok();
         String ingress = await(Duration.ofSeconds(120), "an ingress address for service web-lb", () -> {
             JsonNode service = JSON.readTree(kubectl.run("get", "service", "web-lb", "-o", "json").ok().out());
