@@ -82,7 +82,7 @@ class ProcessRuntimeTest {
         ObjectNode pod = pod("""
                 "containers": [{"name": "crash", "image": "ignored",
                   "command": ["sh", "-c",
-                    "n=$(cat runs 2>/dev/null || echo 0); echo $((n + 1)) > runs; exit $((n + 3))"]}]""");
+                    "n=$(cat runs 2>/dev/null || echo 0); echo $((n + 1)) > runs; echo run $((n + 1)); exit $((n + 3))"]}]""");
         RuntimePod backingOff = await(runtime, pod, p -> "CrashLoopBackOff".equals(p.containers().get(0).reason()));
         RuntimeContainer crash = backingOff.containers().get(0);
         assertThat(crash.state()).isEqualTo(RuntimeContainer.State.WAITING);
@@ -90,6 +90,10 @@ class ProcessRuntimeTest {
         assertThat(crash.message()).startsWith("back-off 10s restarting failed container=crash pod=web_default(");
         assertThat(crash.lastTermination().exitCode()).as("the second run's").isEqualTo(4);
         assertThat(crash.lastTermination().reason()).isEqualTo("Error");
+        // as the kubelet: while it waits, both the log and --previous are the run lastState shows
+        ContainerStreams streams = runtime.streams().orElseThrow();
+        assertThat(read(streams.log("default", "web", "crash", true), LogOptions.defaults())).isEqualTo("run 2\n");
+        assertThat(read(streams.log("default", "web", "crash", false), LogOptions.defaults())).isEqualTo("run 2\n");
     }
 
     @Test
@@ -113,10 +117,15 @@ class ProcessRuntimeTest {
         ObjectNode pod = pod("""
                 "containers": [
                   {"name": "polite", "image": "i",
-                   "command": ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"]},
+                   "command": ["sh", "-c", "trap 'exit 0' TERM; echo trapping; while :; do sleep 0.1; done"]},
                   {"name": "stubborn", "image": "i",
-                   "command": ["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]}]""");
+                   "command": ["sh", "-c", "trap '' TERM; echo trapping; while :; do sleep 0.1; done"]}]""");
         await(runtime, pod, p -> p.containers().stream().allMatch(c -> c.state() == RuntimeContainer.State.RUNNING));
+        // a signal that comes before the shell set its trap would end it at once
+        for (String container : List.of("polite", "stubborn")) {
+            awaitLog(runtime.streams().orElseThrow().log("default", "web", container, false), LogOptions.defaults(),
+                    "trapping");
+        }
         long begin = System.nanoTime();
         RuntimePod killed = runtime.kill(pod, Duration.ofSeconds(2));
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the stubborn one got its grace period")
