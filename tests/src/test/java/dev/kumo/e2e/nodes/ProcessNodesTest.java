@@ -135,7 +135,8 @@ class ProcessNodesTest {
         assertThat(exec.err()).contains("Error from server (BadRequest): the process runtime cannot exec: its "
                 + "containers are plain processes of the node; run the command on the machine");
         Kubectl.Result forward = kubectl.run("port-forward", "-n", ns, "pod/ticker", "0:8080").failed();
-        assertThat(forward.err()).contains("Error from server (BadRequest): the process runtime cannot port-forward");
+        assertThat(forward.err()).contains("error upgrading connection: the process runtime cannot port-forward: its "
+                + "pods listen on the node's own address; connect to the port on the machine");
         kubectl.run("delete", "pod", "ticker", "-n", ns, "--grace-period=1", "--wait=false").ok();
     }
 
