@@ -65,7 +65,8 @@ final class LocalNodes implements AutoCloseable {
                 progress.accept("starting " + some + ": containers' commands run as plain processes of this host."
                         + " No images (a container needs a command; the host's programs run), no isolation, no"
                         + " cgroups (limits not enforced), one shared network (pod IP " + ProcessNodes.ADDRESS
-                        + ", ports collide), no Service routing or cluster DNS");
+                        + ", ports collide), no Service routing or cluster DNS, no kubectl exec or port-forward"
+                        + " (kubectl logs works)");
                 return new LocalNodes(admin, token.secretName(), null, null,
                         ProcessNodes.start(api, token.token(), count, NAME_PREFIX, home));
             }

@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
 /**
  * What a runtime that runs real containers offers the agent's kubelet endpoint: a container's log file, and the
  * URLs of its streaming server for exec and port-forward (CRI's {@code Exec} and {@code PortForward}). Pods are
- * named as the API names them; the runtime finds them by its own labels.
+ * named as the API names them; the runtime finds them by its own labels. A runtime that cannot serve one of them
+ * (the process runtime has no exec or port-forward) answers {@link Unavailable} with 400 saying why.
  */
 public interface ContainerStreams {
 

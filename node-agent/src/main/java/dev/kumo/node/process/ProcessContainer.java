@@ -1,7 +1,11 @@
 package dev.kumo.node.process;
 
+import dev.kumo.node.pods.ContainerStreams;
 import dev.kumo.node.pods.RuntimeContainer;
 import dev.kumo.node.probes.ContainerExec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,24 +26,30 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One container of the {@code process} runtime: its current run (a process of this host, its output in
- * {@code <dir>/<restartCount>.log}), how often it was restarted, how its previous run ended, or why it waits.
- * Calls never overlap (the pod sync works on one pod at a time).
+ * {@code <dir>/<restartCount>.log} in the CRI format), how often it was restarted, how its previous run ended, or why
+ * it waits. Calls never overlap (the pod sync works on one pod at a time), except {@link #log}, {@link #runningProcess}
+ * and {@link #startedAt}, which read what the sync wrote last.
  */
 final class ProcessContainer {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessContainer.class);
+    /** How long the end of a run waits for its output to be written. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(1);
     private final String name;
     private final String image;
     private final Path dir;
     private final Clock clock;
-    // volatile: the summary API reads the running process from another thread
+    // volatile: the summary API and the kubelet server read the running process from other threads
     private volatile Process process;
     private int restartCount = -1;
     private volatile Instant startedAt;
     private Instant finishedAt;
     private int exitCode;
-    private String waitingReason = "";
+    private volatile String waitingReason = "";
     private String waitingMessage = "";
     private RuntimeContainer lastTermination;
     private Map<String, String> env = Map.of();
+    /** The current run and the one before it, whose logs {@link #log} serves (read by the kubelet server). */
+    private volatile Runs runs;
     private Path workingDir;
 
     ProcessContainer(String name, String image, Path dir, Clock clock) {
@@ -71,10 +81,27 @@ final class ProcessContainer {
             return false;
         }
         if (finishedAt == null) {
-            finishedAt = clock.instant();
+            Instant ended = clock.instant();
+            drainOutput();
             exitCode = process.exitValue();
+            finishedAt = ended;
         }
         return true;
+    }
+
+    /**
+     * Before the end is reported, the run's output is in its file: a client that sees the container terminated
+     * and asks for its log gets all of it. Bounded: a descendant that outlives the process may hold the pipes.
+     */
+    private void drainOutput() {
+        try {
+            if (!runs.output().awaitDrained(DRAIN_TIMEOUT)) {
+                LOG.atInfo().addKeyValue("container", name).addKeyValue("file", runs.output().file())
+                        .log("the container ended but its output is still open (a process it started holds it)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     int exitCode() {
@@ -87,7 +114,8 @@ final class ProcessContainer {
 
     /**
      * Runs {@code command} with exactly {@code env} in {@code workingDir}: the first run, or the next one; false when
-     * the command could not be run (the container then waits with RunContainerError).
+     * the command could not be run (the container then waits with RunContainerError). Its output goes to
+     * {@code <dir>/<restartCount>.log} in the CRI format ({@link ContainerOutput}).
      */
     boolean start(List<String> command, Map<String, String> env, Path workingDir) throws IOException {
         if (process != null) {
@@ -98,18 +126,24 @@ final class ProcessContainer {
         this.env = Map.copyOf(env);
         this.workingDir = workingDir;
         Files.createDirectories(dir);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(restartCount + ".log").toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(env);
+        ContainerOutput output = ContainerOutput.open(dir.resolve(restartCount + ".log"), clock, name);
+        Process started;
         try {
-            process = builder.start();
+            started = builder.start();
         } catch (IOException e) {
             // as containerd reports a command it cannot run: the container ends at once with 128
+            output.abandon();
             waitFailed(e);
             return false;
         }
+        output.pump(started);
+        process = started;
+        Runs previous = runs;
+        runs = new Runs(output, previous == null ? null : previous.output());
         startedAt = clock.instant();
         finishedAt = null;
         exitCode = 0;
@@ -221,6 +255,33 @@ final class ProcessContainer {
                 false);
     }
 
+    /**
+     * The log {@code kubectl logs} reads, chosen as the kubelet's {@code validateContainerLogStatus} chooses it from
+     * the status {@link #report} gives: {@code previous} is the run {@code lastState} shows (the one that just ended
+     * while the container waits to run again, else the one before the current); otherwise the current run, which
+     * while waiting in back-off is the one that ended. Called by the kubelet server beside the pod's sync.
+     */
+    ContainerStreams.ContainerLog log(String pod, boolean previous) throws ContainerStreams.Unavailable {
+        Runs seen = runs;
+        Process current = process;
+        String reason = waitingReason;
+        if (previous) {
+            if (seen != null && !reason.isEmpty() && current != null && !current.isAlive()) {
+                return seen.output().log();
+            }
+            if (seen != null && seen.before() != null) {
+                return seen.before().log();
+            }
+            throw new ContainerStreams.Unavailable(400, "previous terminated container \"" + name + "\" in pod \""
+                    + pod + "\" not found");
+        }
+        if (seen == null) {
+            throw new ContainerStreams.Unavailable(400, "container \"" + name + "\" in pod \"" + pod
+                    + "\" is waiting to start: " + (reason.isEmpty() ? "ContainerCreating" : reason));
+        }
+        return seen.output().log();
+    }
+
     /** The running instance's process, for its usage; empty when none runs. */
     Optional<ProcessHandle> runningProcess() {
         Process current = process;
@@ -233,5 +294,9 @@ final class ProcessContainer {
 
     private String id() {
         return "process://" + process.pid();
+    }
+
+    /** The current run's output and the output of the run before it (null for the first). */
+    private record Runs(ContainerOutput output, ContainerOutput before) {
     }
 }

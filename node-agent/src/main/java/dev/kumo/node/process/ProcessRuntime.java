@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.node.cri.BackOff;
 import dev.kumo.node.cri.EnvExpansion;
+import dev.kumo.node.pods.ContainerStreams;
 import dev.kumo.node.pods.PodEvents;
 import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.pods.RepeatLimiter;
@@ -49,8 +50,11 @@ import java.util.stream.Stream;
  * comes from {@code /proc}, see {@link #stats}); <b>a shared network</b>
  * (a pod's IP is the node's address, and two pods that listen on one port collide). Probes and lifecycle hooks
  * work: httpGet and tcpSocket reach the node's address, exec runs beside the container's process with its
- * environment and working directory. Not done either: volumes, {@code envFrom} and {@code valueFrom} other than pod
- * fields, adopting processes after an agent restart (they are the agent's children: {@link #close} stops them).
+ * environment and working directory. Each run's stdout and stderr go to {@code <pod dir>/<container>/<restart>.log} in
+ * the CRI log format, so {@code kubectl logs} reads them as it reads containerd's ({@link #streams}); there is no
+ * exec or port-forward (nothing to enter; a pod listens on the node's address). Not done either: volumes,
+ * {@code envFrom} and {@code valueFrom} other than pod fields, adopting processes after an agent restart (they are the
+ * agent's children: {@link #close} stops them).
  */
 public final class ProcessRuntime implements PodRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -69,6 +73,7 @@ public final class ProcessRuntime implements PodRuntime {
     private final PodEvents events;
     private final RepeatLimiter repeats = new RepeatLimiter();
     private final LifecycleHooks hooks = new LifecycleHooks(this::exec);
+    private final ProcessStreams streams = new ProcessStreams(this::containers);
 
     /** Pods' scratch directories and logs go under {@code stateDir/pods}; every pod gets {@code hostIp}. */
     public ProcessRuntime(String hostIp, Path stateDir, Clock clock) {
@@ -149,6 +154,21 @@ public final class ProcessRuntime implements PodRuntime {
             }
         }
         throw new IOException("container " + containerId + " is not running");
+    }
+
+    /**
+     * {@code kubectl logs} of its containers (each run's CRI log file, read as the cri runtime's are); exec and
+     * port-forward answer 400 saying why the process runtime has none.
+     */
+    @Override
+    public Optional<ContainerStreams> streams() {
+        return Optional.of(streams);
+    }
+
+    /** The newest pod of that name (a pod deleted and created again may still be held while it is removed). */
+    private Optional<List<ProcessContainer>> containers(String namespace, String name) {
+        return pods.values().stream().filter(pod -> pod.namespace.equals(namespace) && pod.name.equals(name))
+                .max(Comparator.comparing(pod -> pod.created)).map(Pod::containers);
     }
 
     @Override
@@ -246,6 +266,12 @@ public final class ProcessRuntime implements PodRuntime {
             this.name = name;
             this.uid = uid;
             this.created = created;
+        }
+
+        List<ProcessContainer> containers() {
+            synchronized (containers) {
+                return List.copyOf(containers.values());
+            }
         }
 
         PodStats stats() throws IOException {

@@ -10,6 +10,7 @@ import dev.kumo.node.pods.PodRuntime;
 import dev.kumo.node.stats.Summary;
 import dev.kumo.node.stats.SummaryProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,8 +165,9 @@ public final class KubeletServer implements AutoCloseable {
             error(out, 404, "404 page not found");
             return;
         }
+        boolean upgrade = !kind.equals("containerLogs");
         if (streams.isEmpty()) {
-            error(out, 400, "the " + runtime.get().version().split(":", 2)[0]
+            refuse(out, upgrade, 400, "the " + runtime.get().version().split(":", 2)[0]
                     + " runtime runs no containers: no logs, exec or port-forward on node " + nodeName);
             return;
         }
@@ -199,13 +201,13 @@ public final class KubeletServer implements AutoCloseable {
                 LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("path", head.path())
                         .log("streaming request failed: " + e.getMessage());
             }
-            error(out, e.status(), e.getMessage());
+            refuse(out, upgrade, e.status(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            error(out, 400, e.getMessage());
+            refuse(out, upgrade, 400, e.getMessage());
         } catch (StatusRuntimeException e) {
             LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("path", head.path()).setCause(e)
                     .log("the runtime refused a streaming request");
-            error(out, 500, "the container runtime failed: " + e.getStatus());
+            refuse(out, upgrade, 500, "the container runtime failed: " + e.getStatus());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -253,6 +255,34 @@ public final class KubeletServer implements AutoCloseable {
         respond(out, 200, "application/json", JSON.writeValueAsBytes(summary.toJson(JSON)));
     }
 
+    /**
+     * A streaming request the node cannot serve. A log's refusal is text, as the kubelet writes it (the API server
+     * wraps it in a Status). The refusal of an exec or port-forward upgrade reaches kubectl as it is (the API server
+     * echoes it, as kube-apiserver's upgrade-aware proxy does), and kubectl decodes the body as a Status, YAML
+     * included: a text like "x cannot exec: y" parses as a map and shows as an empty "Error from server: ". So
+     * those are a {@code Status}, which kubectl shows as "Error from server (BadRequest): message".
+     */
+    private static void refuse(OutputStream out, boolean upgrade, int status, String message) throws IOException {
+        if (!upgrade) {
+            error(out, status, message);
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1");
+        body.putObject("metadata");
+        body.put("status", "Failure").put("message", message).put("reason", statusReason(status)).put("code", status);
+        respond(out, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    /** metav1's StatusReason for the codes the endpoint answers. */
+    private static String statusReason(int status) {
+        return switch (status) {
+            case 400 -> "BadRequest";
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            default -> "InternalError";
+        };
+    }
+
     private static void error(OutputStream out, int status, String message) throws IOException {
         respond(out, status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -271,6 +301,7 @@ public final class KubeletServer implements AutoCloseable {
             case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 502 -> "Bad Gateway";
             case 200 -> "OK";
             default -> "Internal Server Error";
         };

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,10 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A local cluster with one {@code process} node (what {@code ./kumo up} falls back to without root or containerd),
  * through the real kubectl: a pod's command runs as a process of this host (Running, the node's address as its IP,
- * its output in the node's pod directory), a container without a command waits in CreateContainerConfigError, and a
+ * its output through {@code kubectl logs}), a container without a command waits in CreateContainerConfigError, and a
  * deleted pod's process ends. And the kubelet summary API as users and metrics-server reach it ({@code kubectl get
  * --raw /api/v1/nodes/<n>/proxy/stats/summary}): a pod spinning in a shell loop shows a CPU rate and a working set;
- * a user without {@code get nodes/proxy} is refused; discovery lists {@code nodes/proxy}.
+ * a user without {@code get nodes/proxy} is refused; discovery lists {@code nodes/proxy}. And {@code kubectl logs}
+ * ({@code --previous} of a container that restarted, {@code --tail}, {@code --since}, {@code --timestamps},
+ * {@code -f}); {@code kubectl exec} and {@code port-forward} fail with the process runtime's reason.
  */
 class ProcessNodesTest {
     private static final Duration PODS = Duration.ofMinutes(2);
@@ -68,9 +71,9 @@ class ProcessNodesTest {
         assertThat(containerId).startsWith("process://");
         long pid = Long.parseLong(containerId.substring("process://".length()));
         assertThat(ProcessHandle.of(pid)).as("the container's process").isPresent();
-        Path log = cluster.workDirectory().resolve("nodes/kumo-node-1/agent/pods")
-                .resolve(ns + "_hello_" + hello.path("metadata").path("uid").asText()).resolve("c/0.log");
-        await("the pod's output", () -> Files.exists(log) ? Files.readString(log) : "",
+        Path podDir = cluster.workDirectory().resolve("nodes/kumo-node-1/agent/pods")
+                .resolve(ns + "_hello_" + hello.path("metadata").path("uid").asText());
+        await("the pod's output", () -> kubectl.run("logs", "hello", "-n", ns).ok().out(),
                 text -> text.equals("hello from hello\n"));
 
         JsonNode imageOnly = await("image-only waiting", () -> pod(kubectl, ns, "image-only"),
@@ -83,21 +86,67 @@ class ProcessNodesTest {
         kubectl.run("delete", "pod", "hello", "-n", ns, "--grace-period=5", "--timeout=60s").ok();
         await("the process ended", () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 alive -> !alive);
-        Path podDir = log.getParent().getParent();
         await("the pod's directory removed", () -> Files.exists(podDir), exists -> !exists);
+    }
+
+    @Test
+    void kubectlLogsFollowsAndShowsThePreviousRunAndExecIsRefusedSayingWhy() throws Exception {
+        Kubectl kubectl = cluster.kubectl("1.32");
+        String ns = cluster.newNamespace("logs");
+        // the first run writes to both streams and fails after a second; the second ticks every second
+        createPod(kubectl, ns, "ticker", """
+                - name: c
+                  image: ignored
+                  command:
+                  - sh
+                  - -c
+                  - n=$(cat runs 2>/dev/null || echo 0); n=$((n + 1)); echo $n > runs; echo run $n starts;
+                    echo run $n to stderr >&2; if [ $n = 1 ]; then sleep 1; exit 1; fi;
+                    i=0; while :; do i=$((i + 1)); echo run $n tick $i; sleep 1; done
+                """);
+        await("ticker restarted and Running", () -> pod(kubectl, ns, "ticker"), pod -> {
+            JsonNode status = pod.path("status").path("containerStatuses").path(0);
+            return status.path("restartCount").asInt() == 1 && status.path("state").has("running");
+        });
+
+        assertThat(kubectl.run("logs", "ticker", "-n", ns, "--previous").ok().lines())
+                .as("--previous: the run that failed, stdout and stderr")
+                .containsExactlyInAnyOrder("run 1 starts", "run 1 to stderr");
+        await("the second run's ticks", () -> kubectl.run("logs", "ticker", "-n", ns).ok().lines(),
+                lines -> lines.size() >= 4);
+        List<String> current = kubectl.run("logs", "ticker", "-n", ns).ok().lines();
+        assertThat(current).contains("run 2 starts", "run 2 to stderr", "run 2 tick 1").noneMatch(
+                line -> line.startsWith("run 1"));
+        List<String> tail = kubectl.run("logs", "ticker", "-n", ns, "--tail=1").ok().lines();
+        assertThat(tail).singleElement().asString().startsWith("run 2 tick ");
+        assertThat(kubectl.run("logs", "ticker", "-n", ns, "--since=1h").ok().lines()).contains("run 2 starts");
+        List<String> timestamped = kubectl.run("logs", "ticker", "-n", ns, "--timestamps", "--tail=1").ok().lines();
+        assertThat(timestamped).singleElement().asString().matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z run 2 tick \\d+");
+        int ticked = Integer.parseInt(tail.get(0).substring("run 2 tick ".length()));
+        try (Kubectl.Running follow = kubectl.start("logs", "ticker", "-n", ns, "-f", "--tail=1")) {
+            // a tick written after -f began arrives while the container runs on
+            String later = follow.awaitLine(line -> line.startsWith("run 2 tick ")
+                    && Integer.parseInt(line.substring("run 2 tick ".length())) > ticked + 1, PODS);
+            assertThat(later).startsWith("run 2 tick ");
+        }
+
+        Kubectl.Result exec = kubectl.run("exec", "ticker", "-n", ns, "--", "date").failed();
+        // the node's refusal is a Status, which kubectl shows with its reason (a text would not survive kubectl)
+        assertThat(exec.err()).contains("Error from server (BadRequest): the process runtime cannot exec: its "
+                + "containers are plain processes of the node; run the command on the machine");
+        Kubectl.Result forward = kubectl.run("port-forward", "-n", ns, "pod/ticker", "0:8080").failed();
+        assertThat(forward.err()).contains("error upgrading connection: the process runtime cannot port-forward: its "
+                + "pods listen on the node's own address; connect to the port on the machine");
+        kubectl.run("delete", "pod", "ticker", "-n", ns, "--grace-period=1", "--wait=false").ok();
     }
 
     @Test
     void aBusyPodsUsageThroughKubectlGetRaw() throws Exception {
         Kubectl kubectl = cluster.kubectl("1.32");
         String ns = cluster.newNamespace("stats");
-        kubectl.runWithInput("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: busy, namespace: %s}
-                spec:
-                  containers: [{name: spin, image: ignored, command: ["sh", "-c", "while :; do :; done"]}]
-                """.formatted(ns), "apply", "-f", "-").ok();
+        createPod(kubectl, ns, "busy", """
+                [{name: spin, image: ignored, command: ["sh", "-c", "while :; do :; done"]}]
+                """);
         String uid = JSON.readTree(kubectl.run("get", "pod", "busy", "-n", ns, "-o", "json").ok().out())
                 .path("metadata").path("uid").asText();
 
@@ -140,6 +189,19 @@ class ProcessNodesTest {
             listed |= resource.path("name").asText().equals("nodes/proxy");
         }
         assertThat(listed).as(resources.toString()).isTrue();
+    }
+
+    /** A pod with {@code containers} (YAML, a flow or a block list at the start of a line). */
+    private static void createPod(Kubectl kubectl, String ns, String name, String containers) {
+        String indented = containers.strip().startsWith("[") ? " " + containers.strip()
+                : "\n" + containers.stripTrailing().indent(4).stripTrailing();
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  containers:%s
+                """.formatted(name, ns, indented), "apply", "-f", "-").ok();
     }
 
     private static JsonNode pod(Kubectl kubectl, String ns, String name) throws Exception {
