@@ -371,9 +371,20 @@ class ServiceControllerTest {
     }
 
     /** A node port in the API's range that is free on 127.0.0.1 and 127.0.0.2, for the stand-in NodePorts. */
+    /**
+     * A node port no Service of the shared cluster holds (earlier tests' Services keep theirs: a random pick once
+     * collided, "provided port is already allocated") and free on both node addresses.
+     */
     private static int freeNodePort() throws IOException {
+        java.util.Set<Integer> allocated = new java.util.HashSet<>();
+        for (ObjectNode service : ADMIN.list(ResourceType.SERVICES, "", "", "")) {
+            service.path("spec").path("ports").forEach(port -> allocated.add(port.path("nodePort").asInt(0)));
+        }
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = 30000 + (int) (Math.random() * 2767);
+            if (allocated.contains(port)) {
+                continue;
+            }
             try (var a = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"));
                  var b = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
                 return port;
