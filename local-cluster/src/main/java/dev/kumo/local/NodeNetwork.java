@@ -159,8 +159,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
      * undoes both. Its own nftables table, replaced whole on each call; the service proxy's is left alone.
      */
     public void forwardToHost(int node, int port, int hostPort) throws IOException, InterruptedException {
-        String table = "table ip " + HOST_FORWARD_TABLE;
-        String rules = table + "\ndelete " + table + "\n" + table + " {\n"
+        replaceTable(new HostCommand(namespace(node)), HOST_FORWARD_TABLE, ""
                 + "  chain prerouting {\n"
                 + "    type nat hook prerouting priority dstnat; policy accept;\n"
                 + "    ip daddr " + address(node) + " tcp dport " + port + " dnat to " + hostAddress() + ":" + hostPort
@@ -168,13 +167,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
                 + "  chain postrouting {\n"
                 + "    type nat hook postrouting priority srcnat; policy accept;\n"
                 + "    ip daddr " + hostAddress() + " tcp dport " + hostPort + " ct status dnat snat to " + address(node)
-                + "\n  }\n"
-                + "}\n";
-        HostCommand.Result result = new HostCommand(namespace(node)).run(List.of("nft", "-f", "-"), rules);
-        if (!result.succeeded()) {
-            throw new IOException("nft -f - (in " + namespace(node) + ") failed with " + result.exitCode() + ": "
-                    + result.output() + "\nrules:\n" + rules);
-        }
+                + "\n  }\n");
         LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("port", port)
                 .addKeyValue("to", hostAddress() + ":" + hostPort).log("node port forwarded to the host");
     }
@@ -187,26 +180,28 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
      */
     private void allowEgress() throws IOException, InterruptedException {
         run(new HostCommand(""), List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
-        String table = "table ip " + egressTable();
-        nft(table + "\ndelete " + table + "\n" + table + " {\n"
+        replaceTable(new HostCommand(""), egressTable(), ""
                 + "  chain postrouting {\n"
                 + "    type nat hook postrouting priority srcnat; policy accept;\n"
                 + "    ip saddr { " + nodeNet + ".0/24, " + clusterCidr() + " } oifname != \"" + bridge()
                 + "\" masquerade\n"
-                + "  }\n"
-                + "}\n");
+                + "  }\n");
     }
 
     private String egressTable() {
         return tag + "_egress";
     }
 
-    private static void nft(String rules) throws IOException, InterruptedException {
-        HostCommand.Result result = new HostCommand("").run(List.of("nft", "-f", "-"), rules);
-        if (!result.succeeded()) {
-            throw new IOException("nft -f - failed with " + result.exitCode() + ": " + result.output() + "\nrules:\n"
-                    + rules);
-        }
+    /**
+     * Table {@code ip <name>} with {@code body} (its chains) in one transaction, whatever was there before; an empty
+     * body deletes it (a table that is not there is no error: nft's add-then-delete idiom).
+     */
+    private static void replaceTable(HostCommand where, String name, String body)
+            throws IOException, InterruptedException {
+        String table = "table ip " + name;
+        String rules = "add " + table + "\ndelete " + table + "\n"
+                + (body.isEmpty() ? "" : table + " {\n" + body + "}\n");
+        run(where, List.of("nft", "-f", "-"), rules);
     }
 
     /**
@@ -221,8 +216,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
             run(new HostCommand(""), List.of("ip", "netns", "delete", ns));
             removed.add(ns);
         }
-        String table = "table ip " + egressTable();
-        nft(table + "\ndelete " + table + "\n");
+        replaceTable(new HostCommand(""), egressTable(), "");
         HostCommand.Result bridgeGone = new HostCommand("").run(List.of("ip", "link", "delete", bridge()), "");
         if (bridgeGone.succeeded()) {
             removed.add(bridge());
@@ -254,11 +248,18 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     }
 
     private static void run(HostCommand where, List<String> argv) throws IOException, InterruptedException {
-        HostCommand.Result result = where.run(argv, "");
+        run(where, argv, "");
+    }
+
+    /** Runs {@code argv} with {@code input} on its standard input; a failure names the command, input included. */
+    private static void run(HostCommand where, List<String> argv, String input)
+            throws IOException, InterruptedException {
+        HostCommand.Result result = where.run(argv, input);
         if (!result.succeeded()) {
             throw new IOException(String.join(" ", argv)
                     + (where.networkNamespace().isEmpty() ? "" : " (in " + where.networkNamespace() + ")")
-                    + " failed with " + result.exitCode() + ": " + result.output());
+                    + " failed with " + result.exitCode() + ": " + result.output()
+                    + (input.isEmpty() ? "" : "\ninput:\n" + input));
         }
     }
 }
