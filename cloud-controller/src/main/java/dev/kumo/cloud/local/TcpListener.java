@@ -80,6 +80,10 @@ final class TcpListener implements AutoCloseable {
                 return;
             }
             open.add(client);
+            if (server.isClosed()) {
+                close(client); // closed between accept and add: close() did not see this connection
+                return;
+            }
             Thread.ofVirtual().start(() -> serve(client));
         }
     }
@@ -94,6 +98,9 @@ final class TcpListener implements AutoCloseable {
                 return;
             }
             open.add(backend);
+            if (server.isClosed()) {
+                return; // closed while connecting: close() did not see the backend (the finally closes both)
+            }
             Splice.both(client, backend);
         } finally {
             close(client);

@@ -3,6 +3,7 @@ package dev.kumo.cloud.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.client.ApiError;
 import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
@@ -140,12 +141,31 @@ public final class CloudNodeController implements Reconciler {
         client.delete(ResourceType.NODES, "", name, null, Meta.uid(node));
         LOG.atInfo().addKeyValue("node", name).addKeyValue("providerID", node.path("spec").path("providerID").asText())
                 .log("node deleted: its instance no longer exists");
+        for (ObjectNode pod : client.list(ResourceType.PODS, "", "", "spec.nodeName=" + name)) {
+            forceDelete(pod, name);
+        }
+    }
+
+    /**
+     * Deletes the pod listed, not another of its name: a controller may have replaced it already under the same
+     * name (a ReplicaSet names a replacement as it named the pod it replaces), and that pod is not this node's.
+     */
+    void forceDelete(ObjectNode pod, String node) {
         ObjectNode force = client.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "DeleteOptions")
                 .put("gracePeriodSeconds", 0);
-        for (ObjectNode pod : client.list(ResourceType.PODS, "", "", "spec.nodeName=" + name)) {
-            client.delete(ResourceType.PODS, Meta.namespace(pod), Meta.name(pod), force);
-            LOG.atInfo().addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod)).addKeyValue("node", name)
-                    .log("pod of a deleted node force-deleted");
+        force.putObject("preconditions").put("uid", Meta.uid(pod));
+        String name = Meta.namespace(pod) + "/" + Meta.name(pod);
+        try {
+            if (client.delete(ResourceType.PODS, Meta.namespace(pod), Meta.name(pod), force)) {
+                LOG.atInfo().addKeyValue("pod", name).addKeyValue("node", node)
+                        .log("pod of a deleted node force-deleted");
+            }
+        } catch (ApiError e) {
+            if (!e.isConflict()) {
+                throw e;
+            }
+            LOG.atInfo().addKeyValue("pod", name).addKeyValue("node", node).addKeyValue("uid", Meta.uid(pod))
+                    .log("pod of a deleted node already replaced by a pod of its name; left alone");
         }
     }
 

@@ -81,7 +81,7 @@ public final class Provisioner implements Reconciler {
         List<ObjectNode> nodes = client.list(ResourceType.NODES, "", NodePool.POOL_LABEL + "=" + name, "");
         int missing = pool.floor() - poolInstances.size();
         if (missing > 0) {
-            launch(pool, missing, "Scale-up: launching " + missing + " node" + (missing == 1 ? "" : "s")
+            launch(pool, missing, poolInstances, "Scale-up: launching " + missing + " node" + (missing == 1 ? "" : "s")
                     + " to reach the pool's size " + pool.floor() + " (max: " + pool.maxSize() + ")");
             return Result.DONE; // the status write brings the pool back with the launched instances
         }
@@ -126,7 +126,7 @@ public final class Provisioner implements Reconciler {
         NodePool pool = plan.get().pool();
         int current = view.instancesOf(pool.name()).size();
         int target = current + plan.get().newNodes();
-        if (launch(pool, plan.get().newNodes(), "Scale-up: setting group " + pool.name() + " size to " + target
+        if (launch(pool, plan.get().newNodes(), view.instancesOf(pool.name()), "Scale-up: setting group " + pool.name() + " size to " + target
                 + " instead of " + current + " (max: " + pool.maxSize() + ")")) {
             String message = "pod triggered scale-up: [{" + pool.name() + " " + current + "->" + target + " (max: "
                     + pool.maxSize() + ")}]";
@@ -139,9 +139,9 @@ public final class Provisioner implements Reconciler {
     }
 
     /** Launches and records; a cloud failure is a warning on the pool, retried when it can help. */
-    private boolean launch(NodePool pool, int count, String message) throws CloudException {
+    private boolean launch(NodePool pool, int count, List<Instance> known, String message) throws CloudException {
         try {
-            launches.launch(pool, count);
+            launches.launch(pool, count, known);
         } catch (CloudException e) {
             events.warning(pool.object(), "FailedScaleUp", "Scale-up failed for group " + pool.name() + ": "
                     + e.getMessage());

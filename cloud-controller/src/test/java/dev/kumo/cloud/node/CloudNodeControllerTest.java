@@ -104,6 +104,20 @@ class CloudNodeControllerTest {
     }
 
     @Test
+    void aPodOfADeletedNodeReplacedUnderItsNameIsLeftAlone() throws Exception {
+        ObjectNode stranded = FIXTURES.pod("ns-" + id, "web-0", "gone-node-" + id, "100m", "");
+        ADMIN.delete(ResourceType.PODS, "ns-" + id, "web-0", ADMIN.mapper().createObjectNode()
+                .put("gracePeriodSeconds", 0));
+        ObjectNode replacement = FIXTURES.pod("ns-" + id, "web-0", "other-node-" + id, "100m", "");
+
+        controller.forceDelete(stranded, "gone-node-" + id);
+
+        assertThat(ADMIN.get(ResourceType.PODS, "ns-" + id, "web-0")).get()
+                .satisfies(pod -> assertThat(pod.path("metadata").path("uid").asText())
+                        .isEqualTo(replacement.path("metadata").path("uid").asText()));
+    }
+
+    @Test
     void aReadyNodeIsKeptEvenWhenItsInstanceIsGone() throws Exception {
         Instance instance = launch("ready-" + id);
         bareNode(instance.nodeName(), "True");

@@ -150,6 +150,30 @@ class ProvisionerTest {
     }
 
     @Test
+    void aLaunchCountThatFellBehindSkipsTheTokensUsedAndLaunchesNewInstances() throws Exception {
+        fixtures.pool("behind", "kumo.small", 1, 5, "");
+        provisioner.reconcile(ProvisionerKeys.pool("behind"));
+        // Ordinals 2 and 3 were launched by passes whose count was lost (their status writes lost a race);
+        // ordinal 3's instance has been terminated since. status.launchCount still says 1.
+        String uid = Meta.uid(pool("behind"));
+        instances.launch(new InstanceRequest(uid + "-2", "behind", "kumo.small", null, Map.of()));
+        Instance gone = instances.launch(new InstanceRequest(uid + "-3", "behind", "kumo.small", null, Map.of()));
+        instances.terminate(gone.providerId());
+        assertThat(pool("behind").path("status").path("launchCount").asLong()).isEqualTo(1);
+        for (Instance instance : instancesOf("behind")) {
+            fixtures.nodeOf(instance, start, "2");
+            fixtures.pod("work", "full-" + instance.nodeName(), instance.nodeName(), "1800m", "");
+        }
+        fixtures.unschedulablePod("work", "waiting", "900m", "");
+
+        provisioner.reconcile(ProvisionerKeys.SCALE_UP);
+
+        assertThat(instancesOf("behind")).extracting(Instance::nodeName)
+                .containsExactly("behind-1", "behind-2", "behind-4");
+        assertThat(pool("behind").path("status").path("launchCount").asLong()).isEqualTo(4);
+    }
+
+    @Test
     void scaleUpStopsAtTheMaximum() throws Exception {
         fixtures.pool("capped", "kumo.small", 0, 2, "");
         for (int i = 1; i <= 6; i++) {

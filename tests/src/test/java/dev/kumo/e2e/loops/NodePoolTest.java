@@ -133,8 +133,10 @@ class NodePoolTest {
                         && pods.stream().noneMatch(p -> p.node().equals(killed)));
         System.out.printf("node pool web: %s's pods replaced %.1f s after its instance was terminated%n", killed,
                 (System.nanoTime() - started) / 1e9);
-        assertThat(moved.stream().map(PodView::node).collect(Collectors.toSet())).doesNotContain(killed)
-                .contains("web-4");
+        assertThat(moved.stream().map(PodView::node).collect(Collectors.toSet()))
+                .as("pods %s on nodes %s", moved, kubectl.run("get", "nodes", "-o", "jsonpath={range .items[*]}"
+                        + "{.metadata.name}:{.status.allocatable.cpu} {end}").ok().out())
+                .doesNotContain(killed).contains("web-4");
 
         kubectl.run("delete", "deployment", "big", "-n", ns).ok();
         started = System.nanoTime();
