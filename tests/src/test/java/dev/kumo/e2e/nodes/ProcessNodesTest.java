@@ -171,6 +171,85 @@ class ProcessNodesTest {
         kubectl.run("delete", "pod", "busy", "-n", ns, "--grace-period=1", "--wait=false").ok(); // stop spinning
     }
 
+    /**
+     * Readiness as kube-proxy and Service clients see it: an exec readiness probe decides the pod's Ready condition,
+     * and the Service's Endpoints and EndpointSlice follow it, both ways: not ready (notReadyAddresses, ready
+     * false), ready once the probe passes, not ready again when it fails (with kubelet's Unhealthy event).
+     */
+    @Test
+    void theEndpointsOfAServiceFollowItsPodsReadinessProbe() throws Exception {
+        Kubectl kubectl = cluster.kubectl("1.32");
+        String ns = cluster.newNamespace("ready");
+        Path gate = Files.createTempDirectory("kumo-readiness").resolve("ready");
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: gated, namespace: %1$s, labels: {app: gated}}
+                spec:
+                  containers:
+                  - name: c
+                    image: ignored
+                    command: ["sleep", "300"]
+                    readinessProbe:
+                      exec: {command: ["test", "-f", "%2$s"]}
+                      periodSeconds: 1
+                      failureThreshold: 1
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: gated, namespace: %1$s}
+                spec:
+                  selector: {app: gated}
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """.formatted(ns, gate), "apply", "-f", "-").ok();
+
+        await("gated Running and not Ready", () -> pod(kubectl, ns, "gated"), pod ->
+                pod.path("status").path("phase").asText().equals("Running") && !ready(pod));
+        JsonNode subset = await("the pod among the not-ready addresses", () -> endpointsSubset(kubectl, ns),
+                seen -> seen.path("notReadyAddresses").size() == 1);
+        assertThat(subset.path("addresses").size()).isZero();
+        assertThat(subset.path("notReadyAddresses").get(0).path("targetRef").path("name").asText())
+                .isEqualTo("gated");
+        assertThat(sliceEndpointReady(kubectl, ns)).isEqualTo("false");
+
+        Files.writeString(gate, "");
+        await("gated Ready", () -> pod(kubectl, ns, "gated"), ProcessNodesTest::ready);
+        subset = await("the pod among the ready addresses", () -> endpointsSubset(kubectl, ns),
+                seen -> seen.path("addresses").size() == 1);
+        assertThat(subset.path("notReadyAddresses").size()).isZero();
+        assertThat(subset.path("addresses").get(0).path("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(subset.path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+        await("the slice's endpoint ready", () -> sliceEndpointReady(kubectl, ns), "true"::equals);
+
+        Files.delete(gate);
+        await("gated not Ready again", () -> pod(kubectl, ns, "gated"), pod -> !ready(pod));
+        await("the pod back among the not-ready addresses", () -> endpointsSubset(kubectl, ns),
+                seen -> seen.path("notReadyAddresses").size() == 1 && seen.path("addresses").size() == 0);
+        await("the slice's endpoint not ready", () -> sliceEndpointReady(kubectl, ns), "false"::equals);
+        assertThat(kubectl.run("get", "events", "-n", ns, "--field-selector", "reason=Unhealthy", "-o",
+                "jsonpath={.items[*].message}").ok().out()).contains("Readiness probe failed");
+        kubectl.run("delete", "pod", "gated", "-n", ns, "--grace-period=1", "--wait=false").ok();
+    }
+
+    private static boolean ready(JsonNode pod) {
+        for (JsonNode condition : pod.path("status").path("conditions")) {
+            if (condition.path("type").asText().equals("Ready")) {
+                return condition.path("status").asText().equals("True");
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode endpointsSubset(Kubectl kubectl, String ns) throws Exception {
+        return JSON.readTree(kubectl.run("get", "endpoints", "gated", "-n", ns, "-o", "json").ok().out())
+                .path("subsets").path(0);
+    }
+
+    private static String sliceEndpointReady(Kubectl kubectl, String ns) {
+        return kubectl.run("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=gated", "-o",
+                "jsonpath={.items[0].endpoints[0].conditions.ready}").ok().out().strip();
+    }
+
     @Test
     void aPlainUserIsForbiddenAndAnUnknownNodeIsNotFound() {
         Kubectl kubectl = cluster.kubectl("1.32");
