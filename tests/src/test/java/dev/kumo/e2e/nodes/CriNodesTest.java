@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a pod reaches a server beyond the machine (a namespace with no route back) masqueraded to the host's address;
  * a LoadBalancer Service (the local provider's listener on 127.0.0.1) carries requests from the host to pods of both
  * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
- * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint;
+ * {@code port-forward} reach pods on both nodes through the API and each node's kubelet endpoint; a readiness
+ * probe takes a pod out of its Service's endpoints and back;
  * {@code ./kumo image load} of an archive built here makes an image a pod then runs; what a cluster killed with
  * SIGKILL left (namespaces, containerds, shims) is removed by the next start, whose nodes run pods again;
  * {@code ./kumo down} leaves no namespace, bridge, route, mount or process behind.
@@ -309,8 +310,69 @@ class CriNodesTest {
                 .allMatch(line -> line.startsWith("run "));
     }
 
+    /**
+     * A readiness probe takes a pod out of its Service's endpoints and puts it back: an exec probe on a file in the
+     * container, the file made and removed with kubectl exec; the Endpoints and kube-proxy's view (the
+     * EndpointSlice's {@code ready}) follow, with the kubelet's Unhealthy event.
+     */
     @Test
     @Order(4)
+    void aReadinessProbeTakesAPodOutOfTheEndpointsAndBack() throws Exception {
+        kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: gated, namespace: default, labels: {app: gated}}
+                spec:
+                  containers:
+                  - name: httpd
+                    image: kumo.local/busybox:latest
+                    command: ["sh", "-c", "mkdir -p /www && echo gated > /www/index.html && exec httpd -f -p 80 -h /www"]
+                    readinessProbe:
+                      exec: {command: ["test", "-f", "/tmp/ready"]}
+                      periodSeconds: 1
+                      failureThreshold: 1
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: gated, namespace: default}
+                spec:
+                  selector: {app: gated}
+                  ports: [{port: 80}]
+                """, "apply", "-f", "-").ok();
+        await(PODS, "gated Running and not Ready", () -> JSON.readTree(kubectl.run("get", "pod", "gated", "-o",
+                "json").ok().out()).path("status").path("phase").asText().equals("Running"));
+        await(PODS, "gated among the Service's not-ready addresses", () -> gatedAddresses("notReadyAddresses") == 1
+                && gatedAddresses("addresses") == 0);
+        assertThat(readyPods("app=gated")).isEmpty();
+
+        kubectl.run("exec", "gated", "--", "touch", "/tmp/ready").ok();
+        await(PODS, "gated Ready and among the addresses", () -> readyPods("app=gated").containsKey("gated")
+                && gatedAddresses("addresses") == 1 && gatedAddresses("notReadyAddresses") == 0);
+        await(PODS, "the slice's endpoint ready", () -> gatedSliceReady().equals("true"));
+
+        kubectl.run("exec", "gated", "--", "rm", "/tmp/ready").ok();
+        await(PODS, "gated out of the addresses again", () -> gatedAddresses("notReadyAddresses") == 1
+                && gatedAddresses("addresses") == 0);
+        await(PODS, "the slice's endpoint not ready", () -> gatedSliceReady().equals("false"));
+        assertThat(readyPods("app=gated")).isEmpty();
+        assertThat(kubectl.run("get", "events", "--field-selector", "involvedObject.name=gated,reason=Unhealthy",
+                "-o", "jsonpath={.items[*].message}").ok().out()).contains("Readiness probe failed");
+        kubectl.run("delete", "service", "gated").ok();
+        kubectl.run("delete", "pod", "gated", "--grace-period=1", "--wait=false").ok();
+    }
+
+    private static int gatedAddresses(String field) throws IOException {
+        return JSON.readTree(kubectl.run("get", "endpoints", "gated", "-o", "json").ok().out()).path("subsets")
+                .path(0).path(field).size();
+    }
+
+    private static String gatedSliceReady() {
+        return kubectl.run("get", "endpointslices", "-l", "kubernetes.io/service-name=gated", "-o",
+                "jsonpath={.items[0].endpoints[0].conditions.ready}").ok().out().strip();
+    }
+
+    @Test
+    @Order(5)
     void aLoadBalancerServiceCarriesRequestsFromTheHostToPodsOfBothNodesUntilItIsDeleted() throws Exception {
         Map<String, String> webNodes = readyPods("app=web");
         int port;
@@ -343,7 +405,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
         String image = "kumo.local/e2e-loaded:v1";
         Path archive = home.resolve("loaded.tar");
@@ -370,7 +432,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
@@ -395,7 +457,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
