@@ -78,7 +78,8 @@ public final class LambdaInitBenchmark {
             measureAll(templates, values, kms, apiJar, loopsJar, cloudJar, runs, cpus, work);
         }
         System.out.println("  (init: the handler's constructor, what Lambda's init phase runs; 1st call: one invocation"
-                + " after it, with no AWS call; heap and classes after both; *: KMS and DynamoDB answered by moto on loopback)");
+                + " after it, with no AWS call; heap and classes after both; *: KMS and DynamoDB answered by moto on loopback;"
+                + " primed: the constructor and the SnapStart priming hook, as a SnapStart version's init runs them)");
     }
 
     private static void measureAll(Map<String, Map<String, Object>> templates, DeployedValues values, LocalAws kms,
@@ -120,6 +121,10 @@ public final class LambdaInitBenchmark {
                 }
                 Path jar = className.startsWith("dev.kumo.apiserver.") ? apiJar : cloud ? cloudJar : loopsJar;
                 measure(label, className, env, jar, event(className), runs, cpus, work);
+                if (className.endsWith(".ApiGatewayHandler")) {
+                    measure(label.replace("ApiGatewayHandler", "ApiGatewayHandler primed"), className, env, jar,
+                            event(className) + LambdaInitProbe.PRIMED, runs, cpus, work);
+                }
             }
         }
     }

@@ -9,6 +9,8 @@ import dev.kumo.apiserver.ApiServer;
 import dev.kumo.apiserver.http.ApiRequest;
 import dev.kumo.apiserver.http.ApiResponse;
 import dev.kumo.apiserver.kubelet.PodStreams;
+import org.crac.Core;
+import org.crac.Resource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +30,7 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
     static final long MAX_WATCH_MILLIS = 28_000;
 
     private final ApiServer server;
+    private final SnapStartPriming priming;
     private volatile boolean bootstrapped;
 
     /** Lambda's entry: configuration from the function's environment variables. */
@@ -35,14 +38,24 @@ public final class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPE
         this(System.getenv());
     }
 
-    /** The local Lambda host's entry: the environment a function would get, as a map. */
+    /**
+     * The local Lambda host's entry: the environment a function would get, as a map. Registers the SnapStart
+     * priming with the CRaC context (Lambda calls it before snapshotting a SnapStart version; elsewhere nothing does).
+     */
     public ApiGatewayHandler(Map<String, String> environment) {
         this(ServerFactory.create(environment));
+        Core.getGlobalContext().register(priming);
     }
 
     /** Around a server its host built (tests serving the API to clients through the local front). */
     public ApiGatewayHandler(ApiServer server) {
         this.server = server;
+        this.priming = new SnapStartPriming(this::handle);
+    }
+
+    /** The CRaC resource that primes this handler before a snapshot (held here: CRaC contexts may hold it weakly). */
+    public Resource snapStartPriming() {
+        return priming;
     }
 
     @Override

@@ -63,4 +63,26 @@ class ApiGatewayHandlerTest {
         assertThat(tookMillis).isLessThan(10_000);
         assertThat(response.getBody()).doesNotContain("ERROR");
     }
+
+    @Test
+    void snapStartPrimingRunsTheFirstRequestsPathsBeforeTheSnapshot() throws Exception {
+        var harness = new dev.kumo.apiserver.rest.ApiHarness();
+        ApiGatewayHandler handler = new ApiGatewayHandler(harness.server());
+        // what Lambda calls before it snapshots a SnapStart version runs every priming request through the handler
+        handler.snapStartPriming().beforeCheckpoint(null);
+        assertThat(((SnapStartPriming) handler.snapStartPriming()).lastAnswered())
+                .isEqualTo(SnapStartPriming.REQUESTS.size());
+
+        List<String> answers = new java.util.ArrayList<>();
+        SnapStartPriming recording = new SnapStartPriming(event -> {
+            var response = handler.handle(event);
+            answers.add(event.getRawPath() + " " + (event.getHeaders().containsKey("authorization") ? "token " : "")
+                    + response.status());
+            return response;
+        });
+        assertThat(recording.prime()).isEqualTo(SnapStartPriming.REQUESTS.size());
+        // the version is public; the rest is refused by authentication (kumo takes no anonymous requests)
+        assertThat(answers).containsExactly("/version 200", "/api 401", "/apis 401",
+                "/api/v1/namespaces/default/pods 401", "/api/v1/namespaces/default/pods token 401");
+    }
 }
