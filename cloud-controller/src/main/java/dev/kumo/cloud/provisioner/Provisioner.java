@@ -81,8 +81,9 @@ public final class Provisioner implements Reconciler {
         List<ObjectNode> nodes = client.list(ResourceType.NODES, "", NodePool.POOL_LABEL + "=" + name, "");
         int missing = pool.floor() - poolInstances.size();
         if (missing > 0) {
-            launch(pool, missing, poolInstances, "Scale-up: launching " + missing + " node" + (missing == 1 ? "" : "s")
-                    + " to reach the pool's size " + pool.floor() + " (max: " + pool.maxSize() + ")");
+            launch(pool, missing, poolInstances, "Scale-up: launching " + missing + " node"
+                    + (missing == 1 ? "" : "s") + " to reach the pool's size " + pool.floor() + " (max: "
+                    + pool.maxSize() + ")");
             return Result.DONE; // the status write brings the pool back with the launched instances
         }
         Result result = Result.DONE;
@@ -126,8 +127,8 @@ public final class Provisioner implements Reconciler {
         NodePool pool = plan.get().pool();
         int current = view.instancesOf(pool.name()).size();
         int target = current + plan.get().newNodes();
-        if (launch(pool, plan.get().newNodes(), view.instancesOf(pool.name()), "Scale-up: setting group " + pool.name() + " size to " + target
-                + " instead of " + current + " (max: " + pool.maxSize() + ")")) {
+        if (launch(pool, plan.get().newNodes(), view.instancesOf(pool.name()), "Scale-up: setting group "
+                + pool.name() + " size to " + target + " instead of " + current + " (max: " + pool.maxSize() + ")")) {
             String message = "pod triggered scale-up: [{" + pool.name() + " " + current + "->" + target + " (max: "
                     + pool.maxSize() + ")}]";
             plan.get().pods().forEach(pod -> events.normal(pod, "TriggeredScaleUp", message));

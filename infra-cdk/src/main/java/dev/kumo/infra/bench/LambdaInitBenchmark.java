@@ -78,8 +78,9 @@ public final class LambdaInitBenchmark {
             measureAll(templates, values, kms, apiJar, loopsJar, cloudJar, runs, cpus, work);
         }
         System.out.println("  (init: the handler's constructor, what Lambda's init phase runs; 1st call: one invocation"
-                + " after it, with no AWS call; heap and classes after both; *: KMS and DynamoDB answered by moto on loopback;"
-                + " primed: the constructor and the SnapStart priming hook, as a SnapStart version's init runs them)");
+                + " after it, with no AWS call; heap and classes after both; *: KMS and DynamoDB answered by moto on"
+                + " loopback; primed: the constructor and the SnapStart priming hook, as a SnapStart version's init"
+                + " runs them)");
     }
 
     private static void measureAll(Map<String, Map<String, Object>> templates, DeployedValues values, LocalAws kms,
