@@ -72,7 +72,7 @@ public final class CloudSettings {
         if (!granted.contains(part)) {
             throw new IllegalStateException("this function is not granted the cloud part " + part.settingName()
                     + " (" + CloudPart.ENV_PARTS + "=" + CloudPart.setting(granted) + "): its role has no permissions "
-                    + "for it; grant the loop the part where the control plane maps loops to parts");
+                    + "for it (in AWS: infra-cdk's CloudLoopParts grants each loop its parts)");
         }
     }
 
