@@ -1,21 +1,12 @@
 package dev.kumo.cloud;
 
-import java.util.List;
-import java.util.Optional;
-
-/** The machines nodes run on: launched for a node pool, listed, terminated. */
-public interface Instances {
+/** The machines nodes run on: launched for a node pool, listed ({@link InstanceLookup}), terminated. */
+public interface Instances extends InstanceLookup {
     /**
      * Launches one instance, or returns the one an earlier call with the same {@link InstanceRequest#clientToken()}
      * launched (EC2's idempotency token; the local provider keeps the same promise).
      */
     Instance launch(InstanceRequest request) throws CloudException;
-
-    /** The cluster's instances that are not terminated, of every node pool. */
-    List<Instance> list() throws CloudException;
-
-    /** The instance with this provider id, if it exists and is not terminated. */
-    Optional<Instance> find(String providerId) throws CloudException;
 
     /** Terminates the instance; an instance already terminated or unknown is not an error. */
     void terminate(String providerId) throws CloudException;

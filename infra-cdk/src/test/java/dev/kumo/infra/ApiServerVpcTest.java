@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.infra.controlplane.ControlPlaneStack;
 import dev.kumo.infra.nodes.NodesStack;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,34 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiServerVpcTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Template NODES;
-    private static final Template PLANE;
-
-    static {
-        List<Template> templates = nodesAndPlane(Map.of());
-        NODES = templates.get(0);
-        PLANE = templates.get(1);
-    }
-
-    /** The nodes and control plane templates of the app as {@code ./kumo deploy} wires it, with more context. */
-    private static List<Template> nodesAndPlane(Map<String, String> context) {
-        Path dir = Templates.tempDir("kumo-api-vpc");
-        Path jar = Templates.standInJar(dir);
-        Map<String, String> all = new LinkedHashMap<>(context);
-        all.putAll(Map.of(DeploymentConfig.CLUSTER, "prod",
-                DeploymentConfig.APISERVER_JAR, jar.toString(),
-                DeploymentConfig.CONTROLLERS_JAR, jar.toString(),
-                DeploymentConfig.CLOUD_CONTROLLER_JAR, Templates.otherStandInJar(dir).toString(),
-                DeploymentConfig.NODE_AGENT_JAR, jar.toString()));
-        App app = Templates.app();
-        KumoApp.wire(app, DeploymentConfig.from(Templates.app(all), Map.of()));
-        List<Stack> stacks = app.getNode().getChildren().stream().filter(Stack.class::isInstance)
-                .map(Stack.class::cast).toList();
-        return List.of(
-                Template.fromStack(stacks.stream().filter(NodesStack.class::isInstance).findFirst().orElseThrow()),
-                Template.fromStack(stacks.stream().filter(ControlPlaneStack.class::isInstance).findFirst()
-                        .orElseThrow()));
-    }
+    private static final Template NODES = WiredTemplates.NODES;
+    private static final Template PLANE = WiredTemplates.PLANE;
 
     @Test
     void theApiServerRunsInTheIsolatedApiSubnetsWithItsOwnSecurityGroupAndKeepsSnapStart() {
@@ -201,7 +172,7 @@ class ApiServerVpcTest {
     /** {@code kumo:apiInVpc=false}: no logs, no endpoints to pay for, and the agents' port open to nobody. */
     @Test
     void outsideTheVpcTheApiServerHasNoSubnetsNoEndpointsAndTheAgentsPortIsClosed() {
-        List<Template> templates = nodesAndPlane(Map.of(DeploymentConfig.API_IN_VPC, "false"));
+        List<Template> templates = WiredTemplates.nodesAndPlane(Map.of(DeploymentConfig.API_IN_VPC, "false"));
         Template nodes = templates.get(0);
         Template plane = templates.get(1);
         nodes.resourceCountIs("AWS::EC2::VPCEndpoint", 0);

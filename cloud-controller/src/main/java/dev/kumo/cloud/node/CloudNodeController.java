@@ -10,7 +10,7 @@ import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.Instance;
-import dev.kumo.cloud.Instances;
+import dev.kumo.cloud.InstanceLookup;
 import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
@@ -41,10 +41,10 @@ public final class CloudNodeController implements Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(CloudNodeController.class);
 
     private final KubeClient client;
-    private final Instances instances;
+    private final InstanceLookup instances;
     private final EventRecorder lifecycleEvents;
 
-    public CloudNodeController(KubeClient client, Instances instances, EventRecorder lifecycleEvents) {
+    public CloudNodeController(KubeClient client, InstanceLookup instances, EventRecorder lifecycleEvents) {
         this.client = client;
         this.instances = instances;
         this.lifecycleEvents = lifecycleEvents;

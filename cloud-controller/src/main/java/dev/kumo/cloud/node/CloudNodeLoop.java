@@ -4,7 +4,7 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.cloud.CloudSettings;
-import dev.kumo.cloud.Instances;
+import dev.kumo.cloud.InstanceLookup;
 import dev.kumo.controllers.runtime.ControlLoop;
 import dev.kumo.controllers.runtime.ControllerContext;
 import dev.kumo.apimachinery.client.events.EventRecorder;
@@ -23,10 +23,11 @@ public final class CloudNodeLoop {
     }
 
     public static ControlLoop loop(ControllerContext context) {
-        return loop(context, CloudSettings.instances(context.settings()));
+        // It reads instances only: launching and terminating are the provisioner's.
+        return loop(context, CloudSettings.instanceLookup(context.settings()));
     }
 
-    public static ControlLoop loop(ControllerContext context, Instances instances) {
+    public static ControlLoop loop(ControllerContext context, InstanceLookup instances) {
         EventRecorder events = context.events();
         return new ControlLoop(NAME, keys(), new CloudNodeController(context.client(), instances, events),
                 () -> context.client().list(ResourceType.NODES, "", "", "").stream()

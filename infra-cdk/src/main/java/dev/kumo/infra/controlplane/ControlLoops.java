@@ -5,6 +5,7 @@ import dev.kumo.apimachinery.store.encryption.StorageEncryption;
 import dev.kumo.controllers.lambda.ApiConnection;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
+import dev.kumo.cloud.CloudPart;
 import dev.kumo.cloud.CloudSettings;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -99,10 +101,12 @@ public final class ControlLoops extends Construct {
                 continue;
             }
             Map<String, String> environment = connection;
+            Set<CloudPart> parts = cloudLoop ? CloudLoopParts.of(entry.name()) : Set.of();
             if (cloudLoop) {
                 environment = new HashMap<>(connection);
                 environment.putAll(props.cloud().environment());
                 environment.put(CloudSettings.ENV_PROVIDER, CloudSettings.AWS);
+                environment.put(CloudPart.ENV_PARTS, CloudPart.setting(parts));
             }
             ControlLoop loop = new ControlLoop(this, "Loop-" + entry.name(), ControlLoopProps.builder()
                     .loop(entry.name())
@@ -117,12 +121,10 @@ public final class ControlLoops extends Construct {
                             .environment(environment)
                             .build())
                     .build());
-            if (cloudLoop) {
-                IRole role = loop.reconciler().function().getRole();
-                props.cloud().statements().forEach(statement -> role.addToPrincipalPolicy(statement));
-            }
+            IRole role = loop.reconciler().function().getRole();
+            parts.forEach(part -> props.cloud().statements(part).forEach(role::addToPrincipalPolicy));
             loops.put(entry.name(), loop);
-            identities.add(new Identity(loop.reconciler().function().getRole(), entry.user()));
+            identities.add(new Identity(role, entry.user()));
         }
 
         Map<String, String> queues = Map.of(

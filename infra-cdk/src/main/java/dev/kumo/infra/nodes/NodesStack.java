@@ -1,5 +1,6 @@
 package dev.kumo.infra.nodes;
 
+import dev.kumo.cloud.CloudPart;
 import dev.kumo.infra.constructs.VpcPlacement;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
@@ -199,58 +200,15 @@ public final class NodesStack extends Stack {
     }
 
     /**
-     * What the cloud controller's roles may do, no more (docs/cloud-aws.md lists the calls): launch instances only
-     * from this launch template into these subnets and only tagged with the cluster, pass only the node role,
-     * terminate and modify only the cluster's instances, change only the node route table, and create or change
-     * only load balancers, target groups and listeners tagged with the cluster. Describe calls take no resource.
+     * What each part of the cloud controller may do, no more ({@link CloudControllerPolicy}; docs/cloud-aws.md lists
+     * the calls): launch instances only from this launch template into these subnets and only tagged with the
+     * cluster, pass only the node role, terminate and modify only the cluster's instances, change only the node route
+     * table, and create or change only load balancers, target groups and listeners tagged with the cluster. The
+     * control plane gives each cloud loop the statements of its parts only.
      */
-    public List<PolicyStatement> cloudControllerStatements() {
-        Map<String, Object> requestTagged = Map.of("StringEquals", Map.of("aws:RequestTag/kumo:cluster", cluster));
-        Map<String, Object> resourceTagged = Map.of("StringEquals", Map.of("aws:ResourceTag/kumo:cluster", cluster));
-        List<String> launchResources = new java.util.ArrayList<>(List.of(
-                ec2Arn("launch-template/" + launchTemplate.getLaunchTemplateId()),
-                Fn.sub("arn:${AWS::Partition}:ec2:${AWS::Region}::image/*"),
-                ec2Arn("security-group/*"), ec2Arn("network-interface/*")));
-        network.nodeSubnets().forEach(subnet -> launchResources.add(ec2Arn("subnet/" + subnet)));
-        return List.of(
-                statement(List.of("ec2:RunInstances"), launchResources, null),
-                statement(List.of("ec2:RunInstances"), List.of(ec2Arn("instance/*"), ec2Arn("volume/*")),
-                        requestTagged),
-                statement(List.of("ec2:CreateTags"), List.of(ec2Arn("instance/*"), ec2Arn("volume/*")),
-                        Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))),
-                statement(List.of("iam:PassRole"), List.of(role.getRoleArn()), null),
-                statement(List.of("ec2:DescribeInstances", "ec2:DescribeRouteTables"), List.of("*"), null),
-                statement(List.of("ec2:TerminateInstances", "ec2:ModifyInstanceAttribute"),
-                        List.of(ec2Arn("instance/*")),
-                        Map.of("StringEquals", Map.of("ec2:ResourceTag/kumo:cluster", cluster))),
-                statement(List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
-                        List.of(ec2Arn("route-table/" + network.nodeRouteTableId())), null),
-                statement(List.of("elasticloadbalancing:DescribeLoadBalancers",
-                        "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeListeners",
-                        "elasticloadbalancing:DescribeTargetHealth"), List.of("*"), null),
-                statement(List.of("elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
-                        "elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"), List.of("*"),
-                        requestTagged),
-                statement(List.of("elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener",
-                        "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
-                        "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteTargetGroup"),
-                        List.of("*"), resourceTagged),
-                // An account's first load balancer makes ELB's service-linked role.
-                statement(List.of("iam:CreateServiceLinkedRole"), List.of("*"), Map.of("StringEquals",
-                        Map.of("iam:AWSServiceName", "elasticloadbalancing.amazonaws.com"))));
-    }
-
-    private static String ec2Arn(String resource) {
-        return Fn.sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:") + resource;
-    }
-
-    private static PolicyStatement statement(List<String> actions, List<String> resources,
-                                             Map<String, Object> conditions) {
-        PolicyStatement.Builder statement = PolicyStatement.Builder.create().actions(actions).resources(resources);
-        if (conditions != null) {
-            statement.conditions(conditions);
-        }
-        return statement.build();
+    public Map<CloudPart, List<PolicyStatement>> cloudControllerStatements() {
+        return new CloudControllerPolicy(cluster, launchTemplate.getLaunchTemplateId(), network.nodeSubnets(),
+                network.nodeRouteTableId(), role.getRoleArn()).byPart();
     }
 
     public NodeNetwork network() {

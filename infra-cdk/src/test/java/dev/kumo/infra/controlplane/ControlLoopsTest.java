@@ -7,6 +7,7 @@ import dev.kumo.apiserver.lambda.ApiGatewayHandler;
 import dev.kumo.controllers.lambda.ApiConnection;
 import dev.kumo.controllers.lambda.ControlLoopHandler;
 import dev.kumo.controllers.lambda.FanOutHandler;
+import dev.kumo.cloud.CloudPart;
 import dev.kumo.cloud.CloudSettings;
 import dev.kumo.controllers.lambda.LoopCatalog;
 import dev.kumo.controllers.lambda.ResyncTickHandler;
@@ -18,10 +19,13 @@ import dev.kumo.infra.Templates;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +47,7 @@ import static dev.kumo.infra.controlplane.PlaneTemplates.storeKey;
 import static dev.kumo.infra.controlplane.PlaneTemplates.table;
 import static dev.kumo.infra.controlplane.PlaneTemplates.variables;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The control loops in the control plane's template, held to the handlers, catalog and settings they run with. */
 class ControlLoopsTest {
@@ -115,19 +120,60 @@ class ControlLoopsTest {
             if (!handler.startsWith("dev.kumo.controllers.")) {
                 continue;
             }
-            Map<String, String> env = new TreeMap<>();
-            variables(function.getKey()).forEach((name, value) -> env.put(name, Templates.join(value,
-                    ControlLoopsTest::deployedValue)));
-            env.put("AWS_REGION", "eu-west-1");
-            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            Class<?> type = handlerClass(handler);
             // Lambda calls RequestHandler.handleRequest, the method the handler string names.
             assertThat(RequestHandler.class.isAssignableFrom(type)).as(handler).isTrue();
             assertThat(handler).endsWith("::handleRequest");
-            assertThat(type.getConstructor(Map.class).newInstance(env)).as(function.getKey()).isNotNull();
+            assertThat(type.getConstructor(Map.class).newInstance(deployedEnvironment(function.getKey())))
+                    .as(function.getKey()).isNotNull();
             started.add(type.getSimpleName());
         }
         assertThat(started).hasSize(LoopCatalog.entries().size() + 3)
                 .contains("FanOutHandler", "TimerHandler", "ResyncTickHandler");
+    }
+
+    /**
+     * Each cloud loop's grant is no wider than its wiring: without any one of its parts (its role then lacks that
+     * part's statements) its handler does not start, CloudSettings naming the part. With the test above (it starts
+     * with them), a loop's parts are exactly those its wiring builds, and no second list says so.
+     */
+    @Test
+    void aCloudLoopDoesNotStartWithoutAnyOfItsParts() throws ReflectiveOperationException {
+        int checked = 0;
+        for (LoopCatalog.Entry entry : LoopCatalog.entries()) {
+            if (!entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER)) {
+                continue;
+            }
+            String function = loopFunction(entry.name());
+            Map<String, String> env = deployedEnvironment(function);
+            Set<CloudPart> granted = CloudPart.granted(env);
+            assertThat(granted).as(entry.name()).isNotEmpty().isNotEqualTo(EnumSet.allOf(CloudPart.class));
+            for (CloudPart part : granted) {
+                Set<CloudPart> fewer = EnumSet.copyOf(granted);
+                fewer.remove(part);
+                Map<String, String> without = new TreeMap<>(env);
+                without.put(CloudPart.ENV_PARTS, CloudPart.setting(fewer));
+                var constructor = handlerClass(LOOP_HANDLER).getConstructor(Map.class);
+                assertThatThrownBy(() -> constructor.newInstance(without)).as(entry.name() + " without " + part)
+                        .isInstanceOf(InvocationTargetException.class)
+                        .cause().hasMessageContaining("not granted the cloud part " + part.settingName());
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(4);
+    }
+
+    private static Class<?> handlerClass(String handler) throws ClassNotFoundException {
+        return Class.forName(handler.substring(0, handler.indexOf("::")));
+    }
+
+    /** A function's environment as Lambda gives it once deployed ({@link #deployedValue}, and its region). */
+    private static Map<String, String> deployedEnvironment(String function) {
+        Map<String, String> env = new TreeMap<>();
+        variables(function).forEach((name, value) -> env.put(name, Templates.join(value,
+                ControlLoopsTest::deployedValue)));
+        env.put("AWS_REGION", "eu-west-1");
+        return env;
     }
 
     /** What a template value resolves to once deployed, near enough for the handlers' parsers. */
@@ -258,9 +304,11 @@ class ControlLoopsTest {
             allow(expected, SEND, List.of(arn(queue), arn(timerQueue())));
             allow(expected, CONSUME, List.of(arn(queue)));
             allow(expected, LOGS, List.of(arn(logGroupOf(function))));
-            if (entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER)) { // and what the nodes stack grants it
-                allow(expected, PlaneTemplates.CLOUD_STATEMENT.getActions(),
-                        List.<Object>copyOf(PlaneTemplates.CLOUD_STATEMENT.getResources()));
+            if (entry.user().equals(LoopCatalog.CLOUD_CONTROLLER_USER)) { // and its parts' statements
+                for (CloudPart part : CloudLoopParts.of(entry.name())) {
+                    PolicyStatement statement = PlaneTemplates.CLOUD_STATEMENTS.get(part);
+                    allow(expected, statement.getActions(), List.<Object>copyOf(statement.getResources()));
+                }
             }
             assertThat(grants).as(entry.name()).isEqualTo(expected);
         }
@@ -302,8 +350,9 @@ class ControlLoopsTest {
     }
 
     /**
-     * The cloud controller's loops run from its own jar with the aws provider's settings and its EC2/ELBv2
-     * statements; the fan-out runs from that jar too (it maps records to their keys); no other loop gets either.
+     * The cloud controller's loops run from its own jar with the aws provider's settings and the cloud parts
+     * {@link CloudLoopParts} grants each; the fan-out runs from that jar too (it maps records to their keys); no other
+     * loop gets either, nor an EC2 or ELBv2 permission.
      */
     @Test
     void cloudLoopsRunTheCloudJarWithTheProvidersSettingsAndPermissions() {
@@ -326,12 +375,13 @@ class ControlLoopsTest {
                     .toList();
             if (isCloud) {
                 assertThat(variables).as(entry.name()).containsEntry(CloudSettings.ENV_PROVIDER, CloudSettings.AWS)
-                        .containsAllEntriesOf(PlaneTemplates.CLOUD_ENVIRONMENT);
-                assertThat(actions).as(entry.name()).contains("ec2:RunInstances");
+                        .containsAllEntriesOf(PlaneTemplates.CLOUD_ENVIRONMENT)
+                        .containsEntry(CloudPart.ENV_PARTS, CloudPart.setting(CloudLoopParts.of(entry.name())));
             } else {
                 assertThat(variables).as(entry.name()).doesNotContainKey(CloudSettings.ENV_PROVIDER)
-                        .doesNotContainKey("KUMO_LAUNCH_TEMPLATE_ID");
-                assertThat(actions).as(entry.name()).noneMatch(action -> action.startsWith("ec2:"));
+                        .doesNotContainKey(CloudPart.ENV_PARTS).doesNotContainKey("KUMO_LAUNCH_TEMPLATE_ID");
+                assertThat(actions).as(entry.name()).noneMatch(action -> action.startsWith("ec2:")
+                        || action.startsWith("elasticloadbalancing:"));
             }
         }
     }

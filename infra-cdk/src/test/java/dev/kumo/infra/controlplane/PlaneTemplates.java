@@ -1,5 +1,6 @@
 package dev.kumo.infra.controlplane;
 
+import dev.kumo.cloud.CloudPart;
 import dev.kumo.infra.state.StateStack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.assertions.Template;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static dev.kumo.infra.Templates.app;
 import static dev.kumo.infra.Templates.only;
@@ -29,9 +31,12 @@ final class PlaneTemplates {
     static final Map<String, String> CLOUD_ENVIRONMENT = Map.of("KUMO_CLUSTER", "prod",
             "KUMO_LAUNCH_TEMPLATE_ID", "lt-0abc", "KUMO_NODE_SUBNETS", "eu-west-1a=subnet-1",
             "KUMO_LB_SUBNETS", "subnet-1", "KUMO_ROUTE_TABLE_ID", "rtb-0abc");
-    static final PolicyStatement CLOUD_STATEMENT = PolicyStatement.Builder.create()
-            .actions(List.of("ec2:RunInstances"))
-            .resources(List.of("arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc")).build();
+    /** One stand-in statement per cloud part (the nodes stack's real ones: CloudLoopPermissionsTest). */
+    static final Map<CloudPart, PolicyStatement> CLOUD_STATEMENTS = Map.of(
+            CloudPart.INSTANCES, standIn("ec2:RunInstances", "launch-template/lt-0abc"),
+            CloudPart.INSTANCE_LOOKUP, standIn("ec2:DescribeInstances", "instance/i-0abc"),
+            CloudPart.LOAD_BALANCERS, standIn("elasticloadbalancing:CreateLoadBalancer", "loadbalancer/net/a/1"),
+            CloudPart.ROUTES, standIn("ec2:CreateRoute", "route-table/rtb-0abc"));
     static final Template STATE;
     static final Template PLANE;
 
@@ -47,13 +52,20 @@ final class PlaneTemplates {
                 .apiserverJar(standInJar(dir))
                 .controllersJar(standInJar(dir))
                 .cloud(new CloudControllerProps(Code.fromAsset(otherStandInJar(dir).toString()), CLOUD_ENVIRONMENT,
-                        List.of(CLOUD_STATEMENT)))
+                        CLOUD_STATEMENTS.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                                entry -> List.of(entry.getValue())))))
                 .build());
         STATE = Template.fromStack(stateStack);
         PLANE = Template.fromStack(planeStack);
     }
 
     private PlaneTemplates() {
+    }
+
+    private static PolicyStatement standIn(String action, String resource) {
+        String service = action.substring(0, action.indexOf(':'));
+        return PolicyStatement.Builder.create().actions(List.of(action))
+                .resources(List.of("arn:aws:" + service + ":eu-west-1:123456789012:" + resource)).build();
     }
 
     /** The one function running {@code handler}. */

@@ -255,7 +255,7 @@ class NodesStackTest {
         NodesStack stack = stack(app, false, NodeArchitecture.ARM64);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Map<String, String> byAction = new java.util.TreeMap<>();
-        for (var statement : stack.cloudControllerStatements()) {
+        for (var statement : stack.cloudControllerStatements().values().stream().flatMap(List::stream).toList()) {
             String resolved = json.valueToTree(stack.resolve(statement.toStatementJson())).toString();
             statement.getActions().forEach(action -> byAction.merge(action, resolved, (a, b) -> a + b));
         }
