@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("containerd")
 class NodeNetworkJoinTest {
-    private static final NodeNetwork NETWORK = NodeNetwork.parse("kumot:10.253.0:10.247");
+    private static final NodeNetwork NETWORK = NodeNetwork.parse("kumou:10.254.0:10.248");
     private static final int POOL_NODE = NodeAddressing.poolNode(0);
 
     @BeforeEach
@@ -54,7 +54,7 @@ class NodeNetworkJoinTest {
         NETWORK.add(2);
         NETWORK.add(POOL_NODE);
         assertThat(NETWORK.nodes()).containsExactly(1, 2, POOL_NODE);
-        assertThat(NETWORK.address(POOL_NODE)).isEqualTo("10.253.0.130");
+        assertThat(NETWORK.address(POOL_NODE)).isEqualTo("10.254.0.130");
         for (int node : NETWORK.nodes()) {
             holdPodAddress(node);
         }
