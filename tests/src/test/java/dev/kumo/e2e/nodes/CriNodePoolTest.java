@@ -37,10 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A NodePool of min 1 gets an instance that joins Ready as node 129 of the node network (its own namespace and
  * containerd, the address and pod CIDR its record holds); a Deployment's pod selected onto the pool runs there, and
  * its busybox httpd answers at the pod IP from the host and from a pod of the static node (the pool node's pod CIDR
- * routed both ways); {@code kubectl logs} reaches it through the pool node's kubelet endpoint. The instance
- * terminated through the provider (its records, as a cloud's API would) loses its namespace and routes at once and
- * its Node after node lifecycle's 40 s grace, and the pod moves to the replacement instance the pool launches.
- * Stopping the cluster leaves none of the pool's namespaces behind.
+ * routed both ways); {@code kubectl logs} reaches it through the pool node's kubelet endpoint. A Deployment that
+ * does not fit grows the pool: the new node joins and runs its pod, reached the same ways; once the Deployment is
+ * deleted the emptied node is scaled down and its namespace removed. The floor's instance terminated through the
+ * provider (its records, as a cloud's API would) loses its namespace and routes at once and its Node after node
+ * lifecycle's 40 s grace, and its pod moves to the replacement instance the pool launches. Stopping the cluster
+ * leaves none of the pool's namespaces behind.
  *
  * <p>Its own node network ({@value #NETWORK}): it runs beside a {@code ./kumo up} and beside {@link CriNodesTest}.
  */
@@ -95,6 +97,7 @@ class CriNodePoolTest {
                   instanceTypes: [kumo.small]
                   minSize: 1
                   maxSize: 2
+                  emptyNodeTTL: 15s
                   labels: {tier: web}
                 ---
                 apiVersion: apps/v1
@@ -133,13 +136,53 @@ class CriNodePoolTest {
         assertThat(run("ip", "netns", "list")).as("the instance's namespace")
                 .contains(NODES.namespace(FIRST_POOL_NODE));
 
-        String pod = servingPod("web-1");
+        String pod = servingPod("app=web", "web-1");
         assertThat(kubectl.run("logs", pod, "-c", "httpd").ok().out())
                 .as("kubectl logs through the pool node's kubelet endpoint").contains("url:/");
     }
 
+    /** kumo.small has 2 cpus: web-1 holds one pod of 1500m, the second needs a node more. */
     @Test
     @Order(2)
+    void thePoolGrowsForPodsThatDoNotFitThenShrinksOnceTheirNodeIsEmpty() throws Exception {
+        long applied = System.nanoTime();
+        kubectl.runWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: big, namespace: default}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: big}}
+                  template:
+                    metadata: {labels: {app: big}}
+                    spec:
+                      nodeSelector: {tier: web}
+                      containers:
+                      - name: httpd
+                        image: kumo.local/busybox:latest
+                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
+                        resources: {requests: {cpu: 1500m}}
+                """, "apply", "-f", "-").ok();
+        String onNewNode = servingPod("app=big", "web-2");
+        double grown = (System.nanoTime() - applied) / 1e9;
+        assertThat(ClusterProcess.readyPods(kubectl, "app=big").values()).as("one pod per pool node")
+                .containsExactlyInAnyOrder("web-1", "web-2");
+        assertThat(run("ip", "netns", "list")).contains(NODES.namespace(FIRST_POOL_NODE + 1));
+
+        long deleted = System.nanoTime();
+        kubectl.run("delete", "deployment", "big").ok();
+        // emptyNodeTTL, then up to the provisioner's minute tick; web-1 keeps the web pod and the pool's floor
+        await(Duration.ofMinutes(4), "node web-2 removed by scale-down", () -> kubectl.run("get", "node", "web-2")
+                .exitCode() != 0);
+        await(Duration.ofSeconds(60), "web-2's namespace removed", () -> !run("ip", "netns", "list")
+                .contains(NODES.namespace(FIRST_POOL_NODE + 1)));
+        System.out.printf("pod %s serving on the new pool node web-2 %.1f s after the Deployment; web-2 gone %.1f s"
+                + " after the Deployment was deleted%n", onNewNode, grown, (System.nanoTime() - deleted) / 1e9);
+        assertThat(kubectl.run("get", "node", "web-1").exitCode()).as("the floor's node stays").isZero();
+    }
+
+    @Test
+    @Order(3)
     void aTerminatedInstanceLosesItsNamespaceThenItsNodeAndItsPodMovesToTheReplacement() throws Exception {
         long terminated = System.nanoTime();
         new LocalInstances(home.resolve("instances"), NODES.addressing()).terminate("kumo-local:///web-1");
@@ -153,16 +196,16 @@ class CriNodePoolTest {
         await(NODE_GONE, "node web-1 deleted", () -> kubectl.run("get", "node", "web-1").exitCode() != 0);
         double nodeGone = (System.nanoTime() - terminated) / 1e9;
 
-        // the pool's floor brings a replacement, in the next slot (the old one's Node lingered meanwhile)
-        String pod = servingPod("web-2");
+        // the pool's floor brings a replacement, in a slot never used (the old one's Node lingered meanwhile)
+        String pod = servingPod("app=web", "web-3");
         double moved = (System.nanoTime() - terminated) / 1e9;
-        assertThat(run("ip", "netns", "list")).contains(NODES.namespace(FIRST_POOL_NODE + 1)).doesNotContain(gone);
+        assertThat(run("ip", "netns", "list")).contains(NODES.namespace(FIRST_POOL_NODE + 2)).doesNotContain(gone);
         System.out.printf("after terminating web-1: namespace and routes gone %.1f s, Node deleted %.1f s, pod %s"
-                + " serving on web-2 %.1f s%n", namespaceGone, nodeGone, pod, moved);
+                + " serving on web-3 %.1f s%n", namespaceGone, nodeGone, pod, moved);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void stoppingTheClusterLeavesNoPoolNamespaceBehind() throws Exception {
         cluster.destroy();
         assertThat(cluster.waitFor(60, TimeUnit.SECONDS)).as("the cluster stopped on SIGTERM").isTrue();
@@ -174,12 +217,12 @@ class CriNodePoolTest {
     }
 
     /**
-     * The web Deployment's pod, Ready on {@code node} with an address of that node's pod CIDR, answering its name at
+     * A pod of {@code selector} Ready on {@code node} with an address of that node's pod CIDR, answering its name at
      * the pod IP from the host and from the client pod on the static node.
      */
-    private static String servingPod(String node) throws Exception {
-        Map.Entry<String, String> ready = await(PODS, "the web pod Ready on " + node, () ->
-                ClusterProcess.readyPods(kubectl, "app=web").entrySet().stream()
+    private static String servingPod(String selector, String node) throws Exception {
+        Map.Entry<String, String> ready = await(PODS, "a pod " + selector + " Ready on " + node, () ->
+                ClusterProcess.readyPods(kubectl, selector).entrySet().stream()
                         .filter(entry -> entry.getValue().equals(node)).findFirst().orElse(null));
         String pod = ready.getKey();
         JsonNode view = JSON.readTree(kubectl.run("get", "pod", pod, "-o", "json").ok().out());
