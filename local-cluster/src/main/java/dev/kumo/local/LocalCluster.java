@@ -53,8 +53,10 @@ public final class LocalCluster implements AutoCloseable {
      * @param controlLoops run the control loops (off for the API benchmark, whose per-request capacity figures
      *                     would otherwise include the loops' reactions to its objects)
      * @param nodes        how many nodes join it (0: none)
-     * @param runtime      the nodes' runtime: {@code cri}, {@code simulated} or {@code auto} ({@link NodeRuntimeChoice})
-     * @param nodeNetwork  the network of cri nodes
+     * @param runtime      the nodes' runtime: {@code cri}, {@code process}, {@code simulated} or {@code auto}
+     *                     ({@link NodeRuntimeChoice}); on {@code cri} node pools' instances are cri nodes too, else
+     *                     simulated agents
+     * @param nodeNetwork  the network of cri nodes, static and pools' alike
      */
     public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes,
                            String runtime, NodeNetwork nodeNetwork) {
