@@ -3,6 +3,7 @@ package dev.kumo.cloud;
 import dev.kumo.cloud.aws.AwsCloudProvider;
 import dev.kumo.cloud.local.LocalInstances;
 import dev.kumo.cloud.local.LocalNetwork;
+import dev.kumo.cloud.local.NodeAddressing;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Set;
 
 /**
  * Which cloud a loop function talks to, from its settings (the function's environment): {@value #ENV_PROVIDER} is
- * {@code local} (instances recorded under {@value LocalInstances#ENV_DIRECTORY} and booted by the local cluster;
+ * {@code local} (instances recorded under {@value LocalInstances#ENV_DIRECTORY}, numbered on the node network
+ * {@value NodeAddressing#ENV} names, and booted by the local cluster;
  * load balancers and routes kept under {@value LocalNetwork#ENV_DIRECTORY}) or {@code aws} (EC2, ELBv2 and a VPC
  * route table, configured as {@link dev.kumo.cloud.aws.AwsCloudConfig} says). Each part is built only when the
  * settings grant it ({@link CloudPart#ENV_PARTS}): the control plane grants a loop exactly the parts its role has
@@ -42,7 +44,9 @@ public final class CloudSettings {
                 if (directory == null || directory.isEmpty()) {
                     throw new IllegalStateException("the local cloud provider needs " + LocalInstances.ENV_DIRECTORY);
                 }
-                yield new LocalInstances(Path.of(directory));
+                String network = settings.get(NodeAddressing.ENV);
+                yield new LocalInstances(Path.of(directory), network == null || network.isEmpty()
+                        ? NodeAddressing.UNROUTED : NodeAddressing.parse(network));
             }
             case AWS -> AwsCloudProvider.fromEnvironment(settings).instances();
             default -> throw unknown(settings);

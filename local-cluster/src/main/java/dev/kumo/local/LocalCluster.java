@@ -14,7 +14,9 @@ import dev.kumo.apiserver.lambda.TokenFactory;
 import dev.kumo.cloud.CloudSettings;
 import dev.kumo.cloud.local.LocalInstances;
 import dev.kumo.cloud.local.LocalNetwork;
+import dev.kumo.cloud.local.NodeAddressing;
 import dev.kumo.controllers.lambda.LoopCatalog;
+import dev.kumo.local.instances.InJvmAgentLauncher;
 import dev.kumo.local.instances.LocalInstanceAgents;
 import dev.kumo.local.lambda.AwsLocation;
 import dev.kumo.local.lambda.FunctionConfiguration;
@@ -22,17 +24,20 @@ import dev.kumo.local.lambda.LocalLambdaHost;
 import dev.kumo.local.lambda.ScheduleRule;
 import dev.kumo.local.pki.LocalCredentials;
 import dev.kumo.local.pki.LocalPki;
+import dev.kumo.node.ApiEndpoint;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -48,8 +53,10 @@ public final class LocalCluster implements AutoCloseable {
      * @param controlLoops run the control loops (off for the API benchmark, whose per-request capacity figures
      *                     would otherwise include the loops' reactions to its objects)
      * @param nodes        how many nodes join it (0: none)
-     * @param runtime      the nodes' runtime: {@code cri}, {@code simulated} or {@code auto} ({@link NodeRuntimeChoice})
-     * @param nodeNetwork  the network of cri nodes
+     * @param runtime      the nodes' runtime: {@code cri}, {@code process}, {@code simulated} or {@code auto}
+     *                     ({@link NodeRuntimeChoice}); on {@code cri} node pools' instances are cri nodes too, else
+     *                     simulated agents
+     * @param nodeNetwork  the network of cri nodes, static and pools' alike
      */
     public record Settings(Path home, boolean ephemeral, InetSocketAddress listen, boolean controlLoops, int nodes,
                            String runtime, NodeNetwork nodeNetwork) {
@@ -91,6 +98,13 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startAll(Consumer<String> progress) throws Exception {
         Files.createDirectories(settings.home());
+        // the nodes' runtime, and so whether node pools' instances are real nodes on the node network too
+        NodeRuntimeChoice runtime = null;
+        if (settings.nodes() > 0 || settings.controlLoops()) {
+            runtime = NodeRuntimeChoice.decide(settings.runtime());
+            progress.accept("node runtime: " + runtime.runtime() + " (" + runtime.reason() + ")");
+        }
+        boolean cri = runtime != null && runtime.runtime().equals(NodeRuntimeChoice.CRI);
         if (settings.ephemeral()) {
             // Instances of an earlier in-memory cluster belong to pools that no longer exist.
             deleteTree(instancesDirectory());
@@ -169,6 +183,9 @@ public final class LocalCluster implements AutoCloseable {
             Map<String, String> loopEnvironment = new java.util.HashMap<>(environment);
             loopEnvironment.put(CloudSettings.ENV_PROVIDER, CloudSettings.LOCAL);
             loopEnvironment.put(LocalInstances.ENV_DIRECTORY, instancesDirectory().toString());
+            // instances launched here get the addresses their cri nodes will have on the node network
+            loopEnvironment.put(NodeAddressing.ENV, (cri ? settings.nodeNetwork().addressing()
+                    : NodeAddressing.UNROUTED).toString());
             Path network = settings.home().resolve("network");
             if (settings.ephemeral()) {
                 LocalNetwork.forget(network); // an earlier in-memory cluster's load balancers and routes
@@ -192,16 +209,32 @@ public final class LocalCluster implements AutoCloseable {
                     + ".kubeconfig"), server, pki.caCertificatePem(), component.getKey().user(), component.getValue());
         }
         progress.accept("wrote " + kubeconfig);
+        ApiEndpoint api = ApiEndpoint.of(URI.create(server), pki.caCertificatePem());
+        CriHost criHost = null;
+        if (cri) {
+            criHost = CriHost.start(api, api.client(credentials::adminToken, "kumo-local-cluster"), settings.home(),
+                    settings.nodeNetwork(), progress);
+            started.push(criHost); // closed after the nodes and instances on it
+        }
         if (settings.controlLoops()) {
+            CriHost poolHost = criHost;
+            if (poolHost != null) {
+                progress.accept("node pool instances: cri nodes like the static ones (CriAgentLauncher), each in a"
+                        + " network namespace of its own from " + settings.nodeNetwork().namespace(
+                        NodeAddressing.poolNode(0)) + " on, with its containerd; removed when terminated");
+            } else {
+                progress.accept("node pool instances: simulated node agents in this JVM (InJvmAgentLauncher): no"
+                        + " containers run (only a cri cluster's instances are real nodes)");
+            }
             instanceAgents = LocalInstanceAgents.start(server, pki.caCertificatePem(), credentials.adminToken(),
-                    instancesDirectory());
+                    instancesDirectory(), cri ? settings.nodeNetwork().addressing() : NodeAddressing.UNROUTED,
+                    (endpoint, token) -> poolHost != null ? new CriAgentLauncher(poolHost, token)
+                            : new InJvmAgentLauncher(endpoint, token, Clock.systemUTC()));
             started.push(instanceAgents);
         }
         if (settings.nodes() > 0) {
-            NodeRuntimeChoice runtime = NodeRuntimeChoice.decide(settings.runtime());
-            progress.accept("node runtime: " + runtime.runtime() + " (" + runtime.reason() + ")");
-            nodes = LocalNodes.start(server, pki.caCertificatePem(), credentials.adminToken(), settings.nodes(),
-                    runtime.runtime(), settings.home(), settings.nodeNetwork(), progress);
+            nodes = LocalNodes.start(api, credentials.adminToken(), settings.nodes(), runtime.runtime(),
+                    settings.home(), criHost, progress);
             started.push(nodes);
         }
     }

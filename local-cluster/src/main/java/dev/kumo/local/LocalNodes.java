@@ -7,7 +7,6 @@ import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.join.BootstrapTokens;
 import dev.kumo.node.simulated.SimulatedNodes;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,12 +42,11 @@ final class LocalNodes implements AutoCloseable {
 
     /**
      * Starts {@code count} nodes with {@code runtime} ({@link NodeRuntimeChoice#CRI},
-     * {@link NodeRuntimeChoice#PROCESS} or {@link NodeRuntimeChoice#SIMULATED}); real nodes keep their state under
-     * {@code home}, and cri ones use {@code network}.
+     * {@link NodeRuntimeChoice#PROCESS} or {@link NodeRuntimeChoice#SIMULATED}); process nodes keep their state under
+     * {@code home}, cri ones start on {@code cri} (null for the other runtimes).
      */
-    static LocalNodes start(String server, String caCertificatePem, String adminToken, int count, String runtime,
-                            Path home, NodeNetwork network, Consumer<String> progress) throws Exception {
-        ApiEndpoint api = ApiEndpoint.of(URI.create(server), caCertificatePem);
+    static LocalNodes start(ApiEndpoint api, String adminToken, int count, String runtime, Path home, CriHost cri,
+                            Consumer<String> progress) throws Exception {
         KubeClient admin = api.client(() -> adminToken, "kumo-local-cluster");
         BootstrapTokens.Token token = BootstrapTokens.create(admin, Clock.systemUTC(), TOKEN_TTL,
                 "kumo local cluster: " + runtime + " nodes");
@@ -58,8 +56,8 @@ final class LocalNodes implements AutoCloseable {
             if (runtime.equals(NodeRuntimeChoice.CRI)) {
                 progress.accept("starting " + some + ": containerd in a network namespace per node, pod CIDRs routed"
                         + " between them");
-                return new LocalNodes(admin, token.secretName(), null, CriNodes.start(api, admin, token.token(),
-                        count, NAME_PREFIX, home, network, progress), null);
+                return new LocalNodes(admin, token.secretName(), null, CriNodes.start(cri, token.token(), count,
+                        NAME_PREFIX, progress), null);
             }
             if (runtime.equals(NodeRuntimeChoice.PROCESS)) {
                 progress.accept("starting " + some + ": containers' commands run as plain processes of this host."

@@ -1,5 +1,6 @@
 package dev.kumo.local;
 
+import dev.kumo.cloud.local.NodeAddressing;
 import dev.kumo.node.proxy.HostCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -19,7 +21,9 @@ import java.util.stream.Stream;
  * InternalIP, default route via the host). Pod CIDR i ({@code <pods>.(i-1).0/24}) is routed to node i's address by
  * the host and by every other node, straight over the shared bridge, so that traffic between pods of two nodes is
  * routed, not translated. Deleting a namespace takes its veth pair, the pod bridge and the nftables inside with it;
- * deleting the host bridge takes the host's routes to the pod CIDRs.
+ * deleting the host bridge takes the host's routes to the pod CIDRs. Nodes join ({@link #add}) and leave
+ * ({@link #remove(int)}) one at a time: the static nodes are 1 to N, node pools' instances come and go as nodes
+ * from 129 on ({@link NodeAddressing}, which numbers the provider's instance records the same way).
  *
  * @param tag     prefix of every name this network makes (the local cluster's is {@code kumo}; tests use another
  *                tag and other addresses so that they can run beside it)
@@ -30,8 +34,8 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     private static final Logger LOG = LoggerFactory.getLogger(NodeNetwork.class);
     /** The network of {@code ./kumo up}. */
     public static final NodeNetwork LOCAL = new NodeNetwork("kumo", "10.250.0", "10.244");
-    /** At most this many nodes: a /24 node network, one /24 of the /16 per node. */
-    public static final int MAX_NODES = 250;
+    /** Serializes joins and leaves: each reads which namespaces are there to route to them. */
+    private static final ReentrantLock CHANGES = new ReentrantLock();
     private static final Path NETNS_DIR = Path.of("/run/netns");
     /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
     private static final Path OWNERS_DIR = Path.of("/run/kumo");
@@ -74,11 +78,16 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     }
 
     public String address(int node) {
-        return nodeNet + "." + (node + 1);
+        return addressing().address(node);
     }
 
     public String podCidr(int node) {
-        return podNet + "." + (node - 1) + ".0/24";
+        return addressing().podCidr(node);
+    }
+
+    /** How nodes are numbered on this network: what the local provider's instance records follow too. */
+    public NodeAddressing addressing() {
+        return new NodeAddressing(nodeNet, podNet);
     }
 
     public String clusterCidr() {
@@ -118,36 +127,94 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
         }
     }
 
-    /** Makes the bridge and {@code count} node namespaces with their routes (after removing any left over). */
-    public void create(int count) throws IOException, InterruptedException {
-        if (count < 1 || count > MAX_NODES) {
-            throw new IllegalArgumentException("a node network holds 1 to " + MAX_NODES + " nodes, not " + count);
-        }
+    /**
+     * Makes the bridge with the host's address and lets the network reach beyond the machine, after removing whatever
+     * of this tag is there: the network without nodes, which {@link #add} then joins one at a time.
+     */
+    public void create() throws IOException, InterruptedException {
         remove();
         ip("link", "add", bridge(), "type", "bridge");
         ip("addr", "add", hostAddress() + "/24", "dev", bridge());
         ip("link", "set", bridge(), "up");
         allowEgress();
-        for (int i = 1; i <= count; i++) {
-            String ns = namespace(i);
+        LOG.atInfo().addKeyValue("bridge", bridge()).addKeyValue("clusterCidr", clusterCidr())
+                .log("node network created");
+    }
+
+    /**
+     * Joins node {@code node} to the network: its namespace with a veth on the bridge, its address and a default
+     * route via the host; its pod CIDR routed to its address by the host and by every node already there, and theirs
+     * by it. A namespace of that number left by a failed start is replaced.
+     */
+    public void add(int node) throws IOException, InterruptedException {
+        if (node < 1 || node > NodeAddressing.LAST_NODE) {
+            throw new IllegalArgumentException("a node network's nodes are 1 to " + NodeAddressing.LAST_NODE + ", not "
+                    + node);
+        }
+        // nodes joining at once (pool instances boot side by side) must each see the other's namespace
+        CHANGES.lock();
+        try {
+            List<Integer> present = nodes();
+            if (present.contains(node)) {
+                removeLocked(node);
+            }
+            String ns = namespace(node);
             ip("netns", "add", ns);
-            ip("link", "add", hostVeth(i), "type", "veth", "peer", "name", "eth0", "netns", ns);
-            ip("link", "set", hostVeth(i), "master", bridge(), "up");
+            ip("link", "add", hostVeth(node), "type", "veth", "peer", "name", "eth0", "netns", ns);
+            ip("link", "set", hostVeth(node), "master", bridge(), "up");
             ip("-n", ns, "link", "set", "lo", "up");
-            ip("-n", ns, "addr", "add", address(i) + "/24", "dev", "eth0");
+            ip("-n", ns, "addr", "add", address(node) + "/24", "dev", "eth0");
             ip("-n", ns, "link", "set", "eth0", "up");
             ip("-n", ns, "route", "add", "default", "via", hostAddress());
-            ip("route", "add", podCidr(i), "via", address(i), "dev", bridge());
-            for (int j = 1; j <= count; j++) {
-                if (j != i) {
-                    ip("-n", ns, "route", "add", podCidr(j), "via", address(j), "dev", "eth0");
+            // replace, not add: the route controller (LocalRoutes) makes the host's route too
+            ip("route", "replace", podCidr(node), "via", address(node), "dev", bridge());
+            for (int other : present) {
+                if (other != node) {
+                    ip("-n", ns, "route", "replace", podCidr(other), "via", address(other), "dev", "eth0");
+                    ip("-n", namespace(other), "route", "replace", podCidr(node), "via", address(node), "dev", "eth0");
                 }
             }
             // the node routes its pods' traffic (the service proxy sets it too, but pods may start first)
             run(new HostCommand(ns), List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+        } finally {
+            CHANGES.unlock();
         }
-        LOG.atInfo().addKeyValue("bridge", bridge()).addKeyValue("nodes", count)
-                .addKeyValue("clusterCidr", clusterCidr()).log("node network created");
+        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("address", address(node))
+                .addKeyValue("podCIDR", podCidr(node)).log("node joined the node network");
+    }
+
+    /**
+     * Takes node {@code node} off the network, as a machine that is gone: its namespace (with its veth, pod bridge
+     * and nftables) and every route to its pod CIDR, the host's and the other nodes'. What is not there is no error.
+     */
+    public void remove(int node) throws IOException, InterruptedException {
+        CHANGES.lock();
+        try {
+            removeLocked(node);
+        } finally {
+            CHANGES.unlock();
+        }
+        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("podCIDR", podCidr(node))
+                .log("node left the node network");
+    }
+
+    private void removeLocked(int node) throws IOException, InterruptedException {
+        List<Integer> present = nodes();
+        if (present.contains(node)) {
+            ip("netns", "delete", namespace(node));
+        }
+        runUnlessGone(new HostCommand(""), List.of("ip", "route", "del", podCidr(node), "via", address(node)));
+        for (int other : present) {
+            if (other != node) {
+                runUnlessGone(new HostCommand(namespace(other)), List.of("ip", "route", "del", podCidr(node)));
+            }
+        }
+    }
+
+    /** The nodes whose namespaces are there, by number. */
+    public List<Integer> nodes() throws IOException {
+        return leftoverNamespaces().stream().map(ns -> Integer.parseInt(ns.substring(ns.lastIndexOf('-') + 1)))
+                .sorted().toList();
     }
 
     /**
@@ -245,6 +312,17 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
         argv.add("ip");
         argv.addAll(List.of(args));
         run(new HostCommand(""), argv);
+    }
+
+    /** Runs {@code argv}; a route or namespace that is not there (any more) is no error. */
+    private static void runUnlessGone(HostCommand where, List<String> argv) throws IOException, InterruptedException {
+        HostCommand.Result result = where.run(argv, "");
+        if (!result.succeeded() && !result.output().contains("No such process")
+                && !result.output().contains("No such file or directory")) {
+            throw new IOException(String.join(" ", argv)
+                    + (where.networkNamespace().isEmpty() ? "" : " (in " + where.networkNamespace() + ")")
+                    + " failed with " + result.exitCode() + ": " + result.output());
+        }
     }
 
     private static void run(HostCommand where, List<String> argv) throws IOException, InterruptedException {

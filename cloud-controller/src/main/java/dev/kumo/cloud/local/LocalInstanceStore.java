@@ -14,15 +14,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -33,16 +37,17 @@ import java.util.stream.Stream;
  * never given out again, as EC2 keeps answering a token with the instance it launched.
  */
 public final class LocalInstanceStore {
-    /** Pool nodes hold slots 0..127: pod CIDRs 10.244.128.0/24 upwards, clear of the static nodes' 10.244.0-127. */
-    static final int SLOTS = 128;
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path directory;
+    private final NodeAddressing addressing;
     private final Clock clock;
 
-    public LocalInstanceStore(Path directory, Clock clock) {
+    /** Records in {@code directory}; new instances get their address and pod CIDR from {@code addressing}. */
+    public LocalInstanceStore(Path directory, NodeAddressing addressing, Clock clock) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.addressing = addressing;
         this.clock = clock;
     }
 
@@ -86,21 +91,37 @@ public final class LocalInstanceStore {
             }
             int ordinal = 1 + records.stream().filter(r -> r.nodePool().equals(request.nodePool()))
                     .mapToInt(LocalInstanceRecord::ordinal).max().orElse(0);
-            BitSet used = new BitSet(SLOTS);
-            records.stream().filter(r -> r.state() != InstanceState.TERMINATED).forEach(r -> used.set(r.slot()));
-            int slot = used.nextClearBit(0);
-            if (slot >= SLOTS) {
-                throw new CloudException("InsufficientInstanceCapacity: the local provider runs at most " + SLOTS
-                        + " pool instances", true);
-            }
+            int slot = freeSlot(records);
+            int node = NodeAddressing.poolNode(slot);
             LocalInstanceRecord record = new LocalInstanceRecord(request.nodePool() + "-" + ordinal,
                     request.clientToken(), request.nodePool(), type.name(),
                     request.zone() == null ? LocalInstances.ZONE : request.zone(), InstanceState.PENDING, slot,
-                    "172.31.0." + (slot + 1), "10.244." + (SLOTS + slot) + ".0/24", request.nodeLabels(),
+                    addressing.address(node), addressing.podCidr(node), request.nodeLabels(),
                     request.nodeTaints(), clock.instant().toString());
             write(record);
             return record;
         });
+    }
+
+    /**
+     * A slot no live instance holds: one never used if any, else the one whose last instance was launched longest ago.
+     * A terminated instance's Node outlives it by about a minute (node lifecycle's grace, then the cloud node
+     * controller), and routes are kept by pod CIDR: a slot handed out again at once would give two Nodes one CIDR.
+     */
+    private static int freeSlot(List<LocalInstanceRecord> records) throws CloudException {
+        Map<Integer, Instant> lastLaunch = new HashMap<>();
+        Set<Integer> held = new HashSet<>();
+        for (LocalInstanceRecord record : records) {
+            lastLaunch.merge(record.slot(), Instant.parse(record.launchTime()), (a, b) -> a.isAfter(b) ? a : b);
+            if (record.state() != InstanceState.TERMINATED) {
+                held.add(record.slot());
+            }
+        }
+        return IntStream.range(0, NodeAddressing.poolSlots()).boxed().filter(slot -> !held.contains(slot))
+                .min(Comparator.comparing((Integer slot) -> lastLaunch.getOrDefault(slot, Instant.MIN))
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElseThrow(() -> new CloudException("InsufficientInstanceCapacity: the local provider runs at most "
+                        + NodeAddressing.poolSlots() + " pool instances", true));
     }
 
     /**

@@ -33,8 +33,13 @@ public final class LocalInstances implements Instances {
         this.store = store;
     }
 
+    /** Instances numbered on no node network ({@link NodeAddressing#UNROUTED}): for agents that are simulated. */
     public LocalInstances(Path directory) {
-        this(new LocalInstanceStore(directory, Clock.systemUTC()));
+        this(directory, NodeAddressing.UNROUTED);
+    }
+
+    public LocalInstances(Path directory, NodeAddressing addressing) {
+        this(new LocalInstanceStore(directory, addressing, Clock.systemUTC()));
     }
 
     public LocalInstanceStore store() {

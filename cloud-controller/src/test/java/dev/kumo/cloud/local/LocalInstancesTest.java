@@ -62,6 +62,35 @@ class LocalInstancesTest {
     }
 
     @Test
+    void instancesGetTheNodeNetworksAddressesAndASlotIsGivenAgainOnlyAfterEveryOtherWasUsed() throws Exception {
+        LocalInstances instances = new LocalInstances(directory, NodeAddressing.parse("10.251.0:10.245"));
+        Instance first = instances.launch(request("t1", "web"));
+        LocalInstanceRecord record = instances.store().find("web-1").orElseThrow();
+        assertThat(record.slot()).isZero();
+        assertThat(record.address()).isEqualTo("10.251.0.130");
+        assertThat(record.podCidr()).isEqualTo("10.245.128.0/24");
+        assertThat(first.addresses()).contains(new Instance.Address("InternalIP", "10.251.0.130"));
+
+        // the terminated instance's Node lingers: its slot waits while unused ones remain
+        instances.terminate(first.providerId());
+        assertThat(instances.store().find(instances.launch(request("t2", "web")).nodeName()).orElseThrow().slot())
+                .isEqualTo(1);
+        for (int i = 3; i <= NodeAddressing.poolSlots(); i++) {
+            instances.launch(request("t" + i, "batch"));
+        }
+        assertThat(instances.list()).hasSize(NodeAddressing.poolSlots() - 1);
+        LocalInstanceRecord reused = instances.store().find(instances.launch(request("last", "web")).nodeName())
+                .orElseThrow();
+        assertThat(reused.slot()).as("the one free slot, used longest ago").isZero();
+        assertThat(reused.podCidr()).isEqualTo("10.245.128.0/24");
+        assertThatThrownBy(() -> instances.launch(request("one-too-many", "web")))
+                .isInstanceOfSatisfying(CloudException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("at most 122 pool instances");
+                });
+    }
+
+    @Test
     void concurrentLaunchesWithOneTokenRecordOneInstance() throws Exception {
         List<Future<Instance>> launches = new ArrayList<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(8)) {

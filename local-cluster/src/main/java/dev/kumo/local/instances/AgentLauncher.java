@@ -4,8 +4,9 @@ import dev.kumo.cloud.local.LocalInstanceRecord;
 
 /**
  * Boots and stops the node agent of a local instance: the seam between the local provider's records and how an
- * agent runs. {@link InJvmAgentLauncher} runs it in the cluster's JVM with the simulated runtime; an agent in a
- * child process inside its own network namespace (issue 4's real nodes) is another implementation of this.
+ * agent runs. {@link InJvmAgentLauncher} runs it in the cluster's JVM with the simulated runtime; on a cluster whose
+ * nodes are cri nodes, {@code dev.kumo.local.CriAgentLauncher} makes the instance a real node in a network namespace
+ * of its own with its own containerd.
  */
 public interface AgentLauncher extends AutoCloseable {
     /** Starts the instance's agent and returns once its node has joined (registered, leased, status posted). */

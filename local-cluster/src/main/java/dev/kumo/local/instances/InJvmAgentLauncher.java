@@ -1,11 +1,8 @@
 package dev.kumo.local.instances;
 
 import dev.kumo.cloud.local.LocalInstanceRecord;
-import dev.kumo.cloud.local.LocalInstanceTypes;
 import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.NodeAgent;
-import dev.kumo.node.NodeCapacity;
-import dev.kumo.node.NodeConfig;
 import dev.kumo.node.simulated.SimulatedNodes;
 
 import java.time.Clock;
@@ -39,14 +36,8 @@ public final class InJvmAgentLauncher implements AgentLauncher {
 
     @Override
     public void start(LocalInstanceRecord instance) throws InterruptedException {
-        LocalInstanceTypes.InstanceType type = LocalInstanceTypes.find(instance.instanceType()).orElseThrow(() ->
-                new IllegalStateException("instance " + instance.name() + " has an unknown type "
-                        + instance.instanceType()));
-        NodeConfig config = NodeConfig.of(instance.name(), instance.address(), instance.podCidr(),
-                new NodeCapacity(type.cpu(), type.memory(), type.ephemeralStorage(), type.pods()))
-                .withLabelsAndTaints(instance.labels(), instance.taints().stream()
-                        .map(t -> new NodeConfig.Taint(t.key(), t.value(), t.effect())).toList());
-        NodeAgent agent = SimulatedNodes.agent(api, bootstrapToken.get(), config, clock, POD_WORKERS);
+        NodeAgent agent = SimulatedNodes.agent(api, bootstrapToken.get(), InstanceNodeConfig.of(instance), clock,
+                POD_WORKERS);
         if (agents.putIfAbsent(instance.name(), agent) != null) {
             return; // started already
         }

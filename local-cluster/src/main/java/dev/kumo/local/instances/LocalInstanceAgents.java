@@ -4,6 +4,7 @@ import dev.kumo.apimachinery.client.KubeClient;
 import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.cloud.local.LocalInstanceStore;
 import dev.kumo.cloud.local.LocalInstances;
+import dev.kumo.cloud.local.NodeAddressing;
 import dev.kumo.node.ApiEndpoint;
 import dev.kumo.node.join.BootstrapTokens;
 
@@ -11,6 +12,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The local cluster's side of the local provider: the instances directory, and the supervisor that boots an agent
@@ -42,15 +45,18 @@ public final class LocalInstanceAgents implements AutoCloseable {
         return token.token();
     }
 
+    /**
+     * Supervises the instances recorded in {@code directory} (numbered on {@code addressing}), booting each with the
+     * launcher {@code launcher} makes from the API and the agents' bootstrap token.
+     */
     public static LocalInstanceAgents start(String server, String caCertificatePem, String adminToken,
-                                            Path directory) {
+                                            Path directory, NodeAddressing addressing,
+                                            BiFunction<ApiEndpoint, Supplier<String>, AgentLauncher> launcher) {
         ApiEndpoint api = ApiEndpoint.of(URI.create(server), caCertificatePem);
         KubeClient admin = api.client(() -> adminToken, "kumo-local-instances");
-        Clock clock = Clock.systemUTC();
-        LocalInstanceStore store = new LocalInstanceStore(directory, clock);
+        LocalInstanceStore store = new LocalInstanceStore(directory, addressing, Clock.systemUTC());
         LocalInstanceAgents agents = new LocalInstanceAgents(admin, new LocalInstances(store));
-        agents.supervisor = new InstanceSupervisor(store, new InJvmAgentLauncher(api, agents::token, clock))
-                .start(LOOK_EVERY);
+        agents.supervisor = new InstanceSupervisor(store, launcher.apply(api, agents::token)).start(LOOK_EVERY);
         return agents;
     }
 

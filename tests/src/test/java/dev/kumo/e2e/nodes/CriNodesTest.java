@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumo.e2e.support.Kubectl;
 import dev.kumo.local.NodeNetwork;
-import dev.kumo.local.NodeRuntimeChoice;
 import dev.kumo.node.image.BusyboxImages;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.kumo.e2e.nodes.ClusterProcess.await;
+import static dev.kumo.e2e.nodes.ClusterProcess.read;
+import static dev.kumo.e2e.nodes.ClusterProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +63,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CriNodesTest {
     private static final String NETWORK = "kumoe:10.251.0:10.245";
     private static final NodeNetwork NODES = NodeNetwork.parse(NETWORK);
-    private static final Duration START = Duration.ofMinutes(4);
     private static final Duration PODS = Duration.ofMinutes(3);
     private static final int REQUESTS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,14 +79,7 @@ class CriNodesTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        List<String> missing = NodeRuntimeChoice.missingForCri();
-        if (!missing.isEmpty()) {
-            String message = "cri nodes need: " + String.join(", ", missing);
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(message);
-            }
-            Assumptions.abort(message);
-        }
+        ClusterProcess.requireCri();
         home = Files.createTempDirectory("kumo-cri-e2e-");
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -101,37 +93,14 @@ class CriNodesTest {
 
     /** Starts the cluster's Main as ./kumo up does and waits for "API ready"; its output goes to {@code logName}. */
     private static void launch(String logName) throws Exception {
-        Path log = home.resolve(logName);
-        long started = System.nanoTime();
-        // the surefire class path holds local-cluster and everything it needs
-        cluster = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.kumo.local.Main", "--home", home.toString(), "--listen", "127.0.0.1:" + port, "--ephemeral",
-                "--nodes", "2", "--runtime", "cri", "--node-network", NETWORK)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        // what ./kumo up records, so that ./kumo image load and down find this cluster
-        Files.writeString(home.resolve("kumo.pid"), cluster.pid() + "\n");
-        await(START, "the cluster to say 'API ready' in " + log, () -> {
-            assertThat(cluster.isAlive()).as("the cluster runs; its log:\n%s", read(log)).isTrue();
-            return read(log).contains("kumo: API ready");
-        });
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("kumo up --nodes 2 --runtime cri: Ready in %.1f s (API ready once both nodes joined)%n",
-                seconds);
+        cluster = ClusterProcess.launch(home, port, home.resolve(logName), "--nodes", "2", "--runtime", "cri",
+                "--node-network", NETWORK);
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (cluster != null && cluster.isAlive()) {
-            // SIGTERM first: the cluster removes its nodes' network and containerds itself
-            cluster.destroy();
-            if (!cluster.waitFor(60, TimeUnit.SECONDS)) {
-                cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        if (home != null) {
-            new ProcessBuilder("rm", "-rf", "--one-file-system", home.toString()).inheritIO().start().waitFor();
-        }
+        ClusterProcess.stop(cluster);
+        ClusterProcess.removeHome(home);
     }
 
     @Test
@@ -476,13 +445,7 @@ class CriNodesTest {
 
     /** containerds and shims of this test's nodes (their command lines name the home). */
     private static List<ProcessHandle> processesNamingHome() {
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(p -> p.pid() != ProcessHandle.current().pid())
-                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args))
-                            .filter(line -> line.contains(home.toString()) && !line.contains("dev.kumo.local.Main"))
-                            .isPresent())
-                    .toList();
-        }
+        return ClusterProcess.processesNaming(home);
     }
 
     /** The kumo script on this test's cluster (its KUMO_HOME). */
@@ -498,26 +461,7 @@ class CriNodesTest {
 
     /** Pods Running and Ready (by name) with their nodes, in namespace default, matching {@code selector}. */
     private static Map<String, String> readyPods(String selector) {
-        List<String> args = new ArrayList<>(List.of("get", "pods", "-o", "json"));
-        if (!selector.isEmpty()) {
-            args.addAll(List.of("-l", selector));
-        }
-        Map<String, String> ready = new HashMap<>();
-        try {
-            for (JsonNode pod : JSON.readTree(kubectl.run(args.toArray(String[]::new)).ok().out()).path("items")) {
-                boolean isReady = false;
-                for (JsonNode condition : pod.path("status").path("conditions")) {
-                    isReady |= condition.path("type").asText().equals("Ready")
-                            && condition.path("status").asText().equals("True");
-                }
-                if (isReady && pod.path("status").path("phase").asText().equals("Running")) {
-                    ready.put(pod.path("metadata").path("name").asText(), pod.path("spec").path("nodeName").asText());
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return ready;
+        return ClusterProcess.readyPods(kubectl, selector);
     }
 
     /** The lines a container wrote, as {@code kubectl logs} shows them (through the API and the node's agent). */
@@ -552,40 +496,5 @@ class CriNodesTest {
             }
         }
         return 0;
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return output;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Asks {@code probe} once a second until it gives a non-null, non-false value, or fails after {@code timeout}. */
-    private static <T> T await(Duration timeout, String what, ThrowingSupplier<T> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null && !Boolean.FALSE.equals(value)) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(1000);
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingSupplier<T> {
-        T get() throws Exception;
     }
 }

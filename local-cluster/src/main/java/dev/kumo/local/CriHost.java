@@ -1,0 +1,171 @@
+package dev.kumo.local;
+
+import dev.kumo.apimachinery.client.KubeClient;
+import dev.kumo.node.ApiEndpoint;
+import dev.kumo.node.cri.ContainerdLauncher;
+import dev.kumo.node.image.BusyboxImages;
+import dev.kumo.node.main.HostFacts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * This machine as the host of the local cluster's cri nodes, whether static ({@link CriNodes}) or node pools'
+ * instances ({@link CriAgentLauncher}): the node network, claimed and made without nodes (after removing what a
+ * killed cluster left: containerds and shims under {@code <home>/nodes}, namespaces, the bridge); cluster DNS on the
+ * host's bridge address; the offline images archive each node's containerd imports; and {@code <home>/nodes/sockets},
+ * the nodes' containerd sockets for {@code ./kumo image load}. Each node is a {@link CriNode} started here.
+ * {@link #close} stops DNS and removes the network, after the nodes were closed.
+ */
+final class CriHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CriHost.class);
+    /** {@code <home>/nodes/sockets}: "node socket" per line, for {@code ./kumo image load}. */
+    static final String SOCKETS_FILE = "sockets";
+
+    private final ApiEndpoint api;
+    private final Path dir;
+    private final NodeNetwork network;
+    private final Map<String, Path> sockets = new TreeMap<>();
+    private Path imageArchive;
+    private String osImage;
+    private ClusterDnsAddon dns;
+    private boolean claimed;
+
+    private CriHost(ApiEndpoint api, Path dir, NodeNetwork network) {
+        this.api = api;
+        this.dir = dir;
+        this.network = network;
+    }
+
+    /** Claims and makes {@code network} for the cluster in {@code home}, and starts cluster DNS through {@code admin}. */
+    static CriHost start(ApiEndpoint api, KubeClient admin, Path home, NodeNetwork network, Consumer<String> progress)
+            throws Exception {
+        CriHost host = new CriHost(api, home.resolve("nodes"), network);
+        try {
+            host.startAll(admin, progress);
+            return host;
+        } catch (Exception e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    private void startAll(KubeClient admin, Consumer<String> progress) throws Exception {
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(SOCKETS_FILE));
+        network.claim(dir.getParent());
+        claimed = true;
+        removeLeftovers(progress);
+        network.create();
+        progress.accept("node network: bridge " + network.bridge() + " " + network.hostAddress() + "/24; node i in"
+                + " network namespace " + network.namespace(1).replaceAll("1$", "i") + " at " + network.nodeNet()
+                + ".(i+1), pod CIDR " + network.podNet() + ".(i-1).0/24, routed (static nodes from 1, node pools'"
+                + " instances from 129)");
+        dns = ClusterDnsAddon.start(admin, network.hostAddress());
+        progress.accept("cluster DNS: " + ClusterDnsAddon.NAMESPACE + "/" + ClusterDnsAddon.SERVICE + " "
+                + ClusterDnsAddon.CLUSTER_DNS_IP + " served on " + network.hostAddress() + ":53");
+        imageArchive = dir.resolve("busybox-images.tar");
+        BusyboxImages.write(BusyboxImages.DEBIAN_BUSYBOX, imageArchive);
+        osImage = HostFacts.osImage();
+    }
+
+    /** Containerds and shims of a cluster that was killed, then its namespaces and bridge. */
+    private void removeLeftovers(Consumer<String> progress) throws IOException, InterruptedException {
+        int killed = 0;
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> nodeDirs = Files.list(dir)) {
+                for (Path nodeDir : nodeDirs.filter(Files::isDirectory).toList()) {
+                    killed += ContainerdLauncher.killLeftovers(nodeDir.resolve("containerd"));
+                }
+            }
+        }
+        List<String> removed = network.remove();
+        if (killed > 0 || !removed.isEmpty()) {
+            progress.accept("removed what an earlier run left: " + killed + " containerd processes, "
+                    + String.join(", ", removed));
+        }
+    }
+
+    ApiEndpoint api() {
+        return api;
+    }
+
+    NodeNetwork network() {
+        return network;
+    }
+
+    /** {@code <home>/nodes}, where the nodes keep their state. */
+    Path directory() {
+        return dir;
+    }
+
+    /** Where node {@code name} keeps its containerd and agent state. */
+    Path nodeDirectory(String name) {
+        return dir.resolve(name);
+    }
+
+    /** The offline busybox and pause images, which each node's containerd imports at start. */
+    Path imageArchive() {
+        return imageArchive;
+    }
+
+    String osImage() {
+        return osImage;
+    }
+
+    /** Lists the nodes' containerd sockets for {@code ./kumo image load}. */
+    synchronized void listSockets(List<CriNode> nodes) throws IOException {
+        nodes.forEach(node -> sockets.put(node.name(), node.containerd().socket()));
+        writeSockets();
+    }
+
+    /** Takes a node that stopped off the list of sockets. */
+    synchronized void unlistSocket(String node) throws IOException {
+        if (sockets.remove(node) != null) {
+            writeSockets();
+        }
+    }
+
+    private void writeSockets() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        sockets.forEach((name, socket) -> lines.append(name).append(' ').append(socket).append('\n'));
+        Path partial = dir.resolve(SOCKETS_FILE + ".partial");
+        Files.writeString(partial, lines, StandardCharsets.UTF_8);
+        Files.move(partial, dir.resolve(SOCKETS_FILE), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(dir.resolve(SOCKETS_FILE));
+        } catch (IOException e) {
+            LOG.atWarn().setCause(e).addKeyValue("file", dir.resolve(SOCKETS_FILE))
+                    .log("could not remove the sockets list");
+        }
+        if (dns != null) {
+            dns.close();
+        }
+        if (!claimed) {
+            return; // another cluster's network: not ours to remove
+        }
+        try {
+            network.remove();
+            network.release();
+        } catch (IOException e) {
+            LOG.atError().setCause(e).addKeyValue("bridge", network.bridge()).log("could not remove the node network");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
