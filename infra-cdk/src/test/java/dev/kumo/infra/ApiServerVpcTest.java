@@ -99,6 +99,62 @@ class ApiServerVpcTest {
     }
 
     @Test
+    void theEndpointsLetThroughOnlyThisAccountsTablesAndKeysAndTheTokenCheck() {
+        Map<String, Object> gateway = properties(only(NODES, "AWS::EC2::VPCEndpoint",
+                Map.of("VpcEndpointType", "Gateway")).getValue());
+        assertThat(onlyStatement(gateway)).containsEntry("Effect", "Allow").containsEntry("Principal", "*")
+                .containsEntry("Action", List.of("dynamodb:*")).containsEntry("Resource", Map.of("Fn::Sub",
+                        "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*"));
+
+        Map<Object, Map<String, Object>> byService = new LinkedHashMap<>();
+        NODES.findResources("AWS::EC2::VPCEndpoint", Map.of("Properties", Map.of("VpcEndpointType", "Interface")))
+                .values().forEach(endpoint -> byService.put(properties(endpoint).get("ServiceName"),
+                        onlyStatement(properties(endpoint))));
+        assertThat(byService.get(Map.of("Fn::Sub", "com.amazonaws.${AWS::Region}.kms")))
+                .containsEntry("Effect", "Allow").containsEntry("Principal", "*")
+                .containsEntry("Action", List.of("kms:Decrypt", "kms:GenerateDataKey", "kms:GetPublicKey",
+                        "kms:Sign"))
+                .containsEntry("Resource", Map.of("Fn::Sub",
+                        "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"));
+        // the presigned GetCallerIdentity of an IAM token carries the user's own signature: any principal, that call
+        assertThat(byService.get(Map.of("Fn::Sub", "com.amazonaws.${AWS::Region}.sts")))
+                .containsEntry("Effect", "Allow").containsEntry("Principal", "*")
+                .containsEntry("Action", List.of("sts:GetCallerIdentity")).containsEntry("Resource", "*");
+        // every KMS call the API function's role lets it make itself passes the KMS endpoint; the store key's calls
+        // (conditioned on kms:ViaService) are DynamoDB's on its behalf, which do not cross the VPC's endpoint
+        String role = (String) ((List<?>) ((Map<?, ?>) apiFunction().get("Role")).get("Fn::GetAtt")).get(0);
+        Set<Object> directKmsActions = new HashSet<>();
+        PLANE.findResources("AWS::IAM::Policy").values().forEach(policy -> {
+            if (!((List<?>) properties(policy).get("Roles")).contains(Map.of("Ref", role))) {
+                return;
+            }
+            Map<?, ?> document = (Map<?, ?>) properties(policy).get("PolicyDocument");
+            for (Object each : (List<?>) document.get("Statement")) {
+                Map<?, ?> statement = (Map<?, ?>) each;
+                if (JSON.valueToTree(statement.get("Condition")).toString().contains("kms:ViaService")) {
+                    continue;
+                }
+                Object action = statement.get("Action");
+                for (Object name : action instanceof List<?> list ? list : List.of(action)) {
+                    if (name.toString().startsWith("kms:")) {
+                        directKmsActions.add(name);
+                    }
+                }
+            }
+        });
+        assertThat(directKmsActions).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey",
+                "kms:GetPublicKey", "kms:Sign");
+    }
+
+    private static Map<String, Object> onlyStatement(Map<String, Object> endpointProperties) {
+        Map<?, ?> document = (Map<?, ?>) endpointProperties.get("PolicyDocument");
+        assertThat(document.get("Version")).isEqualTo("2012-10-17");
+        List<?> statements = (List<?>) document.get("Statement");
+        assertThat(statements).hasSize(1);
+        return cast(statements.get(0));
+    }
+
+    @Test
     void theNodesOpenTheAgentsPortToTheApiServerAloneAndItReachesOnlyThatAndHttps() {
         String nodes = securityGroup("kumo prod nodes: pod traffic, NodePorts, the agent port; no SSH (use SSM)");
         List<Map<String, Object>> agent = ingressOf(nodes).stream()

@@ -24,8 +24,9 @@ import java.util.List;
  * source the nodes accept on {@link NodesStack#AGENT_PORT}, and endpoints for the AWS APIs it calls, since nothing
  * there reaches the internet: DynamoDB through a gateway endpoint on the subnets' route table (free), KMS (the
  * secrets' data keys, the token signing key) and STS (the presigned {@code GetCallerIdentity} of IAM tokens) through
- * interface endpoints in both subnets (paid per zone and hour; docs/infra-cdk.md, "Cost"). Lambda keeps its logs
- * off the VPC, so CloudWatch Logs needs no endpoint.
+ * interface endpoints in both subnets (paid per zone and hour; docs/infra-cdk.md, "Cost"), each with a policy that
+ * lets through only what the function needs ({@link EndpointPolicies}). Lambda keeps its logs off the VPC, so
+ * CloudWatch Logs needs no endpoint.
  *
  * <p>The subnets are /24s right after the nodes' /18 ({@code 10.0.64.0/24}, {@code 10.0.65.0/24}): outside the range
  * whose addresses pick the nodes' pod CIDRs ({@link NodeNetwork}).
@@ -82,6 +83,7 @@ public final class ApiServerNetwork extends Construct {
                 .vpcEndpointType("Gateway")
                 .serviceName(Fn.sub("com.amazonaws.${AWS::Region}.dynamodb"))
                 .routeTableIds(List.of(routes.getRef()))
+                .policyDocument(EndpointPolicies.dynamoDb())
                 .build();
         SecurityGroup endpoints = SecurityGroup.Builder.create(this, "Endpoints")
                 .vpc(vpc)
@@ -98,6 +100,7 @@ public final class ApiServerNetwork extends Construct {
                     .securityGroupIds(List.of(endpoints.getSecurityGroupId()))
                     // The SDK's and the IAM token's usual names (kms.<region>…, sts.<region>…) resolve to the endpoint.
                     .privateDnsEnabled(true)
+                    .policyDocument(EndpointPolicies.forInterface(service))
                     .build();
         }
     }
