@@ -134,6 +134,9 @@ class LocalLoadBalancersTest {
         node("node-1", "127.0.0.1");
         int first = NodePortServer.freePort();
         int second = NodePortServer.freePort();
+        while (second == first) { // two probes in a row may be handed the same free port
+            second = NodePortServer.freePort();
+        }
         balancers.ensure(request(first, "127.0.0.1"));
 
         balancers.ensure(request(second, "127.0.0.1"));
