@@ -66,6 +66,60 @@ class NodeReservationTest {
         return bound;
     }
 
+    /**
+     * What a node pool sees when a node dies: pods force-deleted and replaced under the same names while two API
+     * processes bind them and their status is written, all at once. The node never holds more than its room, and
+     * no reservation outlives its pod (the room is whole again once every pod is gone).
+     */
+    @Test
+    void sameNamedReplacementsBoundDeletedAndUpdatedAtOnceNeverOvercommitNorLeak() throws Exception {
+        node("churn", "2", "110");
+        TestApi other = api.otherProcess();
+        List<String> names = List.of("r-0", "r-1", "r-2", "r-3", "r-4");
+        names.forEach(name -> pod(name, "900m", null));
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            TestApi server = t % 2 == 0 ? api : other;
+            int seed = t;
+            work.add(threads.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int round = 0; round < 25; round++) {
+                    String name = names.get(random.nextInt(names.size()));
+                    switch (random.nextInt(3)) {
+                        case 0 -> {
+                            server.call("DELETE", PODS + "/" + name + "?gracePeriodSeconds=0", null);
+                            server.call("POST", PODS, """
+                                    {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s"},"spec":{"containers":[
+                                     {"name":"c","image":"busybox","resources":{"requests":{"cpu":"900m"}}}]}}"""
+                                    .formatted(name));
+                        }
+                        case 1 -> bind(server, name, "churn");
+                        default -> server.call("PATCH", PODS + "/" + name + "/status",
+                                "{\"status\":{\"phase\":\"Running\"}}", "application/merge-patch+json",
+                                java.util.Map.of());
+                    }
+                    assertThat(boundTo("churn").size()).as("pods bound to a node with room for two")
+                            .isLessThanOrEqualTo(2);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> done : work) {
+            done.get();
+        }
+        threads.shutdown();
+        assertThat(boundTo("churn").size()).isLessThanOrEqualTo(2);
+
+        for (String name : names) {
+            api.call("DELETE", PODS + "/" + name + "?gracePeriodSeconds=0", null);
+        }
+        pod("after-1", "900m", null);
+        pod("after-2", "900m", null);
+        assertThat(bind(api, "after-1", "churn").status()).as("no reservation left behind").isEqualTo(201);
+        assertThat(bind(api, "after-2", "churn").status()).isEqualTo(201);
+    }
+
     @Test
     void aDeletedOrFinishedPodGivesItsRoomBack() {
         node("one", "1", "8");
