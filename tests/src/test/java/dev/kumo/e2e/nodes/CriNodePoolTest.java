@@ -146,7 +146,8 @@ class CriNodePoolTest {
         assertThat(kubectl.run("exec", pod, "--", "nslookup", "kube-dns.kube-system.svc.cluster.local").ok().out())
                 .contains("Address: 10.96.0.10");
         assertThat(kubectl.run("get", "endpointslice", "-n", "kube-system", "kube-dns-web-1", "-o",
-                "jsonpath={.endpoints[0].nodeName}").ok().out()).as("among kube-dns' endpoints").isEqualTo("web-1");
+                "jsonpath={.endpoints[0].nodeName}").ok().out().strip()).as("among kube-dns' endpoints")
+                .isEqualTo("web-1");
     }
 
     /** kumo.small has 2 cpus: web-1 holds one pod of 1500m, the second needs a node more. */
