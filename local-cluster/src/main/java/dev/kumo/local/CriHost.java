@@ -22,10 +22,11 @@ import java.util.stream.Stream;
 /**
  * This machine as the host of the local cluster's cri nodes, whether static ({@link CriNodes}) or node pools'
  * instances ({@link CriAgentLauncher}): the node network, claimed and made without nodes (after removing what a
- * killed cluster left: containerds and shims under {@code <home>/nodes}, namespaces, the bridge); cluster DNS on the
- * host's bridge address; the offline images archive each node's containerd imports; and {@code <home>/nodes/sockets},
- * the nodes' containerd sockets for {@code ./kumo image load}. Each node is a {@link CriNode} started here.
- * {@link #close} stops DNS and removes the network, after the nodes were closed.
+ * killed cluster left: containerds and shims under {@code <home>/nodes}, namespaces, the bridge); the Service
+ * {@code kube-system/kube-dns} whose endpoints are the nodes' own DNS servers ({@link KubeDnsService}); the offline
+ * images archive each node's containerd imports; and {@code <home>/nodes/sockets}, the nodes' containerd sockets for
+ * {@code ./kumo image load}. Each node is a {@link CriNode} started here. {@link #close} removes the network, after
+ * the nodes were closed.
  */
 final class CriHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriHost.class);
@@ -38,7 +39,7 @@ final class CriHost implements AutoCloseable {
     private final Map<String, Path> sockets = new TreeMap<>();
     private Path imageArchive;
     private String osImage;
-    private ClusterDnsAddon dns;
+    private KubeDnsService kubeDns;
     private boolean claimed;
 
     private CriHost(ApiEndpoint api, Path dir, NodeNetwork network) {
@@ -47,7 +48,7 @@ final class CriHost implements AutoCloseable {
         this.network = network;
     }
 
-    /** Claims and makes {@code network} for the cluster in {@code home}, and starts cluster DNS through {@code admin}. */
+    /** Claims and makes {@code network} for the cluster in {@code home}, and sets up kube-dns through {@code admin}. */
     static CriHost start(ApiEndpoint api, KubeClient admin, Path home, NodeNetwork network, Consumer<String> progress)
             throws Exception {
         CriHost host = new CriHost(api, home.resolve("nodes"), network);
@@ -71,9 +72,10 @@ final class CriHost implements AutoCloseable {
                 + " network namespace " + network.namespace(1).replaceAll("1$", "i") + " at " + network.nodeNet()
                 + ".(i+1), pod CIDR " + network.podNet() + ".(i-1).0/24, routed (static nodes from 1, node pools'"
                 + " instances from 129)");
-        dns = ClusterDnsAddon.start(admin, network.hostAddress());
-        progress.accept("cluster DNS: " + ClusterDnsAddon.NAMESPACE + "/" + ClusterDnsAddon.SERVICE + " "
-                + ClusterDnsAddon.CLUSTER_DNS_IP + " served on " + network.hostAddress() + ":53");
+        kubeDns = KubeDnsService.ensure(admin);
+        progress.accept("cluster DNS: each node's agent serves its pods at the node's address, port 53; "
+                + KubeDnsService.NAMESPACE + "/" + KubeDnsService.SERVICE + " " + KubeDnsService.CLUSTER_DNS_IP
+                + " reaches them all");
         imageArchive = dir.resolve("busybox-images.tar");
         BusyboxImages.write(BusyboxImages.DEBIAN_BUSYBOX, imageArchive);
         osImage = HostFacts.osImage();
@@ -123,6 +125,11 @@ final class CriHost implements AutoCloseable {
         return osImage;
     }
 
+    /** Where each node publishes its DNS server. */
+    KubeDnsService kubeDns() {
+        return kubeDns;
+    }
+
     /** Lists the nodes' containerd sockets for {@code ./kumo image load}. */
     synchronized void listSockets(List<CriNode> nodes) throws IOException {
         nodes.forEach(node -> sockets.put(node.name(), node.containerd().socket()));
@@ -152,9 +159,6 @@ final class CriHost implements AutoCloseable {
         } catch (IOException e) {
             LOG.atWarn().setCause(e).addKeyValue("file", dir.resolve(SOCKETS_FILE))
                     .log("could not remove the sockets list");
-        }
-        if (dns != null) {
-            dns.close();
         }
         if (!claimed) {
             return; // another cluster's network: not ours to remove

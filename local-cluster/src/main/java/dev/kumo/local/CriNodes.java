@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * The local cluster's static real nodes on its {@link CriHost}: node i ({@code <prefix>i}) is node i of the node
- * network, a {@link CriNode} with this machine's capacity. Pods resolve names through {@link ClusterDnsAddon}.
+ * network, a {@link CriNode} with this machine's capacity, whose agent serves its pods' cluster DNS.
  * {@link #close} stops the nodes (their sandboxes removed, each containerd stopped); the host removes the network.
  */
 final class CriNodes implements AutoCloseable {

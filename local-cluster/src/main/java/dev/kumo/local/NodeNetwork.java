@@ -39,7 +39,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     private static final Path NETNS_DIR = Path.of("/run/netns");
     /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
     private static final Path OWNERS_DIR = Path.of("/run/kumo");
-    /** The nftables table of {@link #forwardToHost} in a node's namespace. */
+    /** The nftables table of {@link #forwardToHost} in a node's namespace: one for all its forwards. */
     static final String HOST_FORWARD_TABLE = "kumo_host_forward";
 
     public NodeNetwork {
@@ -218,25 +218,44 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     }
 
     /**
-     * Makes TCP {@code port} on node i's address reach {@code hostPort} on the host's address, for what the node's
-     * agent serves from the host's namespace (the agents are threads of this JVM): its kubelet endpoint, which the
-     * API server calls at the node's address. In the node's namespace a DNAT sends the connection back over the
-     * bridge to the host, and a SNAT to the node's address makes the host accept it (a packet from the host's own
-     * address arriving on the bridge is dropped as martian) and answer through the namespace, where conntrack
-     * undoes both. Its own nftables table, replaced whole on each call; the service proxy's is left alone.
+     * Makes each of {@code forwards} reach the host: its port on node i's address goes to its port on the host's
+     * address, for what the node's agent serves from the host's namespace (the agents are threads of this JVM): its
+     * kubelet endpoint, which the API server calls at the node's address, and its cluster DNS, which the node's pods
+     * query there. The rules are {@link #hostForwardRules}; the table is replaced whole on each call, so
+     * {@code forwards} are all of the node's. The service proxy's table is left alone.
      */
-    public void forwardToHost(int node, int port, int hostPort) throws IOException, InterruptedException {
-        replaceTable(new HostCommand(namespace(node)), HOST_FORWARD_TABLE, ""
-                + "  chain prerouting {\n"
-                + "    type nat hook prerouting priority dstnat; policy accept;\n"
-                + "    ip daddr " + address(node) + " tcp dport " + port + " dnat to " + hostAddress() + ":" + hostPort
-                + "\n  }\n"
-                + "  chain postrouting {\n"
-                + "    type nat hook postrouting priority srcnat; policy accept;\n"
-                + "    ip daddr " + hostAddress() + " tcp dport " + hostPort + " ct status dnat snat to " + address(node)
-                + "\n  }\n");
-        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("port", port)
-                .addKeyValue("to", hostAddress() + ":" + hostPort).log("node port forwarded to the host");
+    void forwardToHost(int node, List<HostForward> forwards) throws IOException, InterruptedException {
+        replaceTable(new HostCommand(namespace(node)), HOST_FORWARD_TABLE,
+                hostForwardRules(address(node), hostAddress(), forwards));
+        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("forwards", forwards)
+                .addKeyValue("to", hostAddress()).log("node ports forwarded to the host");
+    }
+
+    /**
+     * The chains of {@link #HOST_FORWARD_TABLE}. A DNAT sends what arrives for the node's address (prerouting: from
+     * its pods, other nodes, the host) or what the node itself sends there (output: host-network pods, whose
+     * ClusterFirstWithHostNet resolv.conf names the node's address too) back over the bridge to the host; a SNAT to
+     * the node's address makes the host accept it (a packet from the host's own address arriving on the bridge is
+     * dropped as martian) and answer through the namespace, where conntrack undoes both. No forwards, no table.
+     */
+    static String hostForwardRules(String nodeAddress, String hostAddress, List<HostForward> forwards) {
+        if (forwards.isEmpty()) {
+            return "";
+        }
+        StringBuilder dnat = new StringBuilder();
+        StringBuilder snat = new StringBuilder();
+        for (HostForward forward : forwards) {
+            dnat.append("    ip daddr ").append(nodeAddress).append(' ').append(forward.protocol()).append(" dport ")
+                    .append(forward.port()).append(" dnat to ").append(hostAddress).append(':')
+                    .append(forward.hostPort()).append('\n');
+            snat.append("    ip daddr ").append(hostAddress).append(' ').append(forward.protocol()).append(" dport ")
+                    .append(forward.hostPort()).append(" ct status dnat snat to ").append(nodeAddress).append('\n');
+        }
+        // the names dstnat and srcnat are for prerouting and postrouting: output takes dstnat's number
+        return "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
+                + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
+                + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n" + snat
+                + "  }\n";
     }
 
     /**

@@ -4,8 +4,6 @@ import dev.kumo.cloud.local.NodeAddressing;
 import dev.kumo.node.image.BusyboxImages;
 import dev.kumo.node.proxy.HostCommand;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,14 +28,7 @@ class NodeNetworkJoinTest {
 
     @BeforeEach
     void needsRoot() throws Exception {
-        List<String> missing = NodeRuntimeChoice.missingForCri();
-        if (!missing.isEmpty()) {
-            String message = "node namespaces need: " + String.join(", ", missing);
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(message);
-            }
-            Assumptions.abort(message);
-        }
+        CriPrerequisites.require();
         NETWORK.create();
     }
 

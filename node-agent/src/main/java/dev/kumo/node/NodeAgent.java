@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -91,6 +92,7 @@ public final class NodeAgent implements AutoCloseable {
     private volatile boolean closed;
     private volatile DnsSettings dnsSettings;
     private volatile ClusterDns clusterDns;
+    private volatile Consumer<InetSocketAddress> dnsServing = address -> { };
     private volatile InetSocketAddress kubeletListen;
     private volatile KubeletServer kubeletServer;
     private volatile IntUnaryOperator kubeletPortPublished = IntUnaryOperator.identity();
@@ -119,7 +121,17 @@ public final class NodeAgent implements AutoCloseable {
      * nodes share one JVM by the hundred, and one DNS server for the cluster is what they need at most.
      */
     public NodeAgent serveClusterDns(DnsSettings settings) {
+        return serveClusterDns(settings, address -> { });
+    }
+
+    /**
+     * The same, for an agent whose pods reach its DNS at another address than it listens on: once it serves,
+     * before any pod starts, {@code serving} is given the bound address and makes it reachable (e.g. a forward from
+     * the node's address, the kubelet's {@code --cluster-dns}).
+     */
+    public NodeAgent serveClusterDns(DnsSettings settings, Consumer<InetSocketAddress> serving) {
         this.dnsSettings = settings;
+        this.dnsServing = serving;
         return this;
     }
 
@@ -219,6 +231,7 @@ public final class NodeAgent implements AutoCloseable {
                 throw new UncheckedIOException("node " + config.name() + " cannot serve cluster DNS on "
                         + dnsSettings.listen(), e);
             }
+            dnsServing.accept(clusterDns.address());
         }
         if (kubeletServer != null) {
             summaries = new SummaryProvider(config.name(), rootDir, () -> runtime, HostUsage.system(), clock);

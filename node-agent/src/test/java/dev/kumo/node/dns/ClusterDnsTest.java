@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static dev.kumo.controllers.testing.TestCluster.object;
@@ -50,6 +51,8 @@ class ClusterDnsTest {
     private static UpstreamTestServer upstream;
     private static NodeAgent agent;
     private static InetSocketAddress dns;
+    /** Where the agent said it serves, once bound (port 0 asked for). */
+    private static final AtomicReference<InetSocketAddress> SERVING = new AtomicReference<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,11 +64,14 @@ class ClusterDnsTest {
         agent = new NodeAgent(CLUSTER.endpoint(), CLUSTER.bootstrapToken(),
                 NodeConfig.of(NODE, "172.30.0.2", "10.244.0.0/24", NodeCapacity.of("4", "8Gi", "50Gi")),
                 podCidr -> new SimulatedRuntime(new PodIpAllocator(Ipv4Cidr.parse(podCidr)), clock),
-                NodeSystemInfo.simulated(NODE, SimulatedRuntime.VERSION), clock, 2).serveClusterDns(settings);
+                NodeSystemInfo.simulated(NODE, SimulatedRuntime.VERSION), clock, 2)
+                .serveClusterDns(settings, SERVING::set);
         agent.start(Duration.ofSeconds(60));
         ClusterDns clusterDns = agent.clusterDns().orElseThrow();
         assertThat(clusterDns.awaitSynced(DEADLINE)).isTrue();
         dns = clusterDns.address();
+        assertThat(dns.getPort()).isNotZero();
+        assertThat(SERVING.get()).as("the bound address, told to the caller").isEqualTo(dns);
     }
 
     @AfterAll

@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A NodePool of min 1 gets an instance that joins Ready as node 129 of the node network (its own namespace and
  * containerd, the address and pod CIDR its record holds); a Deployment's pod selected onto the pool runs there, and
  * its busybox httpd answers at the pod IP from the host and from a pod of the static node (the pool node's pod CIDR
- * routed both ways); {@code kubectl logs} reaches it through the pool node's kubelet endpoint. A Deployment that
+ * routed both ways); {@code kubectl logs} reaches it through the pool node's kubelet endpoint, and it resolves names
+ * through the pool node's own DNS server, which is among kube-dns' endpoints until the instance goes. A Deployment that
  * does not fit grows the pool: the new node joins and runs its pod, reached the same ways; once the Deployment is
  * deleted the emptied node is scaled down and its namespace removed. The floor's instance terminated through the
  * provider (its records, as a cloud's API would) loses its namespace and routes at once and its Node after node
@@ -139,6 +140,14 @@ class CriNodePoolTest {
         String pod = servingPod("app=web", "web-1");
         assertThat(kubectl.run("logs", pod, "-c", "httpd").ok().out())
                 .as("kubectl logs through the pool node's kubelet endpoint").contains("url:/");
+        assertThat(kubectl.run("exec", pod, "--", "cat", "/etc/resolv.conf").ok().out())
+                .as("the pool node's agent serves its pods' DNS")
+                .contains("nameserver " + NODES.address(FIRST_POOL_NODE));
+        assertThat(kubectl.run("exec", pod, "--", "nslookup", "kube-dns.kube-system.svc.cluster.local").ok().out())
+                .contains("Address: 10.96.0.10");
+        assertThat(kubectl.run("get", "endpointslice", "-n", "kube-system", "kube-dns-web-1", "-o",
+                "jsonpath={.endpoints[0].nodeName}").ok().out().strip()).as("among kube-dns' endpoints")
+                .isEqualTo("web-1");
     }
 
     /** kumo.small has 2 cpus: web-1 holds one pod of 1500m, the second needs a node more. */
@@ -193,6 +202,8 @@ class CriNodePoolTest {
         await(Duration.ofSeconds(30), "the routes to its pod CIDR removed", () -> !run("ip", "route", "show")
                 .contains(NODES.podCidr(FIRST_POOL_NODE).replace("/24", "")));
         double namespaceGone = (System.nanoTime() - terminated) / 1e9;
+        assertThat(kubectl.run("get", "endpointslice", "-n", "kube-system", "kube-dns-web-1").exitCode())
+                .as("its DNS server out of kube-dns' endpoints").isNotZero();
         await(NODE_GONE, "node web-1 deleted", () -> kubectl.run("get", "node", "web-1").exitCode() != 0);
         double nodeGone = (System.nanoTime() - terminated) / 1e9;
 

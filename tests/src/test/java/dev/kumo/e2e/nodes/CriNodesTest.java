@@ -16,9 +16,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * script runs it), two nodes with containerd in network namespaces of their own, driven by the real kubectl. A
  * Deployment of busybox httpd pods spread over both nodes behind a NodePort Service; a pod on node 1 reaches pods on
  * both nodes through {@code web.default.svc.cluster.local} (cluster DNS, the ClusterIP, routing between pod CIDRs,
- * the pod's own address arriving at the other node); the NodePort answers from the host on both node addresses;
+ * the pod's own address arriving at the other node); each node's pods resolve service and pod names through their
+ * own node's DNS server, and through kube-dns' cluster IP; the NodePort answers from the host on both node addresses;
  * a pod reaches a server beyond the machine (a namespace with no route back) masqueraded to the host's address;
  * a LoadBalancer Service (the local provider's listener on 127.0.0.1) carries requests from the host to pods of both
  * nodes until it is deleted; {@code kubectl logs} (also {@code --tail}, {@code --previous}), {@code exec} (also {@code -i}, exit codes) and
@@ -194,12 +198,86 @@ class CriNodesTest {
     }
 
     /**
+     * Each node's agent serves its own pods' DNS (the kubelet's {@code --cluster-dns} is the node's address, which
+     * forwards port 53 to the agent on the host): a pod's resolv.conf names its node's address with the cluster's
+     * search path; pods on both nodes resolve a service and a pod name there, and through kube-dns' cluster IP,
+     * whose endpoints are the two nodes' servers; a name outside the cluster gets what the host's resolver answers.
+     */
+    @Test
+    @Order(2)
+    void eachNodesPodsResolveThroughTheirOwnNodesDnsServer() throws Exception {
+        Map<String, String> webNodes = readyPods("app=web");
+        String remoteWeb = webNodes.entrySet().stream().filter(entry -> entry.getValue().equals("kumo-node-2"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        Map<String, String> podIps = new HashMap<>();
+        for (String pod : List.of("client", remoteWeb)) {
+            podIps.put(pod, JSON.readTree(kubectl.run("get", "pod", pod, "-o", "json").ok().out()).path("status")
+                    .path("podIP").asText());
+        }
+        String webIp = kubectl.run("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}").ok().out().strip();
+        String outside = "repo.maven.apache.org";
+        List<String> outsideAddresses = new ArrayList<>();
+        try {
+            for (InetAddress address : InetAddress.getAllByName(outside)) {
+                outsideAddresses.add(address.getHostAddress());
+            }
+        } catch (UnknownHostException e) {
+            System.out.println("the host does not resolve " + outside + ": the pods must not either");
+        }
+
+        Map<String, Integer> nodeOf = Map.of("client", 1, remoteWeb, 2);
+        for (Map.Entry<String, Integer> entry : nodeOf.entrySet()) {
+            String pod = entry.getKey();
+            String nodeAddress = NODES.address(entry.getValue());
+            String peer = pod.equals("client") ? remoteWeb : "client";
+            assertThat(exec(pod, "cat", "/etc/resolv.conf").ok().out()).as("%s's resolv.conf", pod)
+                    .contains("nameserver " + nodeAddress, "search default.svc.cluster.local svc.cluster.local"
+                            + " cluster.local", "options ndots:5").doesNotContain("10.96.0.10");
+            assertThat(exec(pod, "nslookup", "web.default.svc.cluster.local").ok().out())
+                    .as("%s resolves the service at its node", pod).contains(nodeAddress, "Address: " + webIp);
+            String peerIp = podIps.get(peer);
+            assertThat(exec(pod, "nslookup", peerIp.replace('.', '-') + ".default.pod.cluster.local").ok().out())
+                    .as("%s resolves %s's pod name", pod, peer).contains("Address: " + peerIp);
+            for (int i = 0; i < 4; i++) {
+                assertThat(exec(pod, "nslookup", "web.default.svc.cluster.local", "10.96.0.10").ok().out())
+                        .as("%s resolves through kube-dns' cluster IP", pod).contains("Address: " + webIp);
+            }
+            Kubectl.Result outsideAnswer = exec(pod, "nslookup", outside);
+            if (outsideAddresses.isEmpty()) {
+                assertThat(outsideAnswer.exitCode()).as("%s: %s", pod, outsideAnswer).isNotZero();
+            } else {
+                assertThat(outsideAnswer.ok().out()).as("%s resolves %s as the host does: %s", pod, outside,
+                        outsideAddresses).containsAnyOf(outsideAddresses.stream().map(a -> "Address: " + a)
+                        .toArray(String[]::new));
+            }
+        }
+
+        JsonNode slices = JSON.readTree(kubectl.run("get", "endpointslices", "-n", "kube-system", "-l",
+                "kubernetes.io/service-name=kube-dns", "-o", "json").ok().out()).path("items");
+        List<String> endpoints = new ArrayList<>();
+        for (JsonNode slice : slices) {
+            JsonNode endpoint = slice.path("endpoints").path(0);
+            endpoints.add(slice.path("metadata").path("name").asText() + " " + endpoint.path("nodeName").asText()
+                    + " " + endpoint.path("addresses").path(0).asText());
+        }
+        assertThat(endpoints).as("kube-dns' endpoints: the nodes' servers, on the host's address")
+                .containsExactlyInAnyOrder("kube-dns-kumo-node-1 kumo-node-1 " + NODES.hostAddress(),
+                        "kube-dns-kumo-node-2 kumo-node-2 " + NODES.hostAddress());
+    }
+
+    private static Kubectl.Result exec(String pod, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", pod, "--"));
+        args.addAll(List.of(command));
+        return kubectl.run(args.toArray(String[]::new));
+    }
+
+    /**
      * A network beyond the machine, stood for by a namespace on the host with a TEST-NET-2 address and no route
      * back to the node network or the pod CIDRs: a pod reaches a server there only if its traffic leaves the host
      * masqueraded to the host's address.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void podsReachBeyondTheMachineWithTheHostsAddress() throws Exception {
         Path www = Files.createDirectories(home.resolve("outside-www"));
         Files.writeString(www.resolve("index.html"), "outside\n");
@@ -238,7 +316,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void logsExecAndPortForwardReachPodsOnBothNodesThroughTheApi() throws Exception {
         Map<String, String> webNodes = readyPods("app=web");
         for (String node : List.of("kumo-node-1", "kumo-node-2")) {
@@ -285,7 +363,7 @@ class CriNodesTest {
      * EndpointSlice's {@code ready}) follow, with the kubelet's Unhealthy event.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aReadinessProbeTakesAPodOutOfTheEndpointsAndBack() throws Exception {
         kubectl.runWithInput("""
                 apiVersion: v1
@@ -341,7 +419,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aLoadBalancerServiceCarriesRequestsFromTheHostToPodsOfBothNodesUntilItIsDeleted() throws Exception {
         Map<String, String> webNodes = readyPods("app=web");
         int port;
@@ -374,7 +452,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void imageLoadMakesAnArchiveRunnableOnEveryNode() throws Exception {
         String image = "kumo.local/e2e-loaded:v1";
         Path archive = home.resolve("loaded.tar");
@@ -401,7 +479,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
@@ -426,7 +504,7 @@ class CriNodesTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
