@@ -128,7 +128,11 @@ class CriNodePoolTest {
                 "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().strip().equals("True"));
         System.out.printf("pool node web-1 Ready %.1f s after the pool was applied%n",
                 (System.nanoTime() - applied) / 1e9);
-        JsonNode node = JSON.readTree(kubectl.run("get", "node", "web-1", "-o", "json").ok().out());
+        // the cloud node controller fills the provider ID in from the instance, maybe after the node turned Ready
+        JsonNode node = await(JOIN, "web-1 initialized from its instance", () -> {
+            JsonNode seen = JSON.readTree(kubectl.run("get", "node", "web-1", "-o", "json").ok().out());
+            return seen.path("spec").path("providerID").asText().isEmpty() ? null : seen;
+        });
         assertThat(node.path("spec").path("providerID").asText()).isEqualTo("kumo-local:///web-1");
         assertThat(node.path("spec").path("podCIDR").asText()).isEqualTo(NODES.podCidr(FIRST_POOL_NODE));
         assertThat(node.path("status").path("addresses").toString())
