@@ -23,12 +23,15 @@ final class TcpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
     /** How long to wait for a backend to accept before trying the next: NodePorts answer at once or not at all. */
     static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+    /** How long {@link #close} waits for the accept loop to see the closed socket. */
+    private static final java.time.Duration ACCEPT_LOOP_END = java.time.Duration.ofSeconds(5);
 
     private final String loadBalancer;
     private final ServerSocket server;
     private final AtomicLong next = new AtomicLong();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile List<InetSocketAddress> backends;
+    private volatile Thread accepting;
 
     private TcpListener(String loadBalancer, ServerSocket server, List<InetSocketAddress> backends) {
         this.loadBalancer = loadBalancer;
@@ -51,7 +54,8 @@ final class TcpListener implements AutoCloseable {
             return Optional.empty();
         }
         TcpListener listener = new TcpListener(loadBalancer, server, backends);
-        Thread.ofVirtual().name("lb-" + loadBalancer + "-" + server.getLocalPort()).start(listener::accept);
+        listener.accepting = Thread.ofVirtual().name("lb-" + loadBalancer + "-" + server.getLocalPort())
+                .start(listener::accept);
         return Optional.of(listener);
     }
 
@@ -139,13 +143,28 @@ final class TcpListener implements AutoCloseable {
         }
     }
 
-    /** Stops listening and closes every connection it carries. */
+    /**
+     * Stops listening and closes every connection it carries. Returns once the accept loop has ended: a socket
+     * closed while a thread waits in {@code accept} may hold its port until that thread has run, and a listener
+     * opened right after (the same port after a restart) must find it free.
+     */
     @Override
     public void close() {
         try {
             server.close();
         } catch (IOException e) {
             LOG.atWarn().setCause(e).addKeyValue("loadBalancer", loadBalancer).log("closing a listener failed");
+        }
+        Thread loop = accepting;
+        if (loop != null && loop != Thread.currentThread()) {
+            try {
+                if (!loop.join(ACCEPT_LOOP_END)) {
+                    LOG.atWarn().addKeyValue("loadBalancer", loadBalancer).addKeyValue("port", server.getLocalPort())
+                            .log("the listener's accept loop did not end in time; its port may stay taken a while");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Socket socket : List.copyOf(open)) {
             close(socket);
