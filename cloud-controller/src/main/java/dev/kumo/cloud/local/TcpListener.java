@@ -83,11 +83,7 @@ final class TcpListener implements AutoCloseable {
                 }
                 return;
             }
-            open.add(client);
-            if (server.isClosed()) {
-                close(client); // closed between accept and add: close() did not see this connection
-                return;
-            }
+            open.add(client); // before close() reads the set: it waits for this loop to end
             Thread.ofVirtual().start(() -> serve(client));
         }
     }
@@ -102,10 +98,7 @@ final class TcpListener implements AutoCloseable {
                 return;
             }
             open.add(backend);
-            if (server.isClosed()) {
-                return; // closed while connecting: close() did not see the backend (the finally closes both)
-            }
-            Splice.both(client, backend);
+            Splice.both(client, backend); // a client closed meanwhile ends it at once; the finally closes both
         } finally {
             close(client);
             if (backend != null) {

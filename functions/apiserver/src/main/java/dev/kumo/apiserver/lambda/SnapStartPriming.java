@@ -7,6 +7,7 @@ import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,7 +36,7 @@ final class SnapStartPriming implements Resource {
 
     record PrimingRequest(String path, Map<String, String> headers) {
         APIGatewayV2HTTPEvent event() {
-            Map<String, String> all = new java.util.HashMap<>(headers);
+            Map<String, String> all = new HashMap<>(headers);
             all.put("accept", "application/json");
             all.put("user-agent", "kumo-snapstart-priming");
             return APIGatewayV2HTTPEvent.builder().withRawPath(path).withRawQueryString("").withHeaders(all)
