@@ -33,6 +33,30 @@ final class ClusterProcess {
     private ClusterProcess() {
     }
 
+    /**
+     * A Deployment of busybox httpd pods that answer with their own name, labelled {@code app: <name>}, with
+     * {@code podSpec} and {@code container} (one line of flow YAML each, or empty) added to the pod and its container.
+     */
+    static String httpdDeployment(String name, int replicas, String podSpec, String container) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: %1$s, namespace: default}
+                spec:
+                  replicas: %2$d
+                  selector: {matchLabels: {app: %1$s}}
+                  template:
+                    metadata: {labels: {app: %1$s}}
+                    spec:
+                      %3$s
+                      containers:
+                      - name: httpd
+                        image: kumo.local/busybox:latest
+                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
+                        %4$s
+                """.formatted(name, replicas, podSpec, container);
+    }
+
     /** Skips the suite where this host cannot run cri nodes; under CI, where it must, fails it instead. */
     static void requireCri() throws IOException {
         List<String> missing = NodeRuntimeChoice.missingForCri();

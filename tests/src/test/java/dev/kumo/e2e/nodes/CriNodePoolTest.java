@@ -101,29 +101,15 @@ class CriNodePoolTest {
                   emptyNodeTTL: 15s
                   labels: {tier: web}
                 ---
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web, namespace: default}
-                spec:
-                  replicas: 1
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      nodeSelector: {tier: web}
-                      containers:
-                      - name: httpd
-                        image: kumo.local/busybox:latest
-                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
-                        ports: [{containerPort: 80}]
-                ---
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: client, namespace: default}
                 spec:
                   nodeSelector: {kubernetes.io/hostname: kumo-node-1}
                   containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
-                """, "apply", "-f", "-").ok();
+                ---
+                """ + ClusterProcess.httpdDeployment("web", 1, "nodeSelector: {tier: web}",
+                "ports: [{containerPort: 80}]"), "apply", "-f", "-").ok();
         await(JOIN, "node web-1 Ready", () -> kubectl.run("get", "node", "web-1", "-o",
                 "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().strip().equals("True"));
         System.out.printf("pool node web-1 Ready %.1f s after the pool was applied%n",
@@ -159,23 +145,8 @@ class CriNodePoolTest {
     @Order(2)
     void thePoolGrowsForPodsThatDoNotFitThenShrinksOnceTheirNodeIsEmpty() throws Exception {
         long applied = System.nanoTime();
-        kubectl.runWithInput("""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: big, namespace: default}
-                spec:
-                  replicas: 2
-                  selector: {matchLabels: {app: big}}
-                  template:
-                    metadata: {labels: {app: big}}
-                    spec:
-                      nodeSelector: {tier: web}
-                      containers:
-                      - name: httpd
-                        image: kumo.local/busybox:latest
-                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
-                        resources: {requests: {cpu: 1500m}}
-                """, "apply", "-f", "-").ok();
+        kubectl.runWithInput(ClusterProcess.httpdDeployment("big", 2, "nodeSelector: {tier: web}",
+                "resources: {requests: {cpu: 1500m}}"), "apply", "-f", "-").ok();
         String onNewNode = servingPod("app=big", "web-2");
         double grown = (System.nanoTime() - applied) / 1e9;
         assertThat(ClusterProcess.readyPods(kubectl, "app=big").values()).as("one pod per pool node")

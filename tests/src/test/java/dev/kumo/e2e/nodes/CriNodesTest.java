@@ -110,24 +110,9 @@ class CriNodesTest {
     @Test
     @Order(1)
     void podsReachPodsOfBothNodesThroughDnsAndTheClusterIpAndTheNodePortAnswersFromTheHost() throws Exception {
-        kubectl.runWithInput("""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web, namespace: default}
-                spec:
-                  replicas: 4
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      topologySpreadConstraints:
-                      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
-                         labelSelector: {matchLabels: {app: web}}}
-                      containers:
-                      - name: httpd
-                        image: kumo.local/busybox:latest
-                        command: ["sh", "-c", "hostname > /var/www/index.html; exec httpd -f -vv -p 80 -h /var/www"]
-                        ports: [{containerPort: 80}]
+        kubectl.runWithInput(ClusterProcess.httpdDeployment("web", 4, "topologySpreadConstraints: [{maxSkew: 1,"
+                + " topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,"
+                + " labelSelector: {matchLabels: {app: web}}}]", "ports: [{containerPort: 80}]") + """
                 ---
                 apiVersion: v1
                 kind: Service
