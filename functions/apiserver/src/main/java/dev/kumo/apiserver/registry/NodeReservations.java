@@ -20,14 +20,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What each node holds: the requests of the pods bound to it, kept in one store record per node (no revision, no
- * watch: nothing but this class reads it) and changed only with optimistic concurrency; a binding writes it in the
- * same transaction as the pod. Binding a pod (setting {@code spec.nodeName}) reserves its requests on the node
+ * watch: nothing but this class reads it) and changed only with optimistic concurrency; a binding, and a pod's
+ * finish, write it in the same transaction as the pod. Binding a pod (setting {@code spec.nodeName}) reserves its requests on the node
  * first and fails with 409 when they do not fit the node's allocatable cpu, memory, ephemeral-storage or pod
  * count; so schedulers running at once can never overcommit a node, whichever wins the race. A pod releases its
- * reservation when it is deleted or reaches Succeeded or Failed (kube-scheduler no longer counts it then).
+ * reservation when it reaches Succeeded or Failed (kube-scheduler no longer counts it then), and after it is
+ * deleted (so the room is never free while the pod still holds it).
  *
  * <p>A pod created with {@code spec.nodeName} already set is recorded without the check: Kubernetes accepts such
  * pods and leaves the refusal to the kubelet, and the record keeps the scheduler's view of the node true.
@@ -49,17 +51,52 @@ public final class NodeReservations implements Allocations {
     public void allocate(ObjectNode pod) {
         String node = nodeName(pod);
         if (!node.isEmpty() && !PodStrategy.isTerminal(pod)) {
-            reserve(node, pod, false);
+            writeAlone(node, pod, () -> reservation(node, pod, false, store.getRecord(key(node))));
         }
     }
 
     @Override
-    public void reallocate(ObjectNode pod, ObjectNode old) {
-        if (takesRoom(pod, old)) {
-            reserve(nodeName(pod), pod, true); // on its own: the undo of a release (a binding is written with the pod)
-        } else if (takesRoom(old, pod)) {
-            unreserve(nodeName(old), Meta.uid(old)); // finished (or an undone binding)
+    public void release(ObjectNode pod) {
+        String node = nodeName(pod);
+        if (!node.isEmpty()) {
+            writeAlone(node, pod, () -> withoutPod(node, Meta.uid(pod), store.getRecord(key(node))));
         }
+    }
+
+    /**
+     * Both directions of an update, the binding (the pod comes to hold room) and the finish (a pod reaching
+     * Succeeded or Failed gives it back), come back as the record's write, to be committed in the same transaction
+     * as the pod: the pod's revision, its log entry and the node's record change together or not at all. A record
+     * that moved meanwhile fails the transaction with a conflict on the record's key, and the registry asks again,
+     * on a fresh read of the record.
+     */
+    @Override
+    public Optional<StoredRecord.Write> reallocateWithUpdate(ObjectNode pod, ObjectNode old) {
+        if (takesRoom(pod, old)) {
+            String node = nodeName(pod);
+            return reservation(node, pod, true, store.getRecord(key(node)));
+        }
+        if (takesRoom(old, pod)) {
+            String node = nodeName(old);
+            return withoutPod(node, Meta.uid(old), store.getRecord(key(node)));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void reallocate(ObjectNode pod, ObjectNode old) {
+        String node = nodeName(takesRoom(pod, old) ? pod : old);
+        writeAlone(node, pod, () -> reallocateWithUpdate(pod, old));
+    }
+
+    /**
+     * Nothing to give back: an update's reservation is only ever written in the update's own transaction. (Undoing
+     * here once released the room of a pod that a concurrent binding of the same pod had just reserved: that
+     * attempt found the pod in the record already, wrote the pod alone, lost the race on its revision, and took
+     * the winner's reservation away, which let the node be overcommitted.)
+     */
+    @Override
+    public void undo(ObjectNode attempted, ObjectNode old) {
     }
 
     /** Whether the pod comes to hold room on a node: bound now, active, and not holding it before. */
@@ -68,39 +105,10 @@ public final class NodeReservations implements Allocations {
                 && (nodeName(old).isEmpty() || PodStrategy.isTerminal(old));
     }
 
-    @Override
-    public void undo(ObjectNode attempted, ObjectNode old) {
-        reallocate(old, attempted);
-    }
-
-    @Override
-    public void release(ObjectNode pod) {
-        String node = nodeName(pod);
-        if (!node.isEmpty()) {
-            unreserve(node, Meta.uid(pod));
-        }
-    }
-
-    /**
-     * The binding: the reservation comes back to be written in the same transaction as the pod's
-     * {@code spec.nodeName}, so that a binding is one write (the pod's revision, its log entry and the node's
-     * record together) and both happen or neither. A record that moved meanwhile fails the transaction with a
-     * conflict on the record's key, and the registry asks again for the reservation, on a fresh read of the record.
-     */
-    @Override
-    public Optional<StoredRecord.Write> reallocateWithUpdate(ObjectNode pod, ObjectNode old) {
-        if (takesRoom(pod, old)) {
-            String node = nodeName(pod);
-            return reservation(node, pod, true, store.getRecord(key(node)));
-        }
-        reallocate(pod, old);
-        return Optional.empty();
-    }
-
-    /** Reserves on its own (a pod created bound, or a finished pod running again), retrying when the record moved. */
-    private void reserve(String node, ObjectNode pod, boolean checkRoom) {
+    /** Writes a change of the record on its own (not beside a pod's write), computing it again when it raced. */
+    private void writeAlone(String node, ObjectNode pod, Supplier<Optional<StoredRecord.Write>> change) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<StoredRecord.Write> write = reservation(node, pod, checkRoom, store.getRecord(key(node)));
+            Optional<StoredRecord.Write> write = change.get();
             if (write.isEmpty()) {
                 return;
             }
@@ -108,8 +116,8 @@ public final class NodeReservations implements Allocations {
                 store.putRecord(write.get());
                 return;
             } catch (StoreException.Conflict raced) {
-                LOG.atDebug().addKeyValue("node", node).addKeyValue("attempt", attempt)
-                        .log("node reservation changed meanwhile; reading it again");
+                LOG.atDebug().addKeyValue("node", node).addKeyValue("pod", Meta.namespace(pod) + "/" + Meta.name(pod))
+                        .addKeyValue("attempt", attempt).log("node reservation changed meanwhile; reading it again");
             }
         }
         throw ApiException.conflict("", "pods", Meta.name(pod), "the reservations of node \"" + node
@@ -135,24 +143,14 @@ public final class NodeReservations implements Allocations {
         return Optional.of(new StoredRecord.Write(key(node), next, current.map(StoredRecord::version).orElse(0L)));
     }
 
-    private void unreserve(String node, String uid) {
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<StoredRecord> current = store.getRecord(key(node));
-            if (current.isEmpty() || !current.get().value().path("pods").has(uid)) {
-                return;
-            }
-            ObjectNode next = current.get().value().deepCopy();
-            ((ObjectNode) next.path("pods")).remove(uid);
-            try {
-                store.putRecord(new StoredRecord.Write(key(node), next, current.get().version()));
-                return;
-            } catch (StoreException.Conflict raced) {
-                LOG.atDebug().addKeyValue("node", node).addKeyValue("attempt", attempt)
-                        .log("node reservation changed meanwhile; reading it again");
-            }
+    /** The record without the pod, or empty when it does not hold the pod (given back already, or never held). */
+    private static Optional<StoredRecord.Write> withoutPod(String node, String uid, Optional<StoredRecord> current) {
+        if (current.isEmpty() || !current.get().value().path("pods").has(uid)) {
+            return Optional.empty();
         }
-        throw new IllegalStateException("could not release pod " + uid + " from node " + node + " after "
-                + MAX_ATTEMPTS + " attempts");
+        ObjectNode next = current.get().value().deepCopy();
+        ((ObjectNode) next.path("pods")).remove(uid);
+        return Optional.of(new StoredRecord.Write(key(node), next, current.get().version()));
     }
 
     /** 409 naming each resource that does not fit, in kube-scheduler's words ("Insufficient cpu"). */

@@ -1,9 +1,15 @@
 package dev.kumo.apiserver.rest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumo.apimachinery.meta.Meta;
+import dev.kumo.apimachinery.store.ObjectKey;
+import dev.kumo.apimachinery.store.StoredRecord;
+import dev.kumo.apiserver.registry.NodeReservations;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,6 +124,54 @@ class NodeReservationTest {
         pod("after-2", "900m", null);
         assertThat(bind(api, "after-1", "churn").status()).as("no reservation left behind").isEqualTo(201);
         assertThat(bind(api, "after-2", "churn").status()).isEqualTo(201);
+    }
+
+    /**
+     * Two schedulers binding the same pod: the loser read the pod unbound, finds it in the node's record already
+     * (the winner's binding committed) and then fails on the pod's revision. Whatever the registry does after that
+     * failure must leave the winner's reservation in place: once it did not, and the node took a third pod.
+     */
+    @Test
+    void aBindingThatLostTheRaceForTheSamePodLeavesTheWinnersReservation() {
+        node("raced", "2", "110");
+        pod("twice", "900m", null);
+        pod("second", "900m", null);
+        pod("third", "900m", null);
+        ObjectNode unbound = (ObjectNode) api.call("GET", PODS + "/twice", null).body();
+        assertThat(bind(api, "twice", "raced").status()).isEqualTo(201);
+
+        NodeReservations reservations = new NodeReservations(api.store, TestApi.MAPPER);
+        ObjectNode losersAttempt = unbound.deepCopy();
+        ((ObjectNode) losersAttempt.path("spec")).put("nodeName", "raced");
+        reservations.reallocateWithUpdate(losersAttempt, unbound).ifPresent(api.store::putRecord);
+        reservations.undo(losersAttempt, unbound); // what the registry calls when the pod's write fails
+
+        assertThat(bind(api, "second", "raced").status()).isEqualTo(201);
+        TestApi.Answer third = bind(api, "third", "raced");
+        assertThat(third.status()).as("a third 900m pod on 2 cpu").isEqualTo(409);
+        assertThat(third.body().path("message").asText()).contains("Insufficient cpu");
+    }
+
+    /** A finishing pod gives its room back in its own write: not before it, where a failed write would lose it. */
+    @Test
+    void aFinishGivesTheRoomBackOnlyWithThePodsWrite() {
+        node("finish", "1", "110");
+        pod("job", "900m", null);
+        assertThat(bind(api, "job", "finish").status()).isEqualTo(201);
+        ObjectNode running = (ObjectNode) api.call("GET", PODS + "/job", null).body();
+        ObjectNode succeeded = running.deepCopy();
+        ((ObjectNode) succeeded.path("status")).put("phase", "Succeeded");
+        ObjectKey record = ObjectKey.cluster("kumo.dev/nodereservations", "finish");
+        StoredRecord before = api.store.getRecord(record).orElseThrow();
+
+        Optional<StoredRecord.Write> release = new NodeReservations(api.store, TestApi.MAPPER)
+                .reallocateWithUpdate(succeeded, running);
+
+        assertThat(api.store.getRecord(record).orElseThrow()).as("nothing written yet").isEqualTo(before);
+        assertThat(release).hasValueSatisfying(write -> {
+            assertThat(write.expectedVersion()).isEqualTo(before.version());
+            assertThat(write.value().path("pods").has(Meta.uid(running))).isFalse();
+        });
     }
 
     @Test
