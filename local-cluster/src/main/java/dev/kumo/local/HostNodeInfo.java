@@ -15,8 +15,13 @@ final class HostNodeInfo {
 
     /** Stable identifiers per node name (as a machine's are), a boot id per start, this host's kernel. */
     static NodeSystemInfo systemInfo(String name, String runtimeVersion, String osImage) {
-        UUID machine = UUID.nameUUIDFromBytes(("kumo-local-node/" + name).getBytes(StandardCharsets.UTF_8));
-        return new NodeSystemInfo(machine.toString().replace("-", ""), machine.toString(),
-                UUID.randomUUID().toString(), System.getProperty("os.version", ""), osImage, runtimeVersion);
+        String machine = systemUuid(name);
+        return new NodeSystemInfo(machine.replace("-", ""), machine, UUID.randomUUID().toString(),
+                System.getProperty("os.version", ""), osImage, runtimeVersion);
+    }
+
+    /** The node's system UUID, the same for the same name (its machine id is this without dashes). */
+    static String systemUuid(String name) {
+        return UUID.nameUUIDFromBytes(("kumo-local-node/" + name).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -19,9 +19,7 @@ import java.util.Optional;
  * resolver configured with 10.96.0.10, {@code kube-dns.kube-system.svc}, charts that read its cluster IP,
  * {@code kubectl cluster-info}) and its endpoints are those servers. It has no selector: every node's server gets an
  * EndpointSlice of its own, {@code kube-dns-<node>}, written when it serves and deleted when the node's agent
- * stops, naming where it listens (the host's address and a port of its own: the agents are threads of this JVM). The
- * host's address rather than the node's: a pod whose Service traffic is DNATed to its own node's address could not be
- * DNATed again to the host (a connection is DNATed once), so that node's own server would never answer it.
+ * stops, naming where it listens: the node's address, port 53 (each agent is a process in its node's namespace).
  */
 final class KubeDnsService {
     private static final Logger LOG = LoggerFactory.getLogger(KubeDnsService.class);

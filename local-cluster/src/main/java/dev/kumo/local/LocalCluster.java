@@ -212,7 +212,17 @@ public final class LocalCluster implements AutoCloseable {
         ApiEndpoint api = ApiEndpoint.of(URI.create(server), pki.caCertificatePem());
         CriHost criHost = null;
         if (cri) {
-            criHost = CriHost.start(api, api.client(credentials::adminToken, "kumo-local-cluster"), settings.home(),
+            // The agents run in their nodes' namespaces: they reach the API at the host's side of the bridge, through
+            // a second front on the same handler whose certificate names that address.
+            CriHost.NodeApi nodeApi = address -> {
+                ApiFront nodeFront = new ApiFront(new InetSocketAddress(address, 0), pki.servingContext(address),
+                        handler);
+                nodeFront.start();
+                started.push(nodeFront);
+                return URI.create("https://" + address + ":" + nodeFront.address().getPort());
+            };
+            criHost = CriHost.start(nodeApi, pki.caCertificatePath(),
+                    api.client(credentials::adminToken, "kumo-local-cluster"), settings.home(),
                     settings.nodeNetwork(), progress);
             started.push(criHost); // closed after the nodes and instances on it
         }

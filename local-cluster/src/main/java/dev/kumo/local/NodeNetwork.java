@@ -39,8 +39,6 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     private static final Path NETNS_DIR = Path.of("/run/netns");
     /** Who uses a node network: {@code <tag>.owner} holds "pid home" of the cluster that made it. */
     private static final Path OWNERS_DIR = Path.of("/run/kumo");
-    /** The nftables table of {@link #forwardToHost} in a node's namespace: one for all its forwards. */
-    static final String HOST_FORWARD_TABLE = "kumo_host_forward";
 
     public NodeNetwork {
         if (tag.length() > 6 || !tag.matches("[a-z][a-z0-9]*")) {
@@ -201,7 +199,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     private void removeLocked(int node) throws IOException, InterruptedException {
         List<Integer> present = nodes();
         if (present.contains(node)) {
-            ip("netns", "delete", namespace(node));
+            deleteNamespace(namespace(node));
         }
         runUnlessGone(new HostCommand(""), List.of("ip", "route", "del", podCidr(node), "via", address(node)));
         for (int other : present) {
@@ -215,47 +213,6 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     public List<Integer> nodes() throws IOException {
         return leftoverNamespaces().stream().map(ns -> Integer.parseInt(ns.substring(ns.lastIndexOf('-') + 1)))
                 .sorted().toList();
-    }
-
-    /**
-     * Makes each of {@code forwards} reach the host: its port on node i's address goes to its port on the host's
-     * address, for what the node's agent serves from the host's namespace (the agents are threads of this JVM): its
-     * kubelet endpoint, which the API server calls at the node's address, and its cluster DNS, which the node's pods
-     * query there. The rules are {@link #hostForwardRules}; the table is replaced whole on each call, so
-     * {@code forwards} are all of the node's. The service proxy's table is left alone.
-     */
-    void forwardToHost(int node, List<HostForward> forwards) throws IOException, InterruptedException {
-        replaceTable(new HostCommand(namespace(node)), HOST_FORWARD_TABLE,
-                hostForwardRules(address(node), hostAddress(), forwards));
-        LOG.atInfo().addKeyValue("namespace", namespace(node)).addKeyValue("forwards", forwards)
-                .addKeyValue("to", hostAddress()).log("node ports forwarded to the host");
-    }
-
-    /**
-     * The chains of {@link #HOST_FORWARD_TABLE}. A DNAT sends what arrives for the node's address (prerouting: from
-     * its pods, other nodes, the host) or what the node itself sends there (output: host-network pods, whose
-     * ClusterFirstWithHostNet resolv.conf names the node's address too) back over the bridge to the host; a SNAT to
-     * the node's address makes the host accept it (a packet from the host's own address arriving on the bridge is
-     * dropped as martian) and answer through the namespace, where conntrack undoes both. No forwards, no table.
-     */
-    static String hostForwardRules(String nodeAddress, String hostAddress, List<HostForward> forwards) {
-        if (forwards.isEmpty()) {
-            return "";
-        }
-        StringBuilder dnat = new StringBuilder();
-        StringBuilder snat = new StringBuilder();
-        for (HostForward forward : forwards) {
-            dnat.append("    ip daddr ").append(nodeAddress).append(' ').append(forward.protocol()).append(" dport ")
-                    .append(forward.port()).append(" dnat to ").append(hostAddress).append(':')
-                    .append(forward.hostPort()).append('\n');
-            snat.append("    ip daddr ").append(hostAddress).append(' ').append(forward.protocol()).append(" dport ")
-                    .append(forward.hostPort()).append(" ct status dnat snat to ").append(nodeAddress).append('\n');
-        }
-        // the names dstnat and srcnat are for prerouting and postrouting: output takes dstnat's number
-        return "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
-                + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
-                + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n" + snat
-                + "  }\n";
     }
 
     /**
@@ -299,7 +256,7 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
     public List<String> remove() throws IOException, InterruptedException {
         List<String> removed = new ArrayList<>();
         for (String ns : leftoverNamespaces()) {
-            run(new HostCommand(""), List.of("ip", "netns", "delete", ns));
+            deleteNamespace(ns);
             removed.add(ns);
         }
         replaceTable(new HostCommand(""), egressTable(), "");
@@ -313,6 +270,30 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
             LOG.atInfo().addKeyValue("removed", removed).log("node network removed");
         }
         return removed;
+    }
+
+    /**
+     * Deletes namespace {@code ns} after killing whatever still runs in it (an agent or containerd that outlived its
+     * cluster): a process keeps a namespace alive after {@code ip netns delete}, and with it the veth whose host end
+     * would stop the node from joining again ("File exists").
+     */
+    private static void deleteNamespace(String ns) throws IOException, InterruptedException {
+        HostCommand.Result pids = new HostCommand("").run(List.of("ip", "netns", "pids", ns), "");
+        if (pids.succeeded()) {
+            for (String pid : pids.output().strip().split("\\s+")) {
+                if (!pid.isEmpty()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
+                        process.destroyForcibly();
+                        process.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                                .exceptionally(e -> process).join();
+                        LOG.atWarn().addKeyValue("namespace", ns).addKeyValue("pid", process.pid())
+                                .addKeyValue("command", process.info().command().orElse("?"))
+                                .log("killed a process left in the node's namespace");
+                    });
+                }
+            }
+        }
+        run(new HostCommand(""), List.of("ip", "netns", "delete", ns));
     }
 
     private List<String> leftoverNamespaces() throws IOException {

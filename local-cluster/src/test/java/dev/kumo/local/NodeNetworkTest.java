@@ -2,8 +2,6 @@ package dev.kumo.local;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,40 +30,6 @@ class NodeNetworkTest {
                 .hasMessageContaining("TAG:A.B.C:D.E");
         assertThatThrownBy(() -> NodeNetwork.parse("toolongtag:10.250.0:10.244"))
                 .hasMessageContaining("15 characters");
-    }
-
-    @Test
-    void aNodesForwardsDnatItsPortsToTheHostBeforeAndFromItselfAndSnatThemBack() {
-        List<HostForward> forwards = new ArrayList<>(List.of(HostForward.tcp(10250, 41001)));
-        forwards.addAll(HostForward.udpAndTcp(53, 41002));
-        assertThat(NodeNetwork.hostForwardRules("10.250.0.3", "10.250.0.1", forwards)).isEqualTo("""
-                  chain prerouting {
-                    type nat hook prerouting priority dstnat; policy accept;
-                    ip daddr 10.250.0.3 tcp dport 10250 dnat to 10.250.0.1:41001
-                    ip daddr 10.250.0.3 udp dport 53 dnat to 10.250.0.1:41002
-                    ip daddr 10.250.0.3 tcp dport 53 dnat to 10.250.0.1:41002
-                  }
-                  chain output {
-                    type nat hook output priority -100; policy accept;
-                    ip daddr 10.250.0.3 tcp dport 10250 dnat to 10.250.0.1:41001
-                    ip daddr 10.250.0.3 udp dport 53 dnat to 10.250.0.1:41002
-                    ip daddr 10.250.0.3 tcp dport 53 dnat to 10.250.0.1:41002
-                  }
-                  chain postrouting {
-                    type nat hook postrouting priority srcnat; policy accept;
-                    ip daddr 10.250.0.1 tcp dport 41001 ct status dnat snat to 10.250.0.3
-                    ip daddr 10.250.0.1 udp dport 41002 ct status dnat snat to 10.250.0.3
-                    ip daddr 10.250.0.1 tcp dport 41002 ct status dnat snat to 10.250.0.3
-                  }
-                """);
-        assertThat(NodeNetwork.hostForwardRules("10.250.0.3", "10.250.0.1", List.of())).as("no table").isEmpty();
-    }
-
-    @Test
-    void aForwardIsTcpOrUdpBetweenRealPorts() {
-        assertThatThrownBy(() -> new HostForward("sctp", 53, 41002)).hasMessageContaining("tcp or udp");
-        assertThatThrownBy(() -> HostForward.tcp(10250, 0)).hasMessageContaining("1 to 65535");
-        assertThatThrownBy(() -> HostForward.tcp(70000, 1)).hasMessageContaining("1 to 65535");
     }
 
     @Test

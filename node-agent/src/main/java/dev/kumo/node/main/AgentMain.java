@@ -6,6 +6,7 @@ import dev.kumo.node.NodeCapacity;
 import dev.kumo.node.NodeConfig;
 import dev.kumo.node.RuntimeConfig;
 import dev.kumo.node.dns.DnsSettings;
+import dev.kumo.node.dns.ResolvConf;
 import dev.kumo.node.proxy.ProxyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,7 +33,6 @@ public final class AgentMain {
     /** How long the agent keeps trying to join before it exits (and systemd restarts it). */
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
     private static final int POD_WORKERS = 16;
-    private static final String POD_BRIDGE = "kumo0";
 
     private AgentMain() {
     }
@@ -46,18 +45,19 @@ public final class AgentMain {
         String ca = settings.caFile() == null ? null : Files.readString(settings.caFile(), StandardCharsets.US_ASCII);
 
         RuntimeConfig runtime = runtime(settings);
-        NodeCapacity capacity = HostFacts.capacity(settings.stateDir());
-        NodeConfig node = new NodeConfig(settings.nodeName(), settings.address(), settings.podCidr(), capacity,
-                capacity, "linux", NodeConfig.hostArchitecture(), Map.of(), List.of());
+        NodeConfig node = node(settings);
         Clock clock = Clock.systemUTC();
         NodeAgent agent = new NodeAgent(ApiEndpoint.of(settings.server(), ca), token, node,
-                runtime.factory(node, clock), HostFacts.systemInfo(runtime.runtimeVersion()), clock, POD_WORKERS)
+                runtime.factory(node, clock),
+                HostFacts.systemInfo(runtime.runtimeVersion(), settings.registration().systemUuid()), clock,
+                POD_WORKERS)
                 .withServiceProxy(ProxyConfig.of(settings.nodeName(), List.of(settings.address()),
                         settings.clusterCidr(), ""))
                 // the kubelet's port: logs, exec, port-forward and stats, proxied by the API server
                 .serveKubeletApi(new InetSocketAddress(settings.address(), KUBELET_PORT), settings.stateDir());
         if (settings.clusterDns()) {
-            agent.serveClusterDns(DnsSettings.of(new InetSocketAddress(settings.address(), 53)));
+            agent.serveClusterDns(DnsSettings.of(new InetSocketAddress(settings.address(), 53))
+                    .withUpstreams(DnsSettings.upstreamsOf(ResolvConf.read(settings.resolvConf()))));
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -70,7 +70,19 @@ public final class AgentMain {
                 .addKeyValue("podCIDR", settings.podCidr()).log("joining the cluster");
         agent.start(JOIN_TIMEOUT);
         LOG.atInfo().addKeyValue("node", settings.nodeName()).log("node agent running");
+        if (settings.readyFile() != null) {
+            Files.writeString(settings.readyFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        }
         stopped.await();
+    }
+
+    /** The Node as the machine and the settings describe it: the host's resources unless the settings name others. */
+    static NodeConfig node(AgentSettings settings) throws java.io.IOException {
+        AgentSettings.Registration registration = settings.registration();
+        NodeCapacity capacity = registration.capacity() != null ? registration.capacity()
+                : HostFacts.capacity(settings.stateDir());
+        return new NodeConfig(settings.nodeName(), settings.address(), settings.podCidr(), capacity, capacity,
+                "linux", NodeConfig.hostArchitecture(), registration.labels(), registration.taints());
     }
 
     /**
@@ -79,7 +91,8 @@ public final class AgentMain {
      * controller), and the service proxy masquerades only what leaves the private ranges.
      */
     static RuntimeConfig.Cri runtime(AgentSettings settings) {
-        return new RuntimeConfig.Cri(settings.criSocket(), settings.cniConfDir(), settings.stateDir(), POD_BRIDGE,
+        return new RuntimeConfig.Cri(settings.criSocket(), settings.cniConfDir(), settings.stateDir(),
+                settings.podBridge(),
                 settings.clusterDns() ? settings.address() : "", false);
     }
 }

@@ -32,11 +32,14 @@ public final class HostFacts {
                 Long.toString(storage));
     }
 
-    /** Machine id, system UUID, boot id, kernel and OS image from the files the kubelet's cadvisor reads. */
-    static NodeSystemInfo systemInfo(String runtimeVersion) throws IOException {
+    /**
+     * Machine id, system UUID, boot id, kernel and OS image from the files the kubelet's cadvisor reads; with
+     * {@code systemUuid} given, that UUID and the machine id made of it instead of the host's.
+     */
+    static NodeSystemInfo systemInfo(String runtimeVersion, String systemUuid) throws IOException {
         return new NodeSystemInfo(
-                firstLine(Path.of("/etc/machine-id")),
-                firstLine(Path.of("/sys/class/dmi/id/product_uuid")),
+                systemUuid != null ? systemUuid.replace("-", "") : firstLine(Path.of("/etc/machine-id")),
+                systemUuid != null ? systemUuid : firstLine(Path.of("/sys/class/dmi/id/product_uuid")),
                 firstLine(Path.of("/proc/sys/kernel/random/boot_id")),
                 System.getProperty("os.version", ""),
                 osImage(),

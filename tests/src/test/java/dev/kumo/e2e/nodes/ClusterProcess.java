@@ -33,6 +33,18 @@ final class ClusterProcess {
     private ClusterProcess() {
     }
 
+    /** A busybox pod in namespace default that sleeps for an hour on node {@code node}. */
+    static String sleepingPod(String name, String node) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s, namespace: default}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: %s}
+                  containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
+                """.formatted(name, node);
+    }
+
     /**
      * A Deployment of busybox httpd pods that answer with their own name, labelled {@code app: <name>}, with
      * {@code podSpec} and {@code container} (one line of flow YAML each, or empty) added to the pod and its container.

@@ -101,15 +101,9 @@ class CriNodePoolTest {
                   emptyNodeTTL: 15s
                   labels: {tier: web}
                 ---
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: client, namespace: default}
-                spec:
-                  nodeSelector: {kubernetes.io/hostname: kumo-node-1}
-                  containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
-                ---
-                """ + ClusterProcess.httpdDeployment("web", 1, "nodeSelector: {tier: web}",
-                "ports: [{containerPort: 80}]"), "apply", "-f", "-").ok();
+                """ + ClusterProcess.sleepingPod("client", "kumo-node-1") + "---\n"
+                + ClusterProcess.httpdDeployment("web", 1, "nodeSelector: {tier: web}", "ports: [{containerPort: 80}]"),
+                "apply", "-f", "-").ok();
         await(JOIN, "node web-1 Ready", () -> kubectl.run("get", "node", "web-1", "-o",
                 "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().strip().equals("True"));
         System.out.printf("pool node web-1 Ready %.1f s after the pool was applied%n",

@@ -245,9 +245,9 @@ class CriNodesTest {
             endpoints.add(slice.path("metadata").path("name").asText() + " " + endpoint.path("nodeName").asText()
                     + " " + endpoint.path("addresses").path(0).asText());
         }
-        assertThat(endpoints).as("kube-dns' endpoints: the nodes' servers, on the host's address")
-                .containsExactlyInAnyOrder("kube-dns-kumo-node-1 kumo-node-1 " + NODES.hostAddress(),
-                        "kube-dns-kumo-node-2 kumo-node-2 " + NODES.hostAddress());
+        assertThat(endpoints).as("kube-dns' endpoints: the nodes' servers, on their own addresses")
+                .containsExactlyInAnyOrder("kube-dns-kumo-node-1 kumo-node-1 " + NODES.address(1),
+                        "kube-dns-kumo-node-2 kumo-node-2 " + NODES.address(2));
     }
 
     private static Kubectl.Result exec(String pod, String... command) {
@@ -463,33 +463,60 @@ class CriNodesTest {
                 () -> readyPods("").keySet().containsAll(List.of("loaded-1", "loaded-2")));
     }
 
+    /**
+     * Each node's agent is a process of its own in the node's network namespace, which the cluster starts again
+     * when it dies (systemd's Restart=always on a machine): killed with SIGKILL, the agent comes back in the same
+     * namespace and adopts the pod it finds running in containerd, whose container is neither restarted nor
+     * replaced.
+     */
     @Test
     @Order(8)
+    void anAgentKilledWithSigkillIsStartedAgainInItsNamespaceAndAdoptsItsPods() throws Exception {
+        kubectl.runWithInput(ClusterProcess.sleepingPod("adopted", "kumo-node-2"), "apply", "-f", "-").ok();
+        await(PODS, "the pod to adopt Running and Ready", () -> readyPods("").containsKey("adopted"));
+        String container = "jsonpath={.status.containerStatuses[0].containerID} "
+                + "{.status.containerStatuses[0].restartCount}";
+        String before = kubectl.run("get", "pod", "adopted", "-o", container).ok().out().strip();
+        Path ready = home.resolve("nodes").resolve("kumo-node-2").resolve("agent.ready");
+        long killed = Long.parseLong(read(ready).strip());
+        assertThat(run("ip", "netns", "identify", Long.toString(killed)).strip()).as("the agent's namespace")
+                .isEqualTo(NODES.namespace(2));
+
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+        long again = await(Duration.ofMinutes(2), "the agent started again and joined", () -> {
+            String pid = Files.exists(ready) ? read(ready).strip() : "";
+            return !pid.isEmpty() && Long.parseLong(pid) != killed ? Long.parseLong(pid) : null;
+        });
+        assertThat(run("ip", "netns", "identify", Long.toString(again)).strip()).isEqualTo(NODES.namespace(2));
+        assertThat(read(home.resolve("cluster.log"))).contains("node agent process ended unasked");
+        kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-2", "--timeout=60s").ok();
+        assertThat(kubectl.run("get", "pod", "adopted", "-o", container).ok().out().strip())
+                .as("the same container, never restarted").isEqualTo(before);
+        assertThat(readyPods("")).containsEntry("adopted", "kumo-node-2");
+    }
+
+    @Test
+    @Order(9)
     void whatAClusterKilledWithSigkillLeftIsRemovedByTheNextStart() throws Exception {
         cluster.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(run("ip", "netns", "list")).as("a killed cluster cannot clean up")
                 .contains(NODES.namespace(1), NODES.namespace(2));
         List<ProcessHandle> left = processesNamingHome();
-        assertThat(left).as("its containerds and shims run on").isNotEmpty();
+        assertThat(left).as("its node agents, containerds and shims run on").isNotEmpty()
+                .anyMatch(p -> p.info().commandLine().orElse("").contains("AgentMain"));
 
         launch("cluster-after-kill.log");
         assertThat(read(home.resolve("cluster-after-kill.log")))
                 .contains("kumo: removed what an earlier run left: ", NODES.namespace(1), NODES.namespace(2));
-        assertThat(left).as("the old containerds and shims").noneMatch(ProcessHandle::isAlive);
+        assertThat(left).as("the old node agents, containerds and shims").noneMatch(ProcessHandle::isAlive);
         kubectl.run("wait", "--for=condition=Ready", "node/kumo-node-1", "node/kumo-node-2", "--timeout=60s").ok();
-        kubectl.runWithInput("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: after-kill, namespace: default}
-                spec:
-                  nodeSelector: {kubernetes.io/hostname: kumo-node-2}
-                  containers: [{name: c, image: kumo.local/busybox:latest, command: ["sleep", "3600"]}]
-                """, "apply", "-f", "-").ok();
+        kubectl.runWithInput(ClusterProcess.sleepingPod("after-kill", "kumo-node-2"), "apply", "-f", "-").ok();
         await(PODS, "a pod Running and Ready on the new network", () -> readyPods("").containsKey("after-kill"));
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void downLeavesNoNamespaceBridgeRouteOrProcessBehind() throws Exception {
         Process down = kumo("down");
         String output = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -500,13 +527,14 @@ class CriNodesTest {
         assertThat(run("ip", "netns", "list")).doesNotContain(NODES.namespace(1), NODES.namespace(2));
         assertThat(run("ip", "-o", "link", "show")).doesNotContain(NODES.bridge(), "kumoe-v1", "kumoe-v2");
         assertThat(run("ip", "route", "show")).doesNotContain(NODES.podNet() + ".");
-        assertThat(processesNamingHome()).as("processes naming the cluster's home (containerd, shims)").isEmpty();
+        assertThat(processesNamingHome()).as("processes naming the cluster's home (agents, containerd, shims)")
+                .isEmpty();
         assertThat(run("findmnt", "-rn", "-o", "TARGET")).doesNotContain(home.toString());
         assertThat(Path.of("/run/kumo/kumoe.owner")).doesNotExist();
         assertThat(run("nft", "list", "tables")).as("the host's egress table").doesNotContain("kumoe_egress");
     }
 
-    /** containerds and shims of this test's nodes (their command lines name the home). */
+    /** Node agents, containerds and shims of this test's nodes (their command lines name the home). */
     private static List<ProcessHandle> processesNamingHome() {
         return ClusterProcess.processesNaming(home);
     }
@@ -537,10 +565,13 @@ class CriNodesTest {
         long containerdKiB = 0;
         long shimKiB = 0;
         int shims = 0;
+        List<Long> agentKiB = new ArrayList<>();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             for (ProcessHandle p : all.toList()) {
                 String line = p.info().commandLine().orElse("");
-                if (line.contains(home.toString()) && line.contains("config.toml")) {
+                if (line.contains("AgentMain") && line.contains(home.toString())) {
+                    agentKiB.add(rssKiB(p.pid()) / 1024);
+                } else if (line.contains(home.toString()) && line.contains("config.toml")) {
                     containerdKiB += rssKiB(p.pid());
                 } else if (line.contains("containerd-shim") && line.contains(home.toString())) {
                     shimKiB += rssKiB(p.pid());
@@ -548,8 +579,9 @@ class CriNodesTest {
                 }
             }
         }
-        System.out.printf("memory (RSS): cluster JVM %d MiB with 2 cri nodes; containerd %d MiB for 2 nodes; "
-                + "%d shims %d MiB%n", clusterKiB / 1024, containerdKiB / 1024, shims, shimKiB / 1024);
+        System.out.printf("memory (RSS): cluster JVM %d MiB with 2 cri nodes; node agents %s MiB; containerd %d MiB"
+                + " for 2 nodes; %d shims %d MiB%n", clusterKiB / 1024, agentKiB, containerdKiB / 1024, shims,
+                shimKiB / 1024);
     }
 
     private static long rssKiB(long pid) throws IOException {
