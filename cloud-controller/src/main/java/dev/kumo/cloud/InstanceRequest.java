@@ -14,7 +14,10 @@ import java.util.Objects;
  * @param zone         where to place it, or null for the provider's choice
  * @param tags         extra tags for the instance (the provider adds the cluster and pool tags itself)
  * @param nodeLabels   labels the node agent registers its Node with (kubelet's {@code --node-labels}): the
- *                     pool's labels and {@code kumo.dev/node-pool}; the instance's boot configuration carries them
+ *                     pool's labels and {@code kumo.dev/node-pool}. The local provider's instances register with
+ *                     them; an EC2 instance's agent, started by the launch template's user data that knows no pool,
+ *                     registers tainted {@link NodeTaint#UNINITIALIZED}, and the cloud node controller gives it
+ *                     its pool's labels and taints as it lifts that taint
  * @param nodeTaints   taints the node agent registers its Node with ({@code --register-with-taints}): the pool's
  */
 public record InstanceRequest(String clientToken, String nodePool, String instanceType, String zone,

@@ -11,6 +11,7 @@ import dev.kumo.apimachinery.store.ObjectKey;
 import dev.kumo.cloud.CloudException;
 import dev.kumo.cloud.Instance;
 import dev.kumo.cloud.InstanceLookup;
+import dev.kumo.cloud.NodeTaint;
 import dev.kumo.apimachinery.client.events.EventRecorder;
 import dev.kumo.controllers.runtime.Reconciler;
 import dev.kumo.controllers.runtime.Result;
@@ -25,7 +26,9 @@ import java.util.Optional;
  *   <li><b>cloud-node-controller</b>: a node whose instance the cloud knows (by {@code spec.providerID}, or by the
  *       node's name) gets what is missing from it: {@code spec.providerID}, the {@code node.kubernetes.io/instance-type},
  *       {@code topology.kubernetes.io/zone} and {@code kumo.dev/node-pool} labels, {@code status.addresses}; and the
- *       {@code node.cloudprovider.kubernetes.io/uninitialized} taint is removed.</li>
+ *       {@code node.cloudprovider.kubernetes.io/uninitialized} taint is removed, in the same write that gives a node
+ *       registered with it its pool's labels and taints (an EC2 node's agent registers that way, knowing nothing of
+ *       its pool; a local instance's registers with them already).</li>
  *   <li><b>cloud-node-lifecycle-controller</b>: a node whose Ready condition is not True and whose instance no
  *       longer exists is deleted ("Deleting node x because it does not exist in the cloud provider"), and its pods
  *       with it, force-deleted as the pod garbage collector does for pods of a node that is gone (kumo has no pod GC
@@ -34,7 +37,7 @@ import java.util.Optional;
  * </ul>
  */
 public final class CloudNodeController implements Reconciler {
-    static final String UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
+    static final String UNINITIALIZED_TAINT = NodeTaint.UNINITIALIZED.key();
     static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
     static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     static final String POOL_LABEL = "kumo.dev/node-pool";
@@ -89,17 +92,18 @@ public final class CloudNodeController implements Reconciler {
         putMissing(labels, newLabels, INSTANCE_TYPE_LABEL, instance.instanceType());
         putMissing(labels, newLabels, ZONE_LABEL, instance.zone());
         putMissing(labels, newLabels, POOL_LABEL, instance.nodePool());
-        if (!newLabels.isEmpty()) {
-            patch.putObject("metadata").set("labels", newLabels);
-        }
+        boolean uninitialized = NodeTaint.isUninitialized(node);
         ArrayNode taints = client.mapper().createArrayNode();
-        boolean uninitialized = false;
         for (JsonNode taint : node.path("spec").path("taints")) {
-            if (taint.path("key").asText().equals(UNINITIALIZED_TAINT)) {
-                uninitialized = true;
-            } else {
+            if (!taint.path("key").asText().equals(UNINITIALIZED_TAINT)) {
                 taints.add(taint);
             }
+        }
+        if (uninitialized) {
+            poolOf(instance).ifPresent(pool -> registerWithPool(pool, labels, newLabels, taints));
+        }
+        if (!newLabels.isEmpty()) {
+            patch.putObject("metadata").set("labels", newLabels);
         }
         if (uninitialized) {
             (patch.has("spec") ? (ObjectNode) patch.get("spec") : patch.putObject("spec")).set("taints", taints);
@@ -117,14 +121,40 @@ public final class CloudNodeController implements Reconciler {
         }
     }
 
+    /** The NodePool object of the instance's pool, if it has one and the pool still exists. */
+    private Optional<ObjectNode> poolOf(Instance instance) {
+        String pool = instance.nodePool();
+        return pool == null || pool.isEmpty() ? Optional.empty() : client.get(ResourceType.NODE_POOLS, "", pool);
+    }
+
+    /**
+     * What the kubelet's {@code --node-labels} and {@code --register-with-taints} would have given a node of
+     * {@code pool}: its labels where the node has none of that key, its taints where the node has none of that key
+     * and effect.
+     */
+    private static void registerWithPool(ObjectNode pool, JsonNode labels, ObjectNode newLabels, ArrayNode taints) {
+        pool.path("spec").path("labels").properties().forEach(label ->
+                putMissing(labels, newLabels, label.getKey(), label.getValue().asText("")));
+        for (JsonNode wanted : pool.path("spec").path("taints")) {
+            boolean present = false;
+            for (JsonNode taint : taints) {
+                present |= taint.path("key").asText().equals(wanted.path("key").asText())
+                        && taint.path("effect").asText().equals(wanted.path("effect").asText());
+            }
+            if (!present) {
+                ObjectNode added = taints.addObject().put("key", wanted.path("key").asText());
+                if (!wanted.path("value").asText("").isEmpty()) {
+                    added.put("value", wanted.path("value").asText());
+                }
+                added.put("effect", wanted.path("effect").asText());
+            }
+        }
+    }
+
     /** Whether the node has what initialization gives it (then only its existence is the cloud's question). */
     private static boolean initialized(JsonNode node) {
         JsonNode labels = node.path("metadata").path("labels");
-        boolean tainted = false;
-        for (JsonNode taint : node.path("spec").path("taints")) {
-            tainted |= taint.path("key").asText().equals(UNINITIALIZED_TAINT);
-        }
-        return !tainted && labels.hasNonNull(INSTANCE_TYPE_LABEL) && labels.hasNonNull(ZONE_LABEL)
+        return !NodeTaint.isUninitialized(node) && labels.hasNonNull(INSTANCE_TYPE_LABEL) && labels.hasNonNull(ZONE_LABEL)
                 && !node.path("status").path("addresses").isEmpty();
     }
 

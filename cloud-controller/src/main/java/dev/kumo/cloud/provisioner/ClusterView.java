@@ -3,6 +3,7 @@ package dev.kumo.cloud.provisioner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumo.apimachinery.meta.Meta;
 import dev.kumo.cloud.Instance;
+import dev.kumo.cloud.NodeTaint;
 
 import java.util.List;
 import java.util.Set;
@@ -26,9 +27,21 @@ record ClusterView(List<NodePool> pools, List<ObjectNode> nodes, List<ObjectNode
                 .asText(null))).toList();
     }
 
-    /** Instances launched whose node has not registered yet: capacity on its way (cluster-autoscaler's upcoming nodes). */
+    /**
+     * The nodes that are what they say: initialized by the cloud node controller. A node still tainted
+     * {@code node.cloudprovider.kubernetes.io/uninitialized} has neither its pool's labels nor its taints yet (an
+     * EC2 node registers that way), so it stands for its instance's template instead ({@link #upcoming}).
+     */
+    List<ObjectNode> initializedNodes() {
+        return nodes.stream().filter(node -> !NodeTaint.isUninitialized(node)).toList();
+    }
+
+    /**
+     * Instances launched whose node has not registered, or not been initialized, yet: capacity on its way
+     * (cluster-autoscaler's upcoming nodes).
+     */
     List<Instance> upcoming() {
-        Set<String> registered = nodes.stream().map(Meta::name).collect(Collectors.toSet());
-        return instances.stream().filter(i -> !registered.contains(i.nodeName())).toList();
+        Set<String> ready = initializedNodes().stream().map(Meta::name).collect(Collectors.toSet());
+        return instances.stream().filter(i -> !ready.contains(i.nodeName())).toList();
     }
 }

@@ -56,7 +56,7 @@ final class ScaleUpPlanner {
         if (pending.isEmpty()) {
             return Optional.empty();
         }
-        List<ObjectNode> base = new ArrayList<>(view.nodes());
+        List<ObjectNode> base = new ArrayList<>(view.initializedNodes());
         Map<String, NodePool> pools = view.pools().stream().collect(Collectors.toMap(NodePool::name, p -> p));
         for (Instance upcoming : view.upcoming()) {
             NodePool pool = pools.get(upcoming.nodePool());

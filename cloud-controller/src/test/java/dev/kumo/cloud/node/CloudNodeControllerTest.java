@@ -87,6 +87,33 @@ class CloudNodeControllerTest {
                 .contains("{\"type\":\"Hostname\",\"address\":\"" + instance.nodeName() + "\"}");
     }
 
+    /**
+     * An EC2 node's agent knows nothing of its pool and registers tainted uninitialized: initializing it gives it
+     * the pool's labels and taints in the same write that lifts that taint, so no pod lands on it before it has them
+     * (a pod selecting the pool's label would otherwise never fit, and the provisioner would launch for it again).
+     */
+    @Test
+    void anUninitializedPoolNodeGetsThePoolsLabelsAndTaintsAsTheTaintIsLifted() throws Exception {
+        String pool = "tagged-" + id;
+        FIXTURES.pool(pool, "kumo.medium", 0, 2, """
+                "labels":{"tier":"web"},"taints":[{"key":"dedicated","value":"web","effect":"NoSchedule"}]""");
+        Instance instance = launch(pool);
+        bareNode(instance.nodeName(), "True");
+
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+
+        ObjectNode node = node(instance.nodeName());
+        assertThat(node.path("metadata").path("labels").path("tier").asText()).isEqualTo("web");
+        assertThat(node.path("spec").path("taints").toString())
+                .isEqualTo("[{\"key\":\"dedicated\",\"value\":\"web\",\"effect\":\"NoSchedule\"}]");
+
+        // Initialized once: a pool taint an administrator removes afterwards is not put back.
+        ADMIN.mergePatch(ResourceType.NODES, "", instance.nodeName(), "", PoolFixtures.json("""
+                {"spec":{"taints":null},"metadata":{"labels":{"tier":null}}}"""));
+        controller.reconcile(ObjectKey.cluster("nodes", instance.nodeName()));
+        assertThat(node(instance.nodeName()).path("spec").path("taints")).isEmpty();
+    }
+
     @Test
     void aNotReadyNodeWhoseInstanceIsGoneIsDeletedWithItsPods() throws Exception {
         Instance instance = launch("gone-" + id);

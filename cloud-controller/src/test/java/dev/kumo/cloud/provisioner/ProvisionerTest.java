@@ -149,6 +149,29 @@ class ProvisionerTest {
         assertThat(instancesOf("small")).hasSize(3);
     }
 
+    /**
+     * An EC2 node registers tainted uninitialized, without its pool's labels, until the cloud node controller
+     * initializes it: meanwhile it is still capacity on its way, not a node the pending pod cannot use.
+     */
+    @Test
+    void aRegisteredNodeNotYetInitializedStillCountsAsItsPoolsNode() throws Exception {
+        fixtures.pool("labelled", "kumo.small", 0, 5, "\"labels\":{\"tier\":\"web\"}");
+        fixtures.unschedulablePod("work", "picky", "900m", "\"nodeSelector\":{\"tier\":\"web\"}");
+        provisioner.reconcile(ProvisionerKeys.SCALE_UP);
+        assertThat(instancesOf("labelled")).hasSize(1);
+        Instance launched = instancesOf("labelled").getFirst();
+        ObjectNode registered = fixtures.nodeOf(launched, start, "2");
+        ((ObjectNode) registered.path("metadata").path("labels")).remove("kumo.dev/node-pool");
+        ((ObjectNode) registered.path("spec")).putArray("taints").addObject()
+                .put("key", "node.cloudprovider.kubernetes.io/uninitialized").put("value", "true")
+                .put("effect", "NoSchedule");
+        admin.update(ResourceType.NODES, registered);
+
+        provisioner.reconcile(ProvisionerKeys.SCALE_UP);
+
+        assertThat(instancesOf("labelled")).as("no second instance for the same pod").hasSize(1);
+    }
+
     @Test
     void aLaunchCountThatFellBehindSkipsTheTokensUsedAndLaunchesNewInstances() throws Exception {
         fixtures.pool("behind", "kumo.small", 1, 5, "");

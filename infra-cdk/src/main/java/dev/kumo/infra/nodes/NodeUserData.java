@@ -1,5 +1,6 @@
 package dev.kumo.infra.nodes;
 
+import dev.kumo.cloud.NodeTaint;
 import software.amazon.awscdk.services.ec2.UserData;
 
 import java.io.IOException;
@@ -29,6 +30,12 @@ public final class NodeUserData {
     static final String DIST = "/node-agent-dist/";
     public static final String SERVICE_FILE = "kumo-node-agent.service";
     public static final String CONTAINERD_FILE = "containerd-config.toml";
+    /**
+     * The taint the agent registers with, in the kubelet's {@code --register-with-taints} syntax: an EC2 node knows
+     * nothing of its pool, so the cloud node controller gives it the pool's labels and taints as it lifts this one.
+     */
+    static final String UNINITIALIZED_TAINT = NodeTaint.UNINITIALIZED.key() + "=" + NodeTaint.UNINITIALIZED.value()
+            + ":" + NodeTaint.UNINITIALIZED.effect();
     /** Amazon Linux 2023 packages the node needs; containerd and runc are in its repositories since 2023.0. */
     static final List<String> PACKAGES = List.of("containerd", "runc", "nftables", "iproute", "java-21-amazon-corretto-headless");
 
@@ -86,6 +93,8 @@ public final class NodeUserData {
                         + "address=$address\n"
                         + "podCidr=$pod_cidr\n"
                         + "clusterCidr=" + NodeNetwork.CLUSTER_CIDR + "\n"
+                        // the cloud node controller lifts it as it gives the node its pool's labels and taints
+                        + "registerWithTaints=" + UNINITIALIZED_TAINT + "\n"
                         + "KUMO_EOF",
                 "systemctl daemon-reload",
                 "systemctl enable --now kumo-node-agent",

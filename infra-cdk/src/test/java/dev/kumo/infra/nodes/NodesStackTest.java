@@ -212,6 +212,9 @@ class NodesStackTest {
         assertThat(settings.clusterCidr()).isEqualTo(NodeNetwork.CLUSTER_CIDR);
         assertThat(settings.criSocket()).isEqualTo(Path.of("/run/containerd/containerd.sock"));
         assertThat(settings.cniConfDir()).isEqualTo(Path.of("/etc/cni/net.d"));
+        assertThat(settings.registration().taints()).as("lifted by the cloud node controller with the pool's own")
+                .containsExactly(new dev.kumo.node.NodeConfig.Taint(dev.kumo.cloud.NodeTaint.UNINITIALIZED.key(),
+                        dev.kumo.cloud.NodeTaint.UNINITIALIZED.value(), dev.kumo.cloud.NodeTaint.UNINITIALIZED.effect()));
         assertThat(NodeUserData.dist(NodeUserData.CONTAINERD_FILE)).contains("conf_dir = \"" + settings.cniConfDir() + "\"");
     }
 

@@ -195,7 +195,49 @@ public final class ContainerdLauncher implements AutoCloseable {
             }
         }
         killShims(socket().toString());
+        unmountLeftovers(dir);
         LOG.atInfo().addKeyValue("pid", process.pid()).addKeyValue("log", log()).log("stopped containerd");
+    }
+
+    /**
+     * Unmounts what is still mounted under {@code dir} once its containerd has stopped: a sandbox whose removal failed
+     * keeps its {@code shm} mount (and a root file system may stay mounted), which would outlive the node and keep its
+     * directory from being removed. Deepest first.
+     *
+     * @return how many it unmounted
+     */
+    public static int unmountLeftovers(Path dir) {
+        String prefix = dir.toAbsolutePath() + "/";
+        List<String> mounts;
+        try {
+            mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" ")[4].replace("\\040", " "))
+                    .filter(mountPoint -> mountPoint.startsWith(prefix))
+                    .sorted(java.util.Comparator.reverseOrder()).toList();
+        } catch (IOException e) {
+            LOG.atWarn().setCause(e).addKeyValue("dir", dir).log("could not read the mounts to clean up");
+            return 0;
+        }
+        int unmounted = 0;
+        for (String mountPoint : mounts) {
+            try {
+                Process umount = new ProcessBuilder("umount", mountPoint).redirectErrorStream(true).start();
+                String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (umount.waitFor() == 0) {
+                    unmounted++;
+                    LOG.atWarn().addKeyValue("mount", mountPoint).log("unmounted what containerd left mounted");
+                } else {
+                    LOG.atWarn().addKeyValue("mount", mountPoint).addKeyValue("output", output)
+                            .log("could not unmount what containerd left mounted");
+                }
+            } catch (IOException e) {
+                LOG.atWarn().setCause(e).addKeyValue("mount", mountPoint).log("could not run umount");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return unmounted;
+            }
+        }
+        return unmounted;
     }
 
     /**
@@ -207,17 +249,29 @@ public final class ContainerdLauncher implements AutoCloseable {
     public int removeSandboxes() {
         int removed = 0;
         try (CriClient client = new CriClient(socket())) {
-            for (PodSandbox sandbox : client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
-                    .getItemsList()) {
-                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder()
-                        .setPodSandboxId(sandbox.getId()).build());
-                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
-                        .setPodSandboxId(sandbox.getId()).build());
-                removed++;
+            List<PodSandbox> sandboxes;
+            try {
+                sandboxes = client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList();
+            } catch (StatusRuntimeException e) {
+                LOG.atWarn().addKeyValue("socket", socket()).setCause(e)
+                        .log("could not list the pod sandboxes of containerd to remove them");
+                return 0;
             }
-        } catch (StatusRuntimeException e) {
-            LOG.atWarn().addKeyValue("socket", socket()).setCause(e)
-                    .log("could not remove the pod sandboxes of containerd");
+            // one that fails does not keep the others
+            for (PodSandbox sandbox : sandboxes) {
+                try {
+                    client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder()
+                            .setPodSandboxId(sandbox.getId()).build());
+                    client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                            .setPodSandboxId(sandbox.getId()).build());
+                    removed++;
+                } catch (StatusRuntimeException e) {
+                    LOG.atWarn().addKeyValue("socket", socket()).addKeyValue("sandbox", sandbox.getId())
+                            .addKeyValue("pod", sandbox.getMetadata().getNamespace() + "/"
+                                    + sandbox.getMetadata().getName()).setCause(e)
+                            .log("could not remove a pod sandbox");
+                }
+            }
         }
         return removed;
     }
