@@ -53,31 +53,36 @@ final class AgentProcess implements AutoCloseable {
     private final String node;
     private final Path dir;
     private final String networkNamespace;
+    private final Path readyFile;
     private final Object lock = new Object();
     private Process process;
     private boolean stopping;
     private int restarts;
 
-    private AgentProcess(String node, Path dir, String networkNamespace) {
+    private AgentProcess(String node, Path dir, String networkNamespace, Path readyFile) {
         this.node = node;
         this.dir = dir;
         this.networkNamespace = networkNamespace;
+        this.readyFile = readyFile;
     }
 
     /**
      * Writes the agent's settings and its bootstrap token (mode 600) under {@code dir}, starts it in
-     * {@code networkNamespace} and returns once it has joined, or throws with the end of its log when it exits or
-     * {@code joinTimeout} passes first.
+     * {@code networkNamespace} and returns once it has joined (written the ready file its settings name), or throws
+     * with the end of its log when it exits or {@code joinTimeout} passes first.
      */
     static AgentProcess start(String node, Path dir, String networkNamespace, AgentSettings settings,
                               String bootstrapToken, Duration joinTimeout) throws IOException, InterruptedException {
+        if (settings.readyFile() == null) {
+            throw new IllegalArgumentException("the agent of " + node + " needs a ready file to say it joined");
+        }
         Files.createDirectories(dir);
         Path tokenFile = settings.bootstrapTokenFile();
         Files.deleteIfExists(tokenFile);
         Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tokenFile, bootstrapToken + "\n", StandardCharsets.US_ASCII);
         settings.write(dir.resolve(SETTINGS_FILE));
-        AgentProcess agent = new AgentProcess(node, dir, networkNamespace);
+        AgentProcess agent = new AgentProcess(node, dir, networkNamespace, settings.readyFile());
         try {
             agent.launch();
             agent.awaitJoined(joinTimeout);
@@ -88,18 +93,19 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** The settings an agent of node {@code node} in {@code dir} is started with: where its files go. */
+    /** Where the agent whose files are in {@code dir} reads its settings. */
     static Path settingsFile(Path dir) {
         return dir.resolve(SETTINGS_FILE);
     }
 
+    /** Where an agent whose files are in {@code dir} says it has joined (the settings name it). */
     static Path readyFile(Path dir) {
         return dir.resolve(READY_FILE);
     }
 
     private void launch() throws IOException {
         synchronized (lock) {
-            Files.deleteIfExists(readyFile(dir));
+            Files.deleteIfExists(readyFile);
             List<String> jvmArgs = new ArrayList<>(JVM_OPTIONS);
             jvmArgs.addAll(List.of("-cp", System.getProperty("java.class.path")));
             Files.writeString(dir.resolve(JVM_ARGS_FILE), String.join("\n", jvmArgs.stream()
@@ -152,7 +158,7 @@ final class AgentProcess implements AutoCloseable {
     private void awaitJoined(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Process current = current();
-        while (!Files.exists(readyFile(dir))) {
+        while (!Files.exists(readyFile)) {
             if (!current.isAlive()) {
                 throw new IOException("the node agent of " + node + " exited with " + current.exitValue()
                         + " before it joined; the end of " + dir.resolve(LOG_FILE) + ":\n" + logTail());

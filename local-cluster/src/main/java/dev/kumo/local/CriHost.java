@@ -92,7 +92,7 @@ final class CriHost implements AutoCloseable {
         nodeServer = nodeApi.serve(network.hostAddress());
         progress.accept("API for the nodes' agents: " + nodeServer + " (each agent is a process in its node's"
                 + " namespace)");
-        upstreamResolvConf = upstreamResolvConf(progress);
+        upstreamResolvConf = upstreamResolvConf(ResolvConf.HOST_PATH, RESOLVED_UPSTREAMS, progress);
         kubeDns = KubeDnsService.ensure(admin);
         progress.accept("cluster DNS: each node's agent serves its pods at the node's address, port 53; "
                 + KubeDnsService.NAMESPACE + "/" + KubeDnsService.SERVICE + " " + KubeDnsService.CLUSTER_DNS_IP
@@ -127,20 +127,20 @@ final class CriHost implements AutoCloseable {
      * stub (systemd-resolved's 127.0.0.53) lends its upstreams from systemd-resolved's own file, as the kubelet is
      * told to on such hosts.
      */
-    private static Path upstreamResolvConf(Consumer<String> progress) {
-        List<String> servers = ResolvConf.read(ResolvConf.HOST_PATH).nameservers();
+    static Path upstreamResolvConf(Path host, Path resolvedUpstreams, Consumer<String> progress) {
+        List<String> servers = ResolvConf.read(host).nameservers();
         boolean onlyLoopback = !servers.isEmpty() && servers.stream().allMatch(CriHost::isLoopback);
         if (!onlyLoopback) {
-            return ResolvConf.HOST_PATH;
+            return host;
         }
-        if (Files.isReadable(RESOLVED_UPSTREAMS)) {
-            progress.accept("names outside the cluster: " + ResolvConf.HOST_PATH + " names only " + servers
-                    + ", so the nodes forward to the servers of " + RESOLVED_UPSTREAMS);
-            return RESOLVED_UPSTREAMS;
+        if (Files.isReadable(resolvedUpstreams)) {
+            progress.accept("names outside the cluster: " + host + " names only " + servers
+                    + ", so the nodes forward to the servers of " + resolvedUpstreams);
+            return resolvedUpstreams;
         }
-        progress.accept("warning: " + ResolvConf.HOST_PATH + " names only " + servers + " (this host's loopback,"
-                + " out of the nodes' reach): pods will not resolve names outside the cluster");
-        return ResolvConf.HOST_PATH;
+        progress.accept("warning: " + host + " names only " + servers + " (this host's loopback, out of the"
+                + " nodes' reach): pods will not resolve names outside the cluster");
+        return host;
     }
 
     private static boolean isLoopback(String address) {
