@@ -238,6 +238,11 @@ run status;  check "status with nothing running: exit 3" 3 'not running'
 run down;    check "down with nothing running: exit 0" 0 'no cluster is running'
 run down;    check "down again: still exit 0" 0 'no cluster is running'
 run logs;    check "logs without a log: exit 1 and says why" 1 "no log at .*up -d"
+run logs --node kumo-node-1; check "logs of a node without an agent log: exit 1 and says why" 1 "no agent log at .*nodes/kumo-node-1/agent.log: only cri nodes"
+run logs --node; check "logs --node without a name: exit 2" 2 "--node needs a node's name"
+mkdir -p "$HOME_DIR/nodes/kumo-node-1" && printf 'node agent running\n' >"$HOME_DIR/nodes/kumo-node-1/agent.log"
+run logs --node kumo-node-1; check "logs --node shows that node's agent log" 0 "node agent running"
+rm -rf "$HOME_DIR/nodes"
 
 mkdir -p "$HOME_DIR"
 sleep 0.01 & dead_pid=$!

@@ -37,6 +37,8 @@ final class AgentProcess implements AutoCloseable {
     static final String SETTINGS_FILE = "agent.conf";
     static final String READY_FILE = "agent.ready";
     static final String LOG_FILE = "agent.log";
+    /** A log this large is kept as {@code agent.log.1} when the node starts again, and a new one begun. */
+    static final long LOG_ROTATE_BYTES = 16L << 20;
     /**
      * The JVM's options and class path, as a {@code java @file}: the command line stays short enough to read in
      * {@code ps} (and for {@code /proc/<pid>/cmdline} readers that stop at a page).
@@ -82,6 +84,7 @@ final class AgentProcess implements AutoCloseable {
         Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tokenFile, bootstrapToken + "\n", StandardCharsets.US_ASCII);
         settings.write(dir.resolve(SETTINGS_FILE));
+        rotateLog(dir);
         AgentProcess agent = new AgentProcess(node, dir, networkNamespace, settings.readyFile());
         try {
             agent.launch();
@@ -90,6 +93,14 @@ final class AgentProcess implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             agent.stop();
             throw e;
+        }
+    }
+
+    /** Keeps one earlier log of a node whose log grew past {@link #LOG_ROTATE_BYTES}; a restart appends. */
+    static void rotateLog(Path dir) throws IOException {
+        Path log = dir.resolve(LOG_FILE);
+        if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+            Files.move(log, dir.resolve(LOG_FILE + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -16,6 +16,19 @@ class AgentProcessTest {
         assertThat(AgentProcess.quoted("say \"hi\" \\o/")).isEqualTo("\"say \\\"hi\\\" \\\\o/\"");
     }
 
+    @Test
+    void aLogPastItsLimitIsKeptAsTheEarlierOneAndASmallOneLeftToGrow(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve(AgentProcess.LOG_FILE);
+        java.nio.file.Files.write(log, new byte[(int) AgentProcess.LOG_ROTATE_BYTES + 1]);
+        AgentProcess.rotateLog(dir);
+        assertThat(log).doesNotExist();
+        assertThat(dir.resolve(AgentProcess.LOG_FILE + ".1")).hasSize(AgentProcess.LOG_ROTATE_BYTES + 1);
+
+        java.nio.file.Files.writeString(log, "small\n");
+        AgentProcess.rotateLog(dir);
+        assertThat(log).hasContent("small");
+    }
+
     /**
      * An agent that outlived a cluster killed with SIGKILL is found by its settings file, last on its command line,
      * and killed; an agent of another node directory is left alone.
