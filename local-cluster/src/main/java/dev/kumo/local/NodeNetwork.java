@@ -283,12 +283,12 @@ public record NodeNetwork(String tag, String nodeNet, String podNet) {
             for (String pid : pids.output().strip().split("\\s+")) {
                 if (!pid.isEmpty()) {
                     ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
+                        String command = process.info().command().orElse("?"); // gone with the process
                         process.destroyForcibly();
                         process.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
                                 .exceptionally(e -> process).join();
                         LOG.atWarn().addKeyValue("namespace", ns).addKeyValue("pid", process.pid())
-                                .addKeyValue("command", process.info().command().orElse("?"))
-                                .log("killed a process left in the node's namespace");
+                                .addKeyValue("command", command).log("killed a process left in the node's namespace");
                     });
                 }
             }

@@ -7,12 +7,15 @@ import dev.kumo.apimachinery.client.ResourceType;
 import dev.kumo.local.LocalCluster;
 import dev.kumo.local.NodeNetwork;
 import dev.kumo.local.NodeRuntimeChoice;
+import dev.kumo.node.stats.HostUsage;
+import dev.kumo.node.stats.ProcessTreeUsage;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -204,21 +207,15 @@ public final class PodStartupBenchmark {
     }
 
     /**
-     * CPU seconds: the machine's busy time summed over its cores ({@code /proc/stat}), wall time times the cores,
-     * the agent's and this JVM's own ({@code /proc/<pid>/stat} utime + stime). Where a batch's time goes.
+     * CPU seconds: the machine's busy time summed over its cores ({@link HostUsage}), wall time times the cores, and
+     * the agent's and this JVM's own ({@link ProcessTreeUsage#measureProcess}). Where a batch's time goes.
      */
     private record CpuUse(double busy, double elapsed, double agent, double cluster) {
-        private static final double TICKS = 100.0; // USER_HZ, 100 on Linux
-
         static CpuUse now(long agentPid) throws IOException {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < cpu.length; i++) {
-                total += Long.parseLong(cpu[i]);
-            }
-            long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]); // idle + iowait
-            return new CpuUse((total - idle) / TICKS, total / TICKS, processSeconds(agentPid),
-                    processSeconds(ProcessHandle.current().pid()));
+            Instant now = Instant.now();
+            return new CpuUse(seconds(HostUsage.system().cpu(now).usageCoreNanoSeconds()),
+                    System.nanoTime() / 1e9 * Runtime.getRuntime().availableProcessors(),
+                    seconds(processCpu(agentPid, now)), seconds(processCpu(ProcessHandle.current().pid(), now)));
         }
 
         CpuUse minus(CpuUse earlier) {
@@ -226,10 +223,12 @@ public final class PodStartupBenchmark {
                     cluster - earlier.cluster);
         }
 
-        private static double processSeconds(long pid) throws IOException {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS; // utime, stime
+        private static long processCpu(long pid, Instant now) throws IOException {
+            return ProcessTreeUsage.system().measureProcess(pid, now).cpu().usageCoreNanoSeconds();
+        }
+
+        private static double seconds(long nanos) {
+            return nanos / 1e9;
         }
     }
 
@@ -251,11 +250,6 @@ public final class PodStartupBenchmark {
         if (pid < 0) {
             return 0;
         }
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return 0;
+        return ProcessTreeUsage.system().measureProcess(pid, Instant.now()).memory().rssBytes() / 1024;
     }
 }

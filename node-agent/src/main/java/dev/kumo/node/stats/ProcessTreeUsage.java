@@ -57,6 +57,13 @@ public final class ProcessTreeUsage {
                 new MemoryStats(now, null, null, rss, rss, minor, major));
     }
 
+    /** What one process used (its own CPU and that of the children it reaped) and its resident memory now. */
+    public ContainerUsage measureProcess(long pid, Instant now) throws IOException {
+        Counters counters = read(pid);
+        return new ContainerUsage(CpuStats.cumulative(now, counters.cpuNanos()), new MemoryStats(now, null, null,
+                counters.rssBytes(), counters.rssBytes(), counters.minorFaults(), counters.majorFaults()));
+    }
+
     /** What the tree used: cumulative CPU and its memory. */
     public record ContainerUsage(CpuStats cpu, MemoryStats memory) {
     }

@@ -36,6 +36,11 @@ class ProcessTreeUsageTest {
             assertThat(usage.cpu().usageCoreNanoSeconds()).as("CPU of the busy grandchild").isPositive();
             assertThat(usage.memory().workingSetBytes()).isPositive().isEqualTo(usage.memory().rssBytes());
             assertThat(usage.memory().usageBytes()).as("no page cache without a cgroup").isNull();
+            // the shell alone: it only waits, so the busy grandchild's CPU is not its own
+            ProcessTreeUsage.ContainerUsage shellAlone = trees.measureProcess(shell.pid(), Instant.now());
+            assertThat(shellAlone.cpu().usageCoreNanoSeconds()).isLessThan(trees.measure(shell.toHandle(),
+                    Instant.now()).cpu().usageCoreNanoSeconds());
+            assertThat(shellAlone.memory().rssBytes()).isPositive();
         } finally {
             shell.descendants().forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly().waitFor();
